@@ -1,0 +1,30 @@
+// `audit [--staff E] [--event ID] [--limit N]` (SPEC §12).
+
+import { listAudit, type AuditJson } from '../../store/audit.js';
+import { requireStaff } from '../../store/staff.js';
+import type { Context } from '../context.js';
+import { list, type Output } from '../output.js';
+import { email, id as parseId, positiveInt } from './common.js';
+
+export async function auditCommand(ctx: Context, opts: { staff?: string; event?: string; limit?: string }): Promise<Output> {
+  const db = ctx.db();
+  const limit = opts.limit !== undefined ? positiveInt(opts.limit, '--limit', 1, 100_000) : 50;
+  const staffId = opts.staff !== undefined ? requireStaff(db, email(opts.staff, '--staff')).id : undefined;
+  const eventId = opts.event !== undefined ? parseId(opts.event, '--event') : undefined;
+  return list<AuditJson>(
+    [
+      { header: 'ID', value: (a) => String(a.id) },
+      { header: 'AT', value: (a) => a.at },
+      { header: 'STAFF', value: (a) => a.staff ?? '' },
+      { header: 'TRIGGER', value: (a) => a.trigger },
+      { header: 'DIRECTION', value: (a) => a.direction },
+      { header: 'ACTION', value: (a) => a.action },
+      { header: 'KIND', value: (a) => a.kind },
+      { header: 'EVENT', value: (a) => (a.eventId === null ? '' : String(a.eventId)) },
+      { header: 'SUMMARY', value: (a) => a.summary },
+    ],
+    listAudit(db, { staffId, eventId, limit }),
+    undefined,
+    'no audit rows',
+  );
+}

@@ -1,0 +1,131 @@
+// `events add/update/delete/list/show` (SPEC §2, §2.2).
+
+import { addDays, parseBound } from '../../dates.js';
+import { NotFoundError, UsageError } from '../../errors.js';
+import { deleteEvent, getEvent, getEventInput, insertEvent, listEvents, replaceEvent, type EventJson } from '../../store/events.js';
+import { getFirm } from '../../store/firm.js';
+import { inTransaction } from '../../store/open.js';
+import { requireStaff } from '../../store/staff.js';
+import type { Context } from '../context.js';
+import { list, record, type Output, type Tone } from '../output.js';
+import { auditCli, email, id as parseId, localTime, yesNo } from './common.js';
+import { eventInputFromFlags, type EventFlags } from './events-input.js';
+
+export function when(e: Pick<EventJson, 'allDay' | 'start' | 'end' | 'timeZone'>): string {
+  if (e.allDay) return e.start === e.end ? `${e.start} (all day)` : `${e.start} .. ${e.end} (all day)`;
+  return `${localTime(e.start, e.timeZone)} - ${localTime(e.end, e.timeZone).slice(11)} ${e.timeZone}`;
+}
+
+/** Why an event does not sync, if it does not (SPEC §7, §8). */
+export function syncNotes(e: EventJson): string[] {
+  const notes: string[] = [];
+  if (e.recurrence) notes.push('not synced: recurring events created in CaseFlow are not pushed to Outlook');
+  if (e.recurringInOutlook) notes.push('read-only: Recurring in Microsoft 365; change it in Outlook');
+  return notes;
+}
+
+function showEvent(e: EventJson): Output {
+  const fields: [string, string, Tone?][] = [
+    ['id', String(e.id)],
+    ['staff', e.staff],
+    ['title', e.title],
+    ['when', when(e)],
+    ['start', e.start],
+    ['end', e.end],
+    ['time zone', e.timeZone],
+    ['location', e.location],
+    ['category', e.category ?? ''],
+    ['matter', e.matterId === null ? '' : String(e.matterId)],
+    ['confidential', yesNo(e.confidential), e.confidential ? 'warn' : undefined],
+    ['teams meeting', yesNo(e.teamsMeeting)],
+    ['teams join url', e.teamsJoinUrl ?? ''],
+    ['attendees', e.attendees.map((a) => `${a.name ? `${a.name} ` : ''}<${a.email}>${a.type === 'required' ? '' : ` (${a.type})`}`).join(', ')],
+    ['recurrence', e.recurrence ?? ''],
+    ['source', e.source],
+    ['outlook id', e.outlookId ?? ''],
+    ['description', e.description],
+    ['created', e.createdAt],
+    ['updated', e.updatedAt],
+  ];
+  return record(fields, e, syncNotes(e));
+}
+
+function requireEvent(ctx: Context, raw: string): EventJson {
+  const event = getEvent(ctx.db(), parseId(raw, 'EVENT_ID'));
+  if (!event) throw new NotFoundError(`event ${raw} does not exist`, { hint: 'list events with: caseflow-outlook events list' });
+  return event;
+}
+
+export async function add(ctx: Context, flags: EventFlags): Promise<Output> {
+  const db = ctx.db();
+  const event = inTransaction(db, () => {
+    const input = eventInputFromFlags(db, flags, null, getFirm(db).timeZone);
+    const id = insertEvent(db, input, ctx.now().toISOString());
+    const created = getEvent(db, id)!;
+    auditCli(ctx, { staffId: input.staffId, staffEmail: created.staff, direction: 'caseflow', action: 'create', kind: 'event', eventId: id, summary: `event created: ${created.title}` });
+    return created;
+  });
+  return showEvent(event);
+}
+
+export async function update(ctx: Context, rawId: string, flags: EventFlags): Promise<Output> {
+  const db = ctx.db();
+  const event = inTransaction(db, () => {
+    const current = requireEvent(ctx, rawId);
+    if (current.readOnly) {
+      throw new UsageError(`event ${current.id} is Recurring in Microsoft 365 and read-only in CaseFlow`, { hint: 'change it in Outlook; the next sync brings the change here' });
+    }
+    const base = getEventInput(db, current.id)!;
+    const input = eventInputFromFlags(db, flags, base, getFirm(db).timeZone);
+    replaceEvent(db, current.id, input, ctx.now().toISOString());
+    const updated = getEvent(db, current.id)!;
+    auditCli(ctx, { staffId: input.staffId, staffEmail: updated.staff, direction: 'caseflow', action: 'update', kind: 'event', eventId: current.id, summary: `event updated: ${updated.title}` });
+    return updated;
+  });
+  return showEvent(event);
+}
+
+export async function remove(ctx: Context, rawId: string): Promise<Output> {
+  const db = ctx.db();
+  const event = inTransaction(db, () => {
+    const current = requireEvent(ctx, rawId);
+    if (current.readOnly) {
+      throw new UsageError(`event ${current.id} is Recurring in Microsoft 365 and read-only in CaseFlow`, { hint: 'delete it in Outlook; the next sync removes it here' });
+    }
+    deleteEvent(db, current.id);
+    auditCli(ctx, { staffId: null, staffEmail: current.staff, direction: 'caseflow', action: 'delete', kind: 'event', eventId: current.id, outlookId: current.outlookId, summary: `event deleted: ${current.title}` });
+    return current;
+  });
+  return record([['deleted', String(event.id)], ['title', event.title]], { deleted: true, id: event.id });
+}
+
+export async function show(ctx: Context, rawId: string): Promise<Output> {
+  return showEvent(requireEvent(ctx, rawId));
+}
+
+export async function listCommand(ctx: Context, opts: { staff?: string; from?: string; to?: string }): Promise<Output> {
+  const db = ctx.db();
+  const zone = getFirm(db).timeZone;
+  const staffId = opts.staff !== undefined ? requireStaff(db, email(opts.staff, '--staff')).id : undefined;
+  const fromUtc = opts.from !== undefined ? parseBound(opts.from, zone, '--from', false) : undefined;
+  const toUtc = opts.to !== undefined ? parseBound(opts.to, zone, '--to', true) : undefined;
+  if (fromUtc && toUtc && toUtc <= fromUtc) throw new UsageError(`--to ${opts.to} is not after --from ${opts.from}`);
+  const dateOf = (bound: string | undefined, raw: string | undefined, end: boolean) =>
+    raw === undefined ? undefined : /^\d{4}-\d{2}-\d{2}$/.test(raw) ? (end ? addDays(raw, 1) : raw) : bound?.slice(0, 10);
+  const events = listEvents(db, { staffId, fromUtc, toUtc, fromDate: dateOf(fromUtc, opts.from, false), toDate: dateOf(toUtc, opts.to, true) });
+  return list<EventJson>(
+    [
+      { header: 'ID', value: (e) => String(e.id) },
+      { header: 'STAFF', value: (e) => e.staff },
+      { header: 'WHEN', value: (e) => when(e) },
+      { header: 'TITLE', value: (e) => e.title },
+      { header: 'CATEGORY', value: (e) => e.category ?? '' },
+      { header: 'CONFIDENTIAL', value: (e) => yesNo(e.confidential), tone: (e) => (e.confidential ? 'warn' : undefined) },
+      { header: 'SOURCE', value: (e) => e.source },
+      { header: 'OUTLOOK', value: (e) => (e.outlookId ? 'linked' : e.recurrence ? 'not synced (recurring)' : '') },
+    ],
+    events,
+    events,
+    'no events match',
+  );
+}

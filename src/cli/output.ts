@@ -1,0 +1,26 @@
+// What a command returns: data plus how to show it. Rendering lives in render.ts.
+
+export interface Column<T> {
+  header: string;
+  value: (row: T) => string;
+  /** A colour hint for TTY rendering only. */
+  tone?: (row: T) => Tone | undefined;
+}
+export type Tone = 'good' | 'bad' | 'warn' | 'dim';
+
+export type Output =
+  | { kind: 'list'; columns: Column<any>[]; rows: unknown[]; json: unknown; empty?: string }
+  | { kind: 'record'; fields: [string, string, Tone?][]; json: unknown; notes?: string[] }
+  | { kind: 'message'; text: string; json: unknown; tone?: Tone };
+
+export function list<T>(columns: Column<T>[], rows: T[], json: unknown = rows, empty = 'nothing to show'): Output {
+  return { kind: 'list', columns, rows, json, empty };
+}
+
+export function record(fields: [string, string, Tone?][], json: unknown, notes?: string[]): Output {
+  return notes ? { kind: 'record', fields, json, notes } : { kind: 'record', fields, json };
+}
+
+export function message(text: string, json: unknown, tone?: Tone): Output {
+  return tone ? { kind: 'message', text, json, tone } : { kind: 'message', text, json };
+}

@@ -1,0 +1,102 @@
+// The audit log (SPEC §12). Summaries never carry an event description: they are shown in tables
+// and may be copied into tickets. The losing side of a conflict goes into `detail`, kept locally.
+
+import type { Db } from './open.js';
+
+export type Trigger = 'scheduled' | 'manual' | 'import' | 'resolve' | 'cli';
+export type Direction = 'caseflow' | 'outlook' | 'none';
+
+export interface AuditInput {
+  staffId: number | null;
+  staffEmail: string | null;
+  trigger: Trigger;
+  /** Which side was changed: `caseflow` (pulled into the store), `outlook` (pushed), `none`. */
+  direction: Direction;
+  action: string;
+  kind: string;
+  eventId?: number | null;
+  outlookId?: string | null;
+  summary: string;
+  detail?: unknown;
+}
+
+export interface AuditJson {
+  id: number;
+  at: string;
+  staff: string | null;
+  trigger: Trigger;
+  direction: Direction;
+  action: string;
+  kind: string;
+  eventId: number | null;
+  outlookId: string | null;
+  summary: string;
+}
+
+export function recordAudit(db: Db, row: AuditInput, now: string): number {
+  return Number(
+    db
+      .prepare(
+        `INSERT INTO audit (at, staff_id, staff_email, trigger, direction, action, kind, event_id, outlook_id, summary, detail)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(
+        now,
+        row.staffId,
+        row.staffEmail,
+        row.trigger,
+        row.direction,
+        row.action,
+        row.kind,
+        row.eventId ?? null,
+        row.outlookId ?? null,
+        row.summary,
+        row.detail === undefined ? null : JSON.stringify(row.detail),
+      ).lastInsertRowid,
+  );
+}
+
+export interface AuditFilter {
+  staffId?: number | undefined;
+  eventId?: number | undefined;
+  limit: number;
+}
+
+export function listAudit(db: Db, filter: AuditFilter): AuditJson[] {
+  const where: string[] = [];
+  const params: Record<string, unknown> = { limit: filter.limit };
+  if (filter.staffId !== undefined) {
+    where.push('staff_id = @staffId');
+    params.staffId = filter.staffId;
+  }
+  if (filter.eventId !== undefined) {
+    where.push("event_id = @eventId AND kind = 'event'");
+    params.eventId = filter.eventId;
+  }
+  const rows = db
+    .prepare(`SELECT * FROM audit ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT @limit`)
+    .all(params) as {
+    id: number;
+    at: string;
+    staff_email: string | null;
+    trigger: Trigger;
+    direction: Direction;
+    action: string;
+    kind: string;
+    event_id: number | null;
+    outlook_id: string | null;
+    summary: string;
+  }[];
+  return rows.map((r) => ({
+    id: r.id,
+    at: r.at,
+    staff: r.staff_email,
+    trigger: r.trigger,
+    direction: r.direction,
+    action: r.action,
+    kind: r.kind,
+    eventId: r.event_id,
+    outlookId: r.outlook_id,
+    summary: r.summary,
+  }));
+}

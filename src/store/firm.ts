@@ -1,0 +1,40 @@
+// Firm settings that gate the feature (SPEC §3) and give the default time zone.
+
+import type { Db } from './open.js';
+
+export type Plan = 'growth' | 'multi-practice';
+export const PLANS: Plan[] = ['growth', 'multi-practice'];
+
+export interface Firm {
+  plan: Plan;
+  outlookBeta: boolean;
+  timeZone: string;
+  updatedAt: string;
+}
+
+export function getFirm(db: Db): Firm {
+  const row = db.prepare('SELECT plan, outlook_beta, time_zone, updated_at FROM firm WHERE id = 1').get() as {
+    plan: Plan;
+    outlook_beta: number;
+    time_zone: string;
+    updated_at: string;
+  };
+  return { plan: row.plan, outlookBeta: row.outlook_beta === 1, timeZone: row.time_zone, updatedAt: row.updated_at };
+}
+
+export function setFirm(db: Db, changes: Partial<Omit<Firm, 'updatedAt'>>, now: string): Firm {
+  const current = getFirm(db);
+  const next = { ...current, ...changes };
+  db.prepare('UPDATE firm SET plan = ?, outlook_beta = ?, time_zone = ?, updated_at = ? WHERE id = 1').run(
+    next.plan,
+    next.outlookBeta ? 1 : 0,
+    next.timeZone,
+    now,
+  );
+  return getFirm(db);
+}
+
+/** SPEC §3: Outlook sync needs the Multi-Practice plan with the private beta on. */
+export function outlookEnabled(firm: Firm): boolean {
+  return firm.plan === 'multi-practice' && firm.outlookBeta;
+}

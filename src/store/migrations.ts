@@ -1,0 +1,255 @@
+// Versioned migrations, recorded in `schema_migrations`, each applied in its own transaction.
+// Never edit a migration that has shipped: add the next one.
+
+import type Database from 'better-sqlite3';
+
+export interface Migration {
+  version: number;
+  name: string;
+  up: (db: Database.Database, now: string) => void;
+}
+
+/** SPEC §7: the default protected categories. */
+export const DEFAULT_PROTECTED_CATEGORIES = ['Court Date', 'Hearing', 'Deposition', 'Filing Deadline', 'Statute of Limitations'];
+
+export const MIGRATIONS: Migration[] = [
+  {
+    version: 1,
+    name: 'caseflow core',
+    up(db, now) {
+      db.exec(`
+        CREATE TABLE firm (
+          id INTEGER PRIMARY KEY CHECK (id = 1),
+          plan TEXT NOT NULL DEFAULT 'growth' CHECK (plan IN ('growth', 'multi-practice')),
+          outlook_beta INTEGER NOT NULL DEFAULT 0 CHECK (outlook_beta IN (0, 1)),
+          time_zone TEXT NOT NULL DEFAULT 'UTC',
+          updated_at TEXT NOT NULL
+        );
+        CREATE TABLE staff (
+          id INTEGER PRIMARY KEY,
+          email TEXT NOT NULL UNIQUE COLLATE NOCASE,
+          name TEXT NOT NULL,
+          created_at TEXT NOT NULL
+        );
+        CREATE TABLE contacts (
+          id INTEGER PRIMARY KEY,
+          name TEXT NOT NULL,
+          created_at TEXT NOT NULL
+        );
+        CREATE TABLE contact_emails (
+          contact_id INTEGER NOT NULL REFERENCES contacts(id) ON DELETE CASCADE,
+          email TEXT NOT NULL COLLATE NOCASE,
+          position INTEGER NOT NULL,
+          PRIMARY KEY (contact_id, email)
+        );
+        CREATE INDEX contact_emails_email ON contact_emails(email);
+        CREATE TABLE matters (
+          id INTEGER PRIMARY KEY,
+          name TEXT NOT NULL,
+          created_at TEXT NOT NULL
+        );
+        CREATE TABLE matter_staff (
+          matter_id INTEGER NOT NULL REFERENCES matters(id) ON DELETE CASCADE,
+          staff_id INTEGER NOT NULL REFERENCES staff(id) ON DELETE CASCADE,
+          PRIMARY KEY (matter_id, staff_id)
+        );
+        CREATE TABLE categories (
+          id INTEGER PRIMARY KEY,
+          name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+          protected INTEGER NOT NULL DEFAULT 0 CHECK (protected IN (0, 1)),
+          created_at TEXT NOT NULL
+        );
+        -- Timed events: start_utc/end_utc instants plus their IANA zone. All-day events: start_date
+        -- and end_date (inclusive) as dates, never converted through UTC.
+        CREATE TABLE events (
+          id INTEGER PRIMARY KEY,
+          staff_id INTEGER NOT NULL REFERENCES staff(id),
+          title TEXT NOT NULL,
+          description TEXT NOT NULL DEFAULT '',
+          all_day INTEGER NOT NULL CHECK (all_day IN (0, 1)),
+          start_utc TEXT,
+          end_utc TEXT,
+          start_date TEXT,
+          end_date TEXT,
+          time_zone TEXT NOT NULL,
+          location TEXT NOT NULL DEFAULT '',
+          category_id INTEGER REFERENCES categories(id),
+          matter_id INTEGER REFERENCES matters(id),
+          teams_meeting INTEGER NOT NULL DEFAULT 0 CHECK (teams_meeting IN (0, 1)),
+          teams_join_url TEXT,
+          recurrence TEXT,
+          source TEXT NOT NULL DEFAULT 'caseflow' CHECK (source IN ('caseflow', 'outlook')),
+          read_only INTEGER NOT NULL DEFAULT 0 CHECK (read_only IN (0, 1)),
+          recurring_in_outlook INTEGER NOT NULL DEFAULT 0 CHECK (recurring_in_outlook IN (0, 1)),
+          ical_uid TEXT,
+          created_at TEXT NOT NULL,
+          updated_at TEXT NOT NULL,
+          CHECK ((all_day = 1 AND start_date IS NOT NULL AND end_date IS NOT NULL AND end_date >= start_date
+                  AND start_utc IS NULL AND end_utc IS NULL)
+              OR (all_day = 0 AND start_utc IS NOT NULL AND end_utc IS NOT NULL AND end_utc >= start_utc
+                  AND start_date IS NULL AND end_date IS NULL))
+        );
+        CREATE INDEX events_staff_start ON events(staff_id, start_utc, start_date);
+        CREATE INDEX events_ical_uid ON events(ical_uid);
+        CREATE TABLE event_attendees (
+          event_id INTEGER NOT NULL REFERENCES events(id) ON DELETE CASCADE,
+          email TEXT NOT NULL COLLATE NOCASE,
+          name TEXT NOT NULL DEFAULT '',
+          type TEXT NOT NULL DEFAULT 'required' CHECK (type IN ('required', 'optional', 'resource')),
+          position INTEGER NOT NULL,
+          PRIMARY KEY (event_id, email)
+        );
+        CREATE TABLE tasks (
+          id INTEGER PRIMARY KEY,
+          staff_id INTEGER NOT NULL REFERENCES staff(id),
+          title TEXT NOT NULL,
+          description TEXT NOT NULL DEFAULT '',
+          matter_id INTEGER REFERENCES matters(id),
+          due_all_day INTEGER NOT NULL CHECK (due_all_day IN (0, 1)),
+          due_utc TEXT,
+          due_date TEXT,
+          time_zone TEXT NOT NULL,
+          completed_at TEXT,
+          created_at TEXT NOT NULL,
+          updated_at TEXT NOT NULL,
+          CHECK ((due_all_day = 1 AND due_date IS NOT NULL AND due_utc IS NULL)
+              OR (due_all_day = 0 AND due_utc IS NOT NULL AND due_date IS NULL))
+        );
+        CREATE TABLE deadlines (
+          id INTEGER PRIMARY KEY,
+          matter_id INTEGER NOT NULL REFERENCES matters(id),
+          title TEXT NOT NULL,
+          description TEXT NOT NULL DEFAULT '',
+          due_all_day INTEGER NOT NULL CHECK (due_all_day IN (0, 1)),
+          due_utc TEXT,
+          due_date TEXT,
+          time_zone TEXT NOT NULL,
+          created_at TEXT NOT NULL,
+          updated_at TEXT NOT NULL,
+          CHECK ((due_all_day = 1 AND due_date IS NOT NULL AND due_utc IS NULL)
+              OR (due_all_day = 0 AND due_utc IS NOT NULL AND due_date IS NULL))
+        );
+        -- SPEC §12. No foreign keys to items: the trail outlives what it describes.
+        CREATE TABLE audit (
+          id INTEGER PRIMARY KEY,
+          at TEXT NOT NULL,
+          staff_id INTEGER,
+          staff_email TEXT,
+          trigger TEXT NOT NULL CHECK (trigger IN ('scheduled', 'manual', 'import', 'resolve', 'cli')),
+          direction TEXT NOT NULL CHECK (direction IN ('caseflow', 'outlook', 'none')),
+          action TEXT NOT NULL,
+          kind TEXT NOT NULL,
+          event_id INTEGER,
+          outlook_id TEXT,
+          summary TEXT NOT NULL,
+          detail TEXT
+        );
+        CREATE INDEX audit_staff ON audit(staff_id, id);
+        CREATE INDEX audit_event ON audit(kind, event_id);
+      `);
+      db.prepare(`INSERT INTO firm (id, plan, outlook_beta, time_zone, updated_at) VALUES (1, 'growth', 0, 'UTC', ?)`).run(now);
+      const insert = db.prepare(`INSERT INTO categories (name, protected, created_at) VALUES (?, 1, ?)`);
+      for (const name of DEFAULT_PROTECTED_CATEGORIES) insert.run(name, now);
+    },
+  },
+  {
+    version: 2,
+    name: 'outlook accounts and sync state',
+    up(db) {
+      db.exec(`
+        -- SPEC §4: one Microsoft account per staff member; the MSAL cache is stored encrypted.
+        CREATE TABLE accounts (
+          staff_id INTEGER PRIMARY KEY REFERENCES staff(id) ON DELETE CASCADE,
+          home_account_id TEXT NOT NULL,
+          username TEXT NOT NULL,
+          token_cache BLOB NOT NULL,
+          connected_at TEXT NOT NULL,
+          last_refresh_at TEXT NOT NULL,
+          needs_reconnect INTEGER NOT NULL DEFAULT 0 CHECK (needs_reconnect IN (0, 1)),
+          reconnect_reason TEXT
+        );
+        -- SPEC §5: the four toggles; a missing row means all on.
+        CREATE TABLE prefs (
+          staff_id INTEGER PRIMARY KEY REFERENCES staff(id) ON DELETE CASCADE,
+          enabled INTEGER NOT NULL DEFAULT 1 CHECK (enabled IN (0, 1)),
+          events INTEGER NOT NULL DEFAULT 1 CHECK (events IN (0, 1)),
+          tasks INTEGER NOT NULL DEFAULT 1 CHECK (tasks IN (0, 1)),
+          deadlines INTEGER NOT NULL DEFAULT 1 CHECK (deadlines IN (0, 1)),
+          updated_at TEXT NOT NULL
+        );
+        CREATE TABLE sync_state (
+          staff_id INTEGER PRIMARY KEY REFERENCES staff(id) ON DELETE CASCADE,
+          sync_from TEXT,
+          delta_link TEXT,
+          window_start TEXT,
+          window_end TEXT,
+          last_sync_at TEXT,
+          last_success_at TEXT,
+          last_error TEXT,
+          allow_deletes INTEGER NOT NULL DEFAULT 0 CHECK (allow_deletes IN (0, 1)),
+          breaker TEXT,
+          lock_owner TEXT,
+          lock_expires_at TEXT
+        );
+        -- One row per synced item per staff member: what was last synced on each side.
+        CREATE TABLE links (
+          id INTEGER PRIMARY KEY,
+          staff_id INTEGER NOT NULL REFERENCES staff(id) ON DELETE CASCADE,
+          kind TEXT NOT NULL CHECK (kind IN ('event', 'task', 'deadline')),
+          local_id INTEGER NOT NULL,
+          outlook_id TEXT,
+          ical_uid TEXT,
+          transaction_id TEXT NOT NULL,
+          generation INTEGER NOT NULL DEFAULT 0,
+          state TEXT NOT NULL CHECK (state IN ('creating', 'linked', 'unlinked', 'paused')),
+          role TEXT NOT NULL DEFAULT 'owner' CHECK (role IN ('owner', 'attendee')),
+          local_hash TEXT,
+          remote_hash TEXT,
+          change_key TEXT,
+          confidential INTEGER NOT NULL DEFAULT 0 CHECK (confidential IN (0, 1)),
+          fail_count INTEGER NOT NULL DEFAULT 0,
+          last_error TEXT,
+          synced_at TEXT,
+          UNIQUE (staff_id, kind, local_id)
+        );
+        CREATE UNIQUE INDEX links_outlook ON links(staff_id, outlook_id) WHERE outlook_id IS NOT NULL;
+        CREATE INDEX links_local ON links(kind, local_id);
+        -- SPEC §10.
+        CREATE TABLE conflicts (
+          id INTEGER PRIMARY KEY,
+          staff_id INTEGER NOT NULL REFERENCES staff(id) ON DELETE CASCADE,
+          link_id INTEGER,
+          event_id INTEGER NOT NULL,
+          outlook_id TEXT,
+          detected_at TEXT NOT NULL,
+          status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'resolved')),
+          caseflow TEXT NOT NULL,
+          outlook TEXT NOT NULL,
+          resolution TEXT CHECK (resolution IN ('caseflow', 'outlook')),
+          resolved_at TEXT,
+          resolved_by TEXT
+        );
+        CREATE INDEX conflicts_staff ON conflicts(staff_id, status);
+      `);
+    },
+  },
+];
+
+export function migrate(db: Database.Database, now: () => Date, migrations: Migration[] = MIGRATIONS): number[] {
+  db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
+    version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`);
+  const applied = new Set(
+    (db.prepare('SELECT version FROM schema_migrations').all() as { version: number }[]).map((r) => r.version),
+  );
+  const ran: number[] = [];
+  for (const migration of [...migrations].sort((a, b) => a.version - b.version)) {
+    if (applied.has(migration.version)) continue;
+    db.transaction(() => {
+      const at = now().toISOString();
+      migration.up(db, at);
+      db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(migration.version, migration.name, at);
+    }).immediate();
+    ran.push(migration.version);
+  }
+  return ran;
+}

@@ -1,0 +1,63 @@
+// Per-staff sync bookkeeping: window, delta link, last results, lock (SPEC §6, §8, §11, §15).
+
+import type { Db } from './open.js';
+
+export interface SyncState {
+  staffId: number;
+  syncFrom: string | null;
+  deltaLink: string | null;
+  windowStart: string | null;
+  windowEnd: string | null;
+  lastSyncAt: string | null;
+  lastSuccessAt: string | null;
+  lastError: string | null;
+  allowDeletes: boolean;
+  breaker: string | null;
+}
+
+export function getSyncState(db: Db, staffId: number): SyncState {
+  const r = db.prepare('SELECT * FROM sync_state WHERE staff_id = ?').get(staffId) as Record<string, unknown> | undefined;
+  return {
+    staffId,
+    syncFrom: (r?.sync_from as string | null) ?? null,
+    deltaLink: (r?.delta_link as string | null) ?? null,
+    windowStart: (r?.window_start as string | null) ?? null,
+    windowEnd: (r?.window_end as string | null) ?? null,
+    lastSyncAt: (r?.last_sync_at as string | null) ?? null,
+    lastSuccessAt: (r?.last_success_at as string | null) ?? null,
+    lastError: (r?.last_error as string | null) ?? null,
+    allowDeletes: r?.allow_deletes === 1,
+    breaker: (r?.breaker as string | null) ?? null,
+  };
+}
+
+const COLUMNS: Record<keyof Omit<SyncState, 'staffId'>, string> = {
+  syncFrom: 'sync_from',
+  deltaLink: 'delta_link',
+  windowStart: 'window_start',
+  windowEnd: 'window_end',
+  lastSyncAt: 'last_sync_at',
+  lastSuccessAt: 'last_success_at',
+  lastError: 'last_error',
+  allowDeletes: 'allow_deletes',
+  breaker: 'breaker',
+};
+
+export function updateSyncState(db: Db, staffId: number, changes: Partial<Omit<SyncState, 'staffId'>>): void {
+  db.prepare('INSERT INTO sync_state (staff_id) VALUES (?) ON CONFLICT (staff_id) DO NOTHING').run(staffId);
+  const entries = Object.entries(changes).filter(([, v]) => v !== undefined);
+  if (entries.length === 0) return;
+  const sets = entries.map(([k]) => `${COLUMNS[k as keyof typeof COLUMNS]} = @${k}`);
+  const params: Record<string, unknown> = { staffId };
+  for (const [k, v] of entries) params[k] = typeof v === 'boolean' ? +v : v;
+  db.prepare(`UPDATE sync_state SET ${sets.join(', ')} WHERE staff_id = @staffId`).run(params);
+}
+
+/** Forget the sync state of a staff member (disconnect): the next connect starts a fresh round. */
+export function clearSyncState(db: Db, staffId: number): void {
+  db.prepare('DELETE FROM sync_state WHERE staff_id = ?').run(staffId);
+}
+
+export function openConflictCount(db: Db, staffId: number): number {
+  return (db.prepare("SELECT COUNT(*) AS n FROM conflicts WHERE staff_id = ? AND status = 'open'").get(staffId) as { n: number }).n;
+}
