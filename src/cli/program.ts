@@ -224,6 +224,62 @@ export function buildProgram(runner: Runner, io: Io): Command {
     .addHelpText('after', examples('deadlines list --matter 1'))
     .action(action(() => import('./commands/tasks.js'), async (m, ctx, _a, o) => plain(await m.listDeadlineCommand(ctx, o))));
 
+  // connect, disconnect, prefs
+  program
+    .command('connect')
+    .description('sign a staff member in to Microsoft 365 with a device code (SPEC §4)')
+    .requiredOption('--staff <email>', 'the staff member')
+    .option('--force', 'sign in again even if already connected')
+    .addHelpText('after', examples('connect --staff alice@firm.example', 'connect --staff alice@firm.example --force --json'))
+    .action(action(() => import('./commands/connect.js'), async (m, ctx, _a, o) => plain(await m.connect(ctx, o as { staff: string; force?: boolean }))));
+  program
+    .command('disconnect')
+    .description('remove the stored sign-in and stop syncing; events stay where they are')
+    .requiredOption('--staff <email>', 'the staff member')
+    .addHelpText('after', examples('disconnect --staff alice@firm.example'))
+    .action(action(() => import('./commands/connect.js'), async (m, ctx, _a, o) => plain(await m.disconnect(ctx, o as { staff: string }))));
+  const prefs = sub(program, 'prefs', 'what syncs for a staff member (SPEC §5)');
+  sub(prefs, 'show', 'show the four toggles')
+    .requiredOption('--staff <email>', 'the staff member')
+    .addHelpText('after', examples('prefs show --staff alice@firm.example'))
+    .action(action(() => import('./commands/prefs.js'), async (m, ctx, _a, o) => plain(await m.prefsShow(ctx, o as { staff: string }))));
+  const onOffOption = (flag: string, what: string) => new Option(`--${flag} <on|off>`, what).choices(['on', 'off']);
+  sub(prefs, 'set', 'change toggles')
+    .requiredOption('--staff <email>', 'the staff member')
+    .addOption(onOffOption('enabled', 'master switch: off pauses everything without disconnecting'))
+    .addOption(onOffOption('events', 'calendar events, both ways'))
+    .addOption(onOffOption('tasks', 'tasks with due dates, CaseFlow to Outlook'))
+    .addOption(onOffOption('deadlines', 'key deadlines, CaseFlow to Outlook'))
+    .addHelpText('after', examples('prefs set --staff alice@firm.example --tasks off', 'prefs set --staff alice@firm.example --enabled off'))
+    .action(action(() => import('./commands/prefs.js'), async (m, ctx, _a, o) => plain(await m.prefsSet(ctx, o as { staff: string }))));
+
+  // sync and the scheduled cycle
+  program
+    .command('sync')
+    .description('Sync now: pull Outlook changes for one staff member (CaseFlow changes go out on the next scheduled run)')
+    .requiredOption('--staff <email>', 'the staff member')
+    .option('--allow-deletes', 'let the deletions held by the mass-deletion breaker go through (this run and the next scheduled one)')
+    .addHelpText('after', examples('sync --staff alice@firm.example', 'sync --staff alice@firm.example --allow-deletes --json'))
+    .action(action(() => import('./commands/sync.js'), (m, ctx, _a, o) => m.syncCommand(ctx, o as { staff: string; allowDeletes?: boolean })));
+  program
+    .command('daemon')
+    .description('scheduled sync for every connected staff member: push then pull (SPEC §11)')
+    .option('--once', 'run one cycle and exit')
+    .option('--staff <email>', 'with --once: only this staff member')
+    .option('--interval <seconds>', 'seconds between cycles (config sync.intervalSeconds, default 300)')
+    .option('--concurrency <n>', 'staff members synced at once (config daemon.concurrency, default 4)')
+    .addHelpText('after', examples('daemon --once', 'daemon --once --staff alice@firm.example --json', 'daemon --interval 300 --concurrency 4'))
+    .action(
+      action(
+        () => import('./commands/sync.js'),
+        async (m, ctx, _a, o) => {
+          if (!o.once) throw new (await import('../errors.js')).UsageError('the looping daemon is not available yet: use daemon --once from cron or a systemd timer');
+          return m.daemonOnce(ctx, o as { staff?: string });
+        },
+        { flags: (o) => ({ ...(o.interval !== undefined ? { 'sync.intervalSeconds': o.interval } : {}), ...(o.concurrency !== undefined ? { 'daemon.concurrency': o.concurrency } : {}) }) },
+      ),
+    );
+
   // audit and status
   program
     .command('audit')

@@ -1,5 +1,6 @@
 // Firm settings that gate the feature (SPEC §3) and give the default time zone.
 
+import { ActionRequiredError } from '../errors.js';
 import type { Db } from './open.js';
 
 export type Plan = 'growth' | 'multi-practice';
@@ -37,4 +38,14 @@ export function setFirm(db: Db, changes: Partial<Omit<Firm, 'updatedAt'>>, now: 
 /** SPEC §3: Outlook sync needs the Multi-Practice plan with the private beta on. */
 export function outlookEnabled(firm: Firm): boolean {
   return firm.plan === 'multi-practice' && firm.outlookBeta;
+}
+
+/** SPEC §3: connect, sync, import and the daemon refuse with exit 3 when the firm is not gated in. */
+export function assertOutlookEnabled(db: Db): void {
+  const firm = getFirm(db);
+  if (outlookEnabled(firm)) return;
+  const why = firm.plan !== 'multi-practice' ? `the firm is on the ${firm.plan} plan` : 'the private beta is switched off for the firm';
+  throw new ActionRequiredError('feature_not_enabled', `Outlook sync is not enabled: it needs the Multi-Practice plan with the Outlook private beta switched on, and ${why}`, {
+    hint: 'contact CaseFlow support to enable Outlook sync for your firm',
+  });
 }

@@ -1,0 +1,67 @@
+// The device-code sign-in (SPEC §4). It runs on an in-memory cache: nothing reaches the store
+// until the sign-in has succeeded, so Ctrl-C, expiry or a decline leave nothing behind.
+
+import type { DeviceCodeRequest } from '@azure/msal-node';
+
+type DeviceCodeResponse = Parameters<DeviceCodeRequest['deviceCodeCallback']>[0];
+import { ActionRequiredError, InterruptedError, TransientError } from '../errors.js';
+import type { Logger } from '../log.js';
+import { createPca, SCOPES, type AuthSettings } from './msal.js';
+
+export interface SignedIn {
+  homeAccountId: string;
+  username: string;
+  /** The serialized MSAL cache (holds tokens: encrypt before storing). */
+  cache: string;
+}
+
+export interface DeviceCodeOptions {
+  settings: AuthSettings;
+  log: Logger;
+  signal: AbortSignal;
+  /** Receives Microsoft's instruction (URL and code); the caller prints it to stderr. */
+  onInstruction: (message: string, info: { userCode: string; verificationUri: string; expiresIn: number }) => void;
+}
+
+export async function deviceCodeSignIn(o: DeviceCodeOptions): Promise<SignedIn> {
+  const pca = await createPca(o.settings, undefined, o.log);
+  const request = {
+    scopes: SCOPES,
+    cancel: false,
+    deviceCodeCallback: (r: DeviceCodeResponse) => o.onInstruction(r.message, { userCode: r.userCode, verificationUri: r.verificationUri, expiresIn: r.expiresIn }),
+  };
+  const onAbort = () => {
+    request.cancel = true;
+  };
+  if (o.signal.aborted) throw new InterruptedError();
+  o.signal.addEventListener('abort', onAbort, { once: true });
+  try {
+    const result = await pca.acquireTokenByDeviceCode(request);
+    if (o.signal.aborted) throw new InterruptedError('interrupted: sign-in cancelled, nothing was saved');
+    if (!result?.account) throw new TransientError('Microsoft returned no account for this sign-in', { hint: 'try again' });
+    return { homeAccountId: result.account.homeAccountId, username: result.account.username, cache: pca.getTokenCache().serialize() };
+  } catch (error) {
+    throw mapSignInError(error, o.signal);
+  } finally {
+    o.signal.removeEventListener('abort', onAbort);
+  }
+}
+
+function mapSignInError(error: unknown, signal: AbortSignal): Error {
+  if (error instanceof InterruptedError || error instanceof ActionRequiredError || error instanceof TransientError) return error;
+  const e = error as { errorCode?: string; message?: string };
+  const code = e.errorCode ?? '';
+  if (signal.aborted || code === 'device_code_polling_cancelled') return new InterruptedError('interrupted: sign-in cancelled, nothing was saved');
+  if (code === 'authorization_declined' || /authorization_declined/.test(e.message ?? '')) {
+    return new ActionRequiredError('sign_in_declined', 'the sign-in was declined, nothing was saved', { hint: 'run connect again and approve the request' });
+  }
+  if (code === 'expired_token' || code === 'device_code_expired' || /expired_token|device_code_expired/.test(e.message ?? '')) {
+    return new ActionRequiredError('sign_in_expired', 'the sign-in code expired before it was used, nothing was saved', { hint: 'run connect again and enter the code within its time' });
+  }
+  if (/invalid_client|unauthorized_client|invalid_scope|AADSTS7000218|AADSTS700016/.test(`${code} ${e.message ?? ''}`)) {
+    return new ActionRequiredError('sign_in_refused', `Microsoft refused the sign-in: ${code || e.message}`, {
+      hint: 'check auth.clientId and auth.tenantId (the app registration must allow public client flows)',
+    });
+  }
+  return new TransientError(`sign-in failed: ${e.message ?? String(error)}`, { hint: 'check the network and auth.authorityHost, then run connect again', cause: error });
+}

@@ -1,0 +1,82 @@
+// Token caches at rest (SPEC §4): AES-256-GCM with a key from CASEFLOW_OUTLOOK_KEY or a key file
+// created 0600 beside the store. The staff id is bound in as associated data, so a cache copied
+// onto another staff member's row does not decrypt.
+
+import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { chmodSync, closeSync, existsSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { ActionRequiredError, UsageError } from '../errors.js';
+
+const VERSION = 1;
+const IV_BYTES = 12;
+const TAG_BYTES = 16;
+
+export interface KeySource {
+  key: Buffer;
+  source: 'env' | 'file';
+  path?: string;
+}
+
+function decodeKey(raw: string, where: string): Buffer {
+  const text = raw.trim();
+  const key = /^[0-9a-fA-F]{64}$/.test(text) ? Buffer.from(text, 'hex') : Buffer.from(text, 'base64');
+  if (key.length !== 32 || (!/^[0-9a-fA-F]{64}$/.test(text) && key.toString('base64').replace(/=+$/, '') !== text.replace(/=+$/, ''))) {
+    throw new UsageError(`${where} must be a 256-bit key: 64 hex characters or 44 base64 characters (make one with: openssl rand -base64 32)`);
+  }
+  return key;
+}
+
+export function keyFilePath(storePath: string): string {
+  return `${storePath}.key`;
+}
+
+/**
+ * The encryption key. With `create`, a missing key file is made (0600, atomically exclusive);
+ * without it (reading commands), a missing key means there is nothing to decrypt yet.
+ */
+export function loadKey(env: Record<string, string | undefined>, storePath: string, create: boolean): KeySource | null {
+  if (env.CASEFLOW_OUTLOOK_KEY) return { key: decodeKey(env.CASEFLOW_OUTLOOK_KEY, 'CASEFLOW_OUTLOOK_KEY'), source: 'env' };
+  const path = keyFilePath(storePath);
+  if (existsSync(path)) return { key: decodeKey(readFileSync(path, 'utf8'), `key file ${path}`), source: 'file', path };
+  if (!create) return null;
+  const key = randomBytes(32);
+  try {
+    const fd = openSync(path, 'wx', 0o600);
+    writeSync(fd, `${key.toString('base64')}\n`);
+    closeSync(fd);
+    chmodSync(path, 0o600);
+  } catch (error) {
+    // Another process created it first: use theirs.
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return loadKey(env, storePath, false);
+    throw error;
+  }
+  return { key, source: 'file', path };
+}
+
+export function encrypt(plain: Buffer, key: Buffer, staffId: number): Buffer {
+  const iv = randomBytes(IV_BYTES);
+  const cipher = createCipheriv('aes-256-gcm', key, iv);
+  cipher.setAAD(Buffer.from(`caseflow-outlook:tokens:${staffId}`));
+  const body = Buffer.concat([cipher.update(plain), cipher.final()]);
+  return Buffer.concat([Buffer.from([VERSION]), iv, cipher.getAuthTag(), body]);
+}
+
+export function decrypt(sealed: Buffer, key: Buffer, staffId: number, staffEmail: string): Buffer {
+  const fail = () =>
+    new ActionRequiredError(
+      'wrong_key',
+      `the saved sign-in of ${staffEmail} cannot be decrypted with this key (CASEFLOW_OUTLOOK_KEY or the key file beside the store)`,
+      { hint: `use the key that was in place when ${staffEmail} connected, or sign in again: caseflow-outlook connect --staff ${staffEmail} --force` },
+    );
+  if (sealed.length < 1 + IV_BYTES + TAG_BYTES || sealed[0] !== VERSION) throw fail();
+  const iv = sealed.subarray(1, 1 + IV_BYTES);
+  const tag = sealed.subarray(1 + IV_BYTES, 1 + IV_BYTES + TAG_BYTES);
+  const body = sealed.subarray(1 + IV_BYTES + TAG_BYTES);
+  try {
+    const decipher = createDecipheriv('aes-256-gcm', key, iv);
+    decipher.setAAD(Buffer.from(`caseflow-outlook:tokens:${staffId}`));
+    decipher.setAuthTag(tag);
+    return Buffer.concat([decipher.update(body), decipher.final()]);
+  } catch {
+    throw fail();
+  }
+}

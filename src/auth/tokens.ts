@@ -1,0 +1,88 @@
+// Silent token acquisition for every command after connect. The encrypted cache is read before
+// and written after every MSAL call (refresh tokens rotate: GRAPH.md), in the store.
+
+import type { ICachePlugin, TokenCacheContext } from '@azure/msal-node';
+import { ActionRequiredError, TransientError } from '../errors.js';
+import type { Logger } from '../log.js';
+import { getAccount, markNeedsReconnect, updateTokenCache } from '../store/accounts.js';
+import type { Db } from '../store/open.js';
+import type { Staff } from '../store/staff.js';
+import { createPca, isReconnectError, SCOPES, type AuthSettings } from './msal.js';
+import { decrypt, encrypt, loadKey } from './secrets.js';
+
+export interface TokenSource {
+  getAccessToken(): Promise<string>;
+}
+
+export function notConnected(staff: Staff): ActionRequiredError {
+  return new ActionRequiredError('not_connected', `${staff.email} is not connected to Microsoft 365`, {
+    hint: `connect them with: caseflow-outlook connect --staff ${staff.email}`,
+  });
+}
+
+export function needsReconnect(staff: Staff, reason?: string | null): ActionRequiredError {
+  return new ActionRequiredError('needs_reconnect', `the Microsoft sign-in of ${staff.email} has expired or was revoked${reason ? ` (${reason})` : ''}`, {
+    hint: `sign in again: caseflow-outlook connect --staff ${staff.email} --force`,
+  });
+}
+
+export interface TokenSourceOptions {
+  db: Db;
+  staff: Staff;
+  settings: AuthSettings;
+  storePath: string;
+  env: Record<string, string | undefined>;
+  log: Logger;
+  now: () => Date;
+}
+
+/** A token source for a connected staff member, or exit 3 when a person must act first. */
+export async function tokenSourceFor(o: TokenSourceOptions): Promise<TokenSource> {
+  const account = getAccount(o.db, o.staff.id);
+  if (!account) throw notConnected(o.staff);
+  if (account.needsReconnect) throw needsReconnect(o.staff, account.reconnectReason);
+  const keySource = loadKey(o.env, o.storePath, false);
+  if (!keySource) {
+    throw new ActionRequiredError('wrong_key', `no key to decrypt the saved sign-in of ${o.staff.email} (CASEFLOW_OUTLOOK_KEY is unset and the key file is missing)`, {
+      hint: `restore the key file or CASEFLOW_OUTLOOK_KEY, or sign in again: caseflow-outlook connect --staff ${o.staff.email} --force`,
+    });
+  }
+  // Fail early and clearly on a wrong key, before MSAL sees anything.
+  decrypt(account.tokenCache, keySource.key, o.staff.id, o.staff.email);
+  const plugin: ICachePlugin = {
+    beforeCacheAccess: async (context: TokenCacheContext) => {
+      const current = getAccount(o.db, o.staff.id);
+      if (current) context.tokenCache.deserialize(decrypt(current.tokenCache, keySource.key, o.staff.id, o.staff.email).toString('utf8'));
+    },
+    afterCacheAccess: async (context: TokenCacheContext) => {
+      if (!context.cacheHasChanged) return;
+      const sealed = encrypt(Buffer.from(context.tokenCache.serialize(), 'utf8'), keySource.key, o.staff.id);
+      // A changed cache after a silent call means a refresh happened: the 60-day clock restarts.
+      updateTokenCache(o.db, o.staff.id, sealed, o.now().toISOString());
+    },
+  };
+  const pca = await createPca(o.settings, plugin, o.log);
+  return {
+    async getAccessToken() {
+      const msAccount = await pca.getTokenCache().getAccountByHomeId(account.homeAccountId);
+      if (!msAccount) {
+        markNeedsReconnect(o.db, o.staff.id, 'account missing from the token cache');
+        throw needsReconnect(o.staff);
+      }
+      try {
+        const result = await pca.acquireTokenSilent({ account: msAccount, scopes: SCOPES });
+        return result.accessToken;
+      } catch (error) {
+        if (isReconnectError(error)) {
+          const code = (error as { errorCode?: string }).errorCode ?? 'invalid_grant';
+          markNeedsReconnect(o.db, o.staff.id, code);
+          throw needsReconnect(o.staff, code);
+        }
+        throw new TransientError(`could not refresh the Microsoft sign-in of ${o.staff.email}: ${(error as Error).message}`, {
+          hint: `try again: caseflow-outlook sync --staff ${o.staff.email}`,
+          cause: error,
+        });
+      }
+    },
+  };
+}

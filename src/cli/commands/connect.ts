@@ -1,0 +1,98 @@
+// `connect --staff E [--force]` and `disconnect --staff E` (SPEC §3, §4).
+
+import { deviceCodeSignIn } from '../../auth/device-code.js';
+import { requireClientId } from '../../auth/msal.js';
+import { encrypt, loadKey } from '../../auth/secrets.js';
+import { dateInZone, startOfDayUtc } from '../../dates.js';
+import { deleteAccount, getAccount, saveAccount } from '../../store/accounts.js';
+import { recordAudit } from '../../store/audit.js';
+import { assertOutlookEnabled, getFirm } from '../../store/firm.js';
+import { inTransaction } from '../../store/open.js';
+import { requireStaff } from '../../store/staff.js';
+import { clearSyncState, getSyncState, updateSyncState } from '../../store/sync-state.js';
+import type { Context } from '../context.js';
+import { message, record, type Output } from '../output.js';
+import { email } from './common.js';
+
+export const REVOKE_HINT = 'to revoke the grant itself, remove the app under My Apps (https://myapps.microsoft.com) or ask your Microsoft 365 admin';
+
+export async function connect(ctx: Context, opts: { staff: string; force?: boolean }): Promise<Output> {
+  const db = ctx.db();
+  const staff = requireStaff(db, email(opts.staff, '--staff'));
+  assertOutlookEnabled(db);
+  const existing = getAccount(db, staff.id);
+  if (existing && !existing.needsReconnect && !opts.force) {
+    return record(
+      [
+        ['staff', staff.email],
+        ['connection', `already connected as ${existing.username}`, 'good'],
+        ['connected since', existing.connectedAt],
+      ],
+      { staff: staff.email, connected: true, account: existing.username, connectedAt: existing.connectedAt, changed: false },
+      [`to sign in again: caseflow-outlook connect --staff ${staff.email} --force`],
+    );
+  }
+  const settings = { clientId: ctx.settings['auth.clientId'], tenantId: ctx.settings['auth.tenantId'], authorityHost: ctx.settings['auth.authorityHost'] };
+  requireClientId(settings);
+  // Make sure the key exists before asking the user to sign in, so a key problem costs nothing.
+  const key = loadKey(ctx.env, ctx.settings['store.path'], true)!;
+  ctx.notice(`Connecting ${staff.email} to Microsoft 365 (scope: Calendars.ReadWrite).`);
+  const signedIn = await deviceCodeSignIn({
+    settings,
+    log: ctx.log,
+    signal: ctx.signal,
+    onInstruction: (text) => ctx.notice(text),
+  });
+  const now = ctx.now().toISOString();
+  const firm = getFirm(db);
+  inTransaction(db, () => {
+    saveAccount(db, {
+      staffId: staff.id,
+      homeAccountId: signedIn.homeAccountId,
+      username: signedIn.username,
+      tokenCache: encrypt(Buffer.from(signedIn.cache, 'utf8'), key.key, staff.id),
+      connectedAt: now,
+      lastRefreshAt: now,
+    });
+    const state = getSyncState(db, staff.id);
+    // SPEC §6: at first connect only events from the start of today (firm's zone) on sync.
+    const syncFrom = state.syncFrom ?? startOfDayUtc(dateInZone(ctx.now().getTime(), firm.timeZone), firm.timeZone);
+    // A different Microsoft account means a different mailbox: its delta state does not apply.
+    if (existing && existing.homeAccountId !== signedIn.homeAccountId) clearSyncState(db, staff.id);
+    updateSyncState(db, staff.id, { syncFrom, lastError: null });
+    recordAudit(db, { staffId: staff.id, staffEmail: staff.email, trigger: 'cli', direction: 'none', action: 'connect', kind: 'account', summary: `connected Microsoft account ${signedIn.username}` }, now);
+  });
+  ctx.notice(`Connected ${staff.email} as ${signedIn.username}.`);
+  return record(
+    [
+      ['staff', staff.email],
+      ['connection', `Connected as ${signedIn.username}`, 'good'],
+      ['connected since', now],
+    ],
+    { staff: staff.email, connected: true, account: signedIn.username, connectedAt: now, changed: true },
+  );
+}
+
+export async function disconnect(ctx: Context, opts: { staff: string }): Promise<Output> {
+  const db = ctx.db();
+  const staff = requireStaff(db, email(opts.staff, '--staff'));
+  const now = ctx.now().toISOString();
+  const removed = inTransaction(db, () => {
+    const account = getAccount(db, staff.id);
+    if (!account) return null;
+    deleteAccount(db, staff.id);
+    // Links and events stay (SPEC §4); the delta state goes, syncFrom stays for a later reconnect.
+    const { syncFrom } = getSyncState(db, staff.id);
+    clearSyncState(db, staff.id);
+    if (syncFrom) updateSyncState(db, staff.id, { syncFrom });
+    recordAudit(db, { staffId: staff.id, staffEmail: staff.email, trigger: 'cli', direction: 'none', action: 'disconnect', kind: 'account', summary: `disconnected Microsoft account ${account.username}` }, now);
+    return account;
+  });
+  if (!removed) {
+    return message(`${staff.email} is not connected; nothing to do.`, { staff: staff.email, connected: false, changed: false });
+  }
+  return message(
+    `Disconnected ${staff.email} (${removed.username}): tokens removed, sync stopped; events stay where they are on both sides.\n${REVOKE_HINT}.`,
+    { staff: staff.email, connected: false, account: removed.username, changed: true, revoke: REVOKE_HINT },
+  );
+}

@@ -1,0 +1,37 @@
+// `prefs show/set --staff E` (SPEC §5): the four toggles.
+
+import { UsageError } from '../../errors.js';
+import { recordAudit } from '../../store/audit.js';
+import { inTransaction } from '../../store/open.js';
+import { getPrefs, PREF_KEYS, setPrefs, type Prefs } from '../../store/prefs.js';
+import { requireStaff } from '../../store/staff.js';
+import type { Context } from '../context.js';
+import { record, type Output } from '../output.js';
+import { email, onOff } from './common.js';
+
+const LABELS: Record<keyof Prefs, string> = { enabled: 'sync enabled', events: 'calendar events (two-way)', tasks: 'tasks with due dates (one-way)', deadlines: 'key deadlines (one-way)' };
+
+function show(staff: string, prefs: Prefs): Output {
+  return record(PREF_KEYS.map((k) => [LABELS[k], prefs[k] ? 'on' : 'off', prefs[k] ? 'good' : 'dim']), { staff, ...prefs });
+}
+
+export async function prefsShow(ctx: Context, opts: { staff: string }): Promise<Output> {
+  const db = ctx.db();
+  const staff = requireStaff(db, email(opts.staff, '--staff'));
+  return show(staff.email, getPrefs(db, staff.id));
+}
+
+export async function prefsSet(ctx: Context, opts: { staff: string } & Partial<Record<keyof Prefs, string>>): Promise<Output> {
+  const changes: Partial<Prefs> = {};
+  for (const k of PREF_KEYS) if (opts[k] !== undefined) changes[k] = onOff(opts[k]!, `--${k}`);
+  if (Object.keys(changes).length === 0) throw new UsageError('prefs set needs at least one of --enabled, --events, --tasks, --deadlines (on or off)');
+  const db = ctx.db();
+  const staff = requireStaff(db, email(opts.staff, '--staff'));
+  const next = inTransaction(db, () => {
+    const prefs = { ...getPrefs(db, staff.id), ...changes };
+    setPrefs(db, staff.id, prefs, ctx.now().toISOString());
+    recordAudit(db, { staffId: staff.id, staffEmail: staff.email, trigger: 'cli', direction: 'none', action: 'prefs.set', kind: 'prefs', summary: `preferences: ${Object.entries(changes).map(([k, v]) => `${k}=${v ? 'on' : 'off'}`).join(', ')}` }, ctx.now().toISOString());
+    return prefs;
+  });
+  return show(staff.email, next);
+}

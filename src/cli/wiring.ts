@@ -1,0 +1,91 @@
+// Plugs the concrete adapters together for one staff member: token source (auth/), Graph client
+// and calendar (graph/), SQLite sync store (store/), into the engine's RunHost (sync/).
+
+import { tokenSourceFor } from '../auth/tokens.js';
+import { addDays, dateInZone, startOfDayUtc } from '../dates.js';
+import { GraphCalendar } from '../graph/calendar.js';
+import { createGraphClient } from '../graph/client.js';
+import { retryPolicyFromEnv } from '../graph/retry.js';
+import { getAccount } from '../store/accounts.js';
+import { getFirm } from '../store/firm.js';
+import { acquireLock } from '../store/lock.js';
+import type { Db } from '../store/open.js';
+import { getPrefs, type Prefs } from '../store/prefs.js';
+import type { Staff } from '../store/staff.js';
+import { SqliteSyncStore } from '../store/sync-store.js';
+import { getSyncState, updateSyncState } from '../store/sync-state.js';
+import type { SyncWindow } from '../sync/ports.js';
+import type { RunHost, RunOptions } from '../sync/run.js';
+import type { Context } from './context.js';
+
+/** SPEC §6: [syncFrom, today + horizonDays] in the firm's zone. */
+export function syncWindow(db: Db, staff: Staff, now: Date, horizonDays: number): SyncWindow {
+  const zone = getFirm(db).timeZone;
+  const today = dateInZone(now.getTime(), zone);
+  const syncFrom = getSyncState(db, staff.id).syncFrom ?? startOfDayUtc(today, zone);
+  const endDate = addDays(today, horizonDays);
+  return { startUtc: syncFrom, endUtc: startOfDayUtc(endDate, zone), startDate: dateInZone(Date.parse(syncFrom), zone), endDate };
+}
+
+export function runPolicy(ctx: Context, prefs: Prefs): RunOptions['policy'] {
+  return {
+    events: prefs.events,
+    tasks: prefs.tasks,
+    deadlines: prefs.deadlines,
+    maxDeletes: ctx.settings['sync.maxDeletesPerRun'],
+    sensitivity: ctx.settings['sync.confidentialSensitivity'],
+  };
+}
+
+export async function remoteCalendarFor(ctx: Context, db: Db, staff: Staff, signal: AbortSignal): Promise<GraphCalendar> {
+  const tokens = await tokenSourceFor({
+    db,
+    staff,
+    settings: { clientId: ctx.settings['auth.clientId'], tenantId: ctx.settings['auth.tenantId'], authorityHost: ctx.settings['auth.authorityHost'] },
+    storePath: ctx.settings['store.path'],
+    env: ctx.env,
+    log: ctx.log,
+    now: ctx.now,
+  });
+  let fatal: Error | null = null;
+  const retry = retryPolicyFromEnv(ctx.env);
+  const mailbox = getAccount(db, staff.id)?.username ?? staff.email;
+  const client = createGraphClient({
+    baseUrl: ctx.settings['graph.baseUrl'],
+    getAccessToken: async () => {
+      try {
+        return await tokens.getAccessToken();
+      } catch (error) {
+        fatal = error as Error;
+        throw error;
+      }
+    },
+    mailbox,
+    maxInFlight: ctx.settings['sync.maxRequestsInFlightPerMailbox'],
+    retry,
+    log: ctx.log,
+    signal,
+  });
+  return new GraphCalendar({ client, retry, log: ctx.log, signal, fatal: () => fatal });
+}
+
+export async function runHostFor(ctx: Context, db: Db, staff: Staff, signal: AbortSignal): Promise<RunHost> {
+  const calendar = await remoteCalendarFor(ctx, db, staff, signal);
+  const state = getSyncState(db, staff.id);
+  return {
+    store: new SqliteSyncStore(db, staff, ctx.now),
+    calendar,
+    staffEmail: staff.email,
+    staffId: staff.id,
+    log: ctx.log,
+    window: syncWindow(db, staff, ctx.now(), ctx.settings['sync.horizonDays']),
+    state: { deltaLink: state.deltaLink, windowStart: state.windowStart, windowEnd: state.windowEnd, allowDeletes: state.allowDeletes },
+    saveState: ({ success, ...changes }) => {
+      const at = ctx.now().toISOString();
+      updateSyncState(db, staff.id, { ...changes, lastSyncAt: at, ...(success ? { lastSuccessAt: at } : {}) });
+    },
+    lock: () => acquireLock(db, staff.id, ctx.now()),
+  };
+}
+
+export { getPrefs };

@@ -1,0 +1,174 @@
+// The RemoteCalendar port over Microsoft Graph v1.0 (GRAPH.md): delta rounds with the Prefer
+// headers on every page, single reads, the extended-property lookup, $batch writes with per-item
+// Retry-After, and calendarView for imports.
+
+import type { Client, GraphError } from '@microsoft/microsoft-graph-client';
+import { CliError, TransientError } from '../errors.js';
+import type { Logger } from '../log.js';
+import { CASEFLOW_ID_PROPERTY_ID } from '../sync/mapping.js';
+import { DeltaExpiredError, type DeltaPage, type GraphEventJson, type RemoteCalendar, type WriteRequest, type WriteResult } from '../sync/ports.js';
+import { delayFor, parseRetryAfter, RETRYABLE_STATUS, sleep, type RetryPolicy } from './retry.js';
+
+/** Not in the token: sent on every page (GRAPH.md "Delta query"). */
+export function preferHeader(pageSize?: number): string {
+  const parts = ['outlook.timezone="UTC"', 'IdType="ImmutableId"', 'outlook.body-content-type="text"'];
+  if (pageSize) parts.unshift(`odata.maxpagesize=${pageSize}`);
+  return parts.join(', ');
+}
+
+const EXPIRED_CODES = new Set(['syncstatenotfound', 'resyncrequired', 'syncstateinvalid']);
+const BATCH_MAX = 20;
+
+export interface CalendarOptions {
+  client: Client;
+  retry: RetryPolicy;
+  log: Logger;
+  signal?: AbortSignal;
+  /** Set by the token source when sign-in failed for good: rethrown instead of a GraphError. */
+  fatal: () => Error | null;
+  random?: () => number;
+}
+
+function isGraphError(e: unknown): e is GraphError {
+  return typeof e === 'object' && e !== null && 'statusCode' in e;
+}
+
+export class GraphCalendar implements RemoteCalendar {
+  constructor(private readonly o: CalendarOptions) {}
+
+  /** Runs one Graph call, turning failures into the errors the engine understands. */
+  private async call<T>(what: string, fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (error) {
+      throw this.translate(what, error);
+    }
+  }
+
+  private translate(what: string, error: unknown): Error {
+    const fatal = this.o.fatal();
+    if (fatal) return fatal;
+    if (this.o.signal?.aborted) return this.o.signal.reason instanceof Error ? this.o.signal.reason : new Error('aborted');
+    if (error instanceof CliError || error instanceof DeltaExpiredError) return error;
+    if (isGraphError(error)) {
+      const status = error.statusCode;
+      const code = error.code ?? '';
+      if (status === 410 || EXPIRED_CODES.has(code.toLowerCase())) return new DeltaExpiredError(code || 'Gone');
+      const detail = `${what}: Graph answered ${status > 0 ? status : 'no response'}${code ? ` ${code}` : ''}`;
+      const err = new GraphCallError(detail, status, code);
+      return err;
+    }
+    return new GraphCallError(`${what}: ${(error as Error)?.message ?? String(error)}`, -1, '');
+  }
+
+  async deltaStart(startUtc: string, endUtc: string, pageSize: number): Promise<DeltaPage> {
+    return this.call('delta', async () =>
+      page(await this.o.client.api('/me/calendarView/delta').query({ startDateTime: startUtc, endDateTime: endUtc }).header('Prefer', preferHeader(pageSize)).get()),
+    );
+  }
+
+  async deltaNext(link: string, pageSize: number): Promise<DeltaPage> {
+    return this.call('delta', async () => page(await this.o.client.api(link).header('Prefer', preferHeader(pageSize)).get()));
+  }
+
+  async getEvent(id: string): Promise<GraphEventJson | null> {
+    try {
+      return await this.call('read event', () => this.o.client.api(`/me/events/${encodeURIComponent(id)}`).header('Prefer', preferHeader()).get());
+    } catch (error) {
+      if (error instanceof GraphCallError && error.status === 404) return null;
+      throw error;
+    }
+  }
+
+  async findByTag(value: string): Promise<GraphEventJson | null> {
+    const filter = `singleValueExtendedProperties/Any(ep: ep/id eq '${CASEFLOW_ID_PROPERTY_ID}' and ep/value eq '${value.replace(/'/g, "''")}')`;
+    const res = await this.call('find event by CaseFlow id', () => this.o.client.api('/me/events').filter(filter).header('Prefer', preferHeader()).get());
+    const found = (res as { value?: GraphEventJson[] }).value ?? [];
+    return found[0] ?? null;
+  }
+
+  async calendarView(startUtc: string, endUtc: string): Promise<GraphEventJson[]> {
+    const out: GraphEventJson[] = [];
+    let res = await this.call('calendar view', () =>
+      this.o.client.api('/me/calendarView').query({ startDateTime: startUtc, endDateTime: endUtc }).header('Prefer', preferHeader(100)).get(),
+    );
+    for (let pages = 0; ; pages += 1) {
+      out.push(...((res as { value?: GraphEventJson[] }).value ?? []));
+      const next = (res as Record<string, unknown>)['@odata.nextLink'];
+      if (typeof next !== 'string' || pages > 1000) return out;
+      res = await this.call('calendar view', () => this.o.client.api(next).header('Prefer', preferHeader(100)).get());
+    }
+  }
+
+  /**
+   * $batch, 20 requests each, one batch at a time per mailbox. Items answered 429/503/504 are
+   * sent again after the longest Retry-After among them (or backoff), up to the retry bound;
+   * what is still failing is returned with its status for the caller to keep pending.
+   */
+  async write(requests: WriteRequest[]): Promise<WriteResult[]> {
+    const results = new Map<string, WriteResult>();
+    let pending = requests;
+    for (let attempt = 0; pending.length > 0; attempt += 1) {
+      const retry: WriteRequest[] = [];
+      let waitMs: number | null = null;
+      for (let i = 0; i < pending.length; i += BATCH_MAX) {
+        const chunk = pending.slice(i, i + BATCH_MAX);
+        for (const r of await this.batch(chunk)) {
+          const last = attempt + 1 >= this.o.retry.maxAttempts;
+          if (RETRYABLE_STATUS.has(r.status) && !last) {
+            retry.push(chunk.find((c) => c.id === r.id)!);
+            const after = parseRetryAfter(r.headers['retry-after'] ?? r.headers['Retry-After'], Date.now());
+            if (after !== null) waitMs = Math.max(waitMs ?? 0, after);
+          } else {
+            results.set(r.id, r);
+          }
+        }
+      }
+      pending = retry;
+      if (pending.length > 0) {
+        const wait = delayFor(attempt, waitMs, this.o.retry, this.o.random);
+        this.o.log.debug(`graph $batch: ${pending.length} item(s) throttled or unavailable, retrying in ${wait} ms`);
+        await sleep(wait, this.o.signal);
+      }
+    }
+    return requests.map((r) => results.get(r.id)!);
+  }
+
+  private async batch(chunk: WriteRequest[]): Promise<WriteResult[]> {
+    const body = {
+      requests: chunk.map((r) => ({
+        id: r.id,
+        method: r.method,
+        url: r.url,
+        headers: { 'Content-Type': 'application/json', Prefer: preferHeader(), ...r.headers },
+        ...(r.body === undefined ? {} : { body: r.body }),
+      })),
+    };
+    const res = (await this.call('$batch', () => this.o.client.api('/$batch').post(body))) as { responses?: unknown[] };
+    const byId = new Map<string, WriteResult>();
+    for (const raw of res.responses ?? []) {
+      const item = raw as { id?: string; status?: number; body?: unknown; headers?: Record<string, string> };
+      if (typeof item.id !== 'string') continue;
+      const headers: Record<string, string> = {};
+      for (const [k, v] of Object.entries(item.headers ?? {})) headers[k.toLowerCase()] = String(v);
+      byId.set(item.id, { id: item.id, status: Number(item.status ?? 0), body: item.body ?? null, headers });
+    }
+    // An item missing from the answer is treated as unavailable, so it is retried.
+    return chunk.map((r) => byId.get(r.id) ?? { id: r.id, status: 503, body: null, headers: {} });
+  }
+}
+
+export class GraphCallError extends TransientError {
+  constructor(message: string, readonly status: number, readonly graphCode: string) {
+    super(message, { hint: 'this is usually temporary; run the same command again' });
+    this.name = 'GraphCallError';
+  }
+}
+
+function page(res: unknown): DeltaPage {
+  const r = (res ?? {}) as Record<string, unknown>;
+  const out: DeltaPage = { value: Array.isArray(r.value) ? (r.value as GraphEventJson[]) : [] };
+  if (typeof r['@odata.nextLink'] === 'string') out.nextLink = r['@odata.nextLink'];
+  if (typeof r['@odata.deltaLink'] === 'string') out.deltaLink = r['@odata.deltaLink'];
+  return out;
+}

@@ -1,0 +1,129 @@
+// The Graph client: @microsoft/microsoft-graph-client with our own middleware chain, because its
+// RetryHandler sleeps up to 180 s, never retries batch items, and knows nothing of the mailbox
+// concurrency limit (GRAPH.md). Chain: limit+retry -> auth -> log -> fetch.
+
+import { Client, HTTPMessageHandler, type Context as GraphContext, type Middleware } from '@microsoft/microsoft-graph-client';
+import type { Logger } from '../log.js';
+import { mailboxLimiter } from './limiter.js';
+import { delayFor, parseRetryAfter, RETRYABLE_STATUS, sleep, type RetryPolicy } from './retry.js';
+
+export interface GraphClientOptions {
+  /** e.g. https://graph.microsoft.com (the version is appended). */
+  baseUrl: string;
+  getAccessToken: () => Promise<string>;
+  /** Key for the in-flight limit: the mailbox (the account's email). */
+  mailbox: string;
+  maxInFlight: number;
+  retry: RetryPolicy;
+  log: Logger;
+  signal?: AbortSignal;
+  random?: () => number;
+}
+
+abstract class Link implements Middleware {
+  protected next!: Middleware;
+  setNext(next: Middleware): void {
+    this.next = next;
+  }
+  abstract execute(context: GraphContext): Promise<void>;
+}
+
+function pathOf(request: unknown): string {
+  const url = typeof request === 'string' ? request : String((request as { url?: string }).url ?? '');
+  try {
+    return new URL(url).pathname; // never the query: it may be long, and it is nobody's business
+  } catch {
+    return url.split('?')[0] ?? url;
+  }
+}
+
+class LimitAndRetry extends Link {
+  constructor(private readonly o: GraphClientOptions) {
+    super();
+  }
+
+  async execute(context: GraphContext): Promise<void> {
+    const limiter = mailboxLimiter(this.o.mailbox, this.o.maxInFlight);
+    for (let attempt = 0; ; attempt += 1) {
+      const release = await limiter.acquire(this.o.signal);
+      let networkError: unknown = null;
+      try {
+        context.response = undefined;
+        await this.next.execute(context);
+      } catch (error) {
+        networkError = error;
+      } finally {
+        release();
+      }
+      const last = attempt + 1 >= this.o.retry.maxAttempts;
+      if (networkError) {
+        if (last || this.o.signal?.aborted) throw networkError;
+        const wait = delayFor(attempt, null, this.o.retry, this.o.random);
+        this.o.log.debug(`graph ${context.options?.method ?? 'GET'} ${pathOf(context.request)}: connection failed, retrying in ${wait} ms`);
+        await sleep(wait, this.o.signal);
+        continue;
+      }
+      const status = context.response?.status ?? 0;
+      if (!RETRYABLE_STATUS.has(status) || last) return;
+      const retryAfter = parseRetryAfter(context.response?.headers.get('retry-after'), Date.now());
+      const wait = delayFor(attempt, retryAfter, this.o.retry, this.o.random);
+      this.o.log.debug(`graph ${context.options?.method ?? 'GET'} ${pathOf(context.request)} -> ${status}, retrying in ${wait} ms`);
+      // Drain the body so the connection can be reused.
+      await context.response?.arrayBuffer().catch(() => undefined);
+      await sleep(wait, this.o.signal);
+    }
+  }
+}
+
+class Auth extends Link {
+  constructor(private readonly getAccessToken: () => Promise<string>) {
+    super();
+  }
+
+  async execute(context: GraphContext): Promise<void> {
+    const token = await this.getAccessToken();
+    const options = (context.options ??= {});
+    const headers = new Headers(options.headers as ConstructorParameters<typeof Headers>[0]);
+    headers.set('Authorization', `Bearer ${token}`);
+    options.headers = Object.fromEntries(headers.entries());
+    await this.next.execute(context);
+  }
+}
+
+class Log extends Link {
+  constructor(private readonly log: Logger) {
+    super();
+  }
+
+  async execute(context: GraphContext): Promise<void> {
+    const started = Date.now();
+    const method = context.options?.method ?? 'GET';
+    try {
+      await this.next.execute(context);
+      this.log.debug(`graph ${method} ${pathOf(context.request)} -> ${context.response?.status} (${Date.now() - started} ms)`);
+    } catch (error) {
+      this.log.debug(`graph ${method} ${pathOf(context.request)} -> connection error: ${(error as Error).message}`);
+      throw error;
+    }
+  }
+}
+
+class Fetch extends Link {
+  private readonly handler = new HTTPMessageHandler();
+  constructor(private readonly signal?: AbortSignal) {
+    super();
+  }
+
+  async execute(context: GraphContext): Promise<void> {
+    if (this.signal) (context.options ??= {}).signal = this.signal as never;
+    await this.handler.execute(context);
+  }
+}
+
+export function createGraphClient(o: GraphClientOptions): Client {
+  return Client.initWithMiddleware({
+    baseUrl: `${o.baseUrl.replace(/\/+$/, '')}/`,
+    defaultVersion: 'v1.0',
+    middleware: [new LimitAndRetry(o), new Auth(o.getAccessToken), new Log(o.log), new Fetch(o.signal)],
+  });
+}

@@ -1,0 +1,275 @@
+// The SyncStore port over SQLite for one staff member: links, the CaseFlow items the planner
+// sees, and the writes the executor makes.
+
+import { isConfidential } from '../sync/confidentiality.js';
+import { dueItemContent } from '../sync/content.js';
+import type { ConflictRecord, Link, LocalItem, RemoteEvent, SyncContent } from '../sync/model.js';
+import type { NewLink, SyncAudit, SyncStore, SyncWindow } from '../sync/ports.js';
+import { recordAudit } from './audit.js';
+import { protectedCategoryNames } from './categories.js';
+import { ownerOfEmail } from './contacts.js';
+import { deleteEvent, getEventInput, insertEvent, replaceEvent, type Attendee, type EventInput } from './events.js';
+import type { Db } from './open.js';
+import type { Staff } from './staff.js';
+
+interface LinkRow {
+  id: number;
+  staff_id: number;
+  kind: Link['kind'];
+  local_id: number;
+  outlook_id: string | null;
+  ical_uid: string | null;
+  transaction_id: string;
+  generation: number;
+  state: Link['state'];
+  role: Link['role'];
+  local_hash: string | null;
+  remote_hash: string | null;
+  change_key: string | null;
+  confidential: number;
+}
+
+export function linkFromRow(r: LinkRow): Link {
+  return {
+    id: r.id,
+    staff: r.staff_id,
+    kind: r.kind,
+    localId: r.local_id,
+    outlookId: r.outlook_id,
+    transactionId: r.transaction_id,
+    generation: r.generation,
+    state: r.state,
+    role: r.role,
+    localHash: r.local_hash,
+    remoteHash: r.remote_hash,
+    changeKey: r.change_key,
+    confidential: r.confidential === 1,
+    iCalUId: r.ical_uid,
+  };
+}
+
+const LINK_COLUMNS: Record<string, string> = {
+  kind: 'kind',
+  localId: 'local_id',
+  outlookId: 'outlook_id',
+  transactionId: 'transaction_id',
+  generation: 'generation',
+  state: 'state',
+  role: 'role',
+  localHash: 'local_hash',
+  remoteHash: 'remote_hash',
+  changeKey: 'change_key',
+  confidential: 'confidential',
+  iCalUId: 'ical_uid',
+  failCount: 'fail_count',
+  lastError: 'last_error',
+  syncedAt: 'synced_at',
+};
+
+function toContent(e: EventInput): SyncContent {
+  return {
+    title: e.title,
+    description: e.description,
+    allDay: e.allDay,
+    start: e.start,
+    end: e.end,
+    timeZone: e.timeZone,
+    location: e.location,
+    attendees: e.attendees,
+    teamsMeeting: e.teamsMeeting,
+  };
+}
+
+export class SqliteSyncStore implements SyncStore {
+  constructor(
+    private readonly db: Db,
+    private readonly staff: Staff,
+    private readonly now: () => Date,
+  ) {}
+
+  transaction<T>(fn: () => T): T {
+    return this.db.transaction(fn).immediate();
+  }
+
+  links(): Link[] {
+    return (this.db.prepare('SELECT * FROM links WHERE staff_id = ? ORDER BY id').all(this.staff.id) as LinkRow[]).map(linkFromRow);
+  }
+
+  localItems(window: SyncWindow, links: Link[]): LocalItem[] {
+    const protectedNames = protectedCategoryNames(this.db);
+    const linked = new Set(links.map((l) => `${l.kind}:${l.localId}`));
+    const out: LocalItem[] = [];
+    const overlaps = (allDay: boolean, start: string, end: string) =>
+      allDay ? end >= window.startDate && start < window.endDate : end > window.startUtc && start < window.endUtc;
+
+    const events = this.db
+      .prepare(
+        `SELECT e.id, c.name AS category, c.protected AS prot FROM events e LEFT JOIN categories c ON c.id = e.category_id
+         WHERE e.staff_id = ? ORDER BY e.id`,
+      )
+      .all(this.staff.id) as { id: number; category: string | null; prot: number | null }[];
+    for (const row of events) {
+      const e = getEventInput(this.db, row.id)!;
+      const inWindow = overlaps(e.allDay, e.start, e.end);
+      if (!inWindow && !linked.has(`event:${row.id}`)) continue;
+      out.push({
+        kind: 'event',
+        id: row.id,
+        staff: this.staff.id,
+        content: toContent(e),
+        confidential: isConfidential({ matterId: e.matterId, category: row.category }, protectedNames),
+        protected: row.prot === 1,
+        recurring: e.recurrence !== null,
+        readOnly: e.readOnly === true,
+        source: e.source ?? 'caseflow',
+        inWindow,
+      });
+    }
+
+    type DueRow = { id: number; title: string; description: string; matter_id: number | null; due_all_day: number; due_utc: string | null; due_date: string | null; time_zone: string };
+    // Completed tasks leave Outlook: a done task is no longer a date to keep.
+    const tasks = this.db.prepare('SELECT * FROM tasks WHERE staff_id = ? AND completed_at IS NULL ORDER BY id').all(this.staff.id) as DueRow[];
+    const deadlines = this.db
+      .prepare('SELECT d.* FROM deadlines d JOIN matter_staff ms ON ms.matter_id = d.matter_id WHERE ms.staff_id = ? ORDER BY d.id')
+      .all(this.staff.id) as DueRow[];
+    for (const [kind, rows] of [['task', tasks], ['deadline', deadlines]] as const) {
+      for (const r of rows) {
+        const due = r.due_all_day ? r.due_date! : r.due_utc!;
+        const content = dueItemContent(kind, { title: r.title, description: r.description, due, dueAllDay: r.due_all_day === 1, timeZone: r.time_zone });
+        const inWindow = overlaps(content.allDay, content.start, content.end);
+        if (!inWindow && !linked.has(`${kind}:${r.id}`)) continue;
+        out.push({
+          kind,
+          id: r.id,
+          staff: this.staff.id,
+          content,
+          // SPEC §7: deadlines are always matter-linked; tasks when they have a matter.
+          confidential: kind === 'deadline' || r.matter_id !== null,
+          protected: false,
+          recurring: false,
+          readOnly: false,
+          source: 'caseflow',
+          inWindow,
+        });
+      }
+    }
+    return out;
+  }
+
+  knownICalUIds(): Map<string, number> {
+    const rows = this.db
+      .prepare('SELECT ical_uid, id FROM events WHERE ical_uid IS NOT NULL AND staff_id != ? ORDER BY id')
+      .all(this.staff.id) as { ical_uid: string; id: number }[];
+    return new Map(rows.map((r) => [r.ical_uid, r.id]));
+  }
+
+  insertLink(link: NewLink): number {
+    const info = this.db
+      .prepare(
+        `INSERT INTO links (staff_id, kind, local_id, outlook_id, ical_uid, transaction_id, generation, state, role, local_hash, remote_hash, change_key, confidential, synced_at)
+         VALUES (@staff, @kind, @localId, @outlookId, @iCalUId, @transactionId, @generation, @state, @role, @localHash, @remoteHash, @changeKey, @confidential, @syncedAt)`,
+      )
+      .run({ ...link, staff: this.staff.id, confidential: link.confidential ? 1 : 0, syncedAt: this.now().toISOString() });
+    return Number(info.lastInsertRowid);
+  }
+
+  updateLink(id: number, changes: Partial<NewLink> & { failCount?: number; lastError?: string | null; syncedAt?: string }): void {
+    const entries = Object.entries(changes).filter(([, v]) => v !== undefined);
+    if (entries.length === 0) return;
+    const params: Record<string, unknown> = { id };
+    for (const [k, v] of entries) params[k] = typeof v === 'boolean' ? +v : v;
+    this.db.prepare(`UPDATE links SET ${entries.map(([k]) => `${LINK_COLUMNS[k]} = @${k}`).join(', ')} WHERE id = @id`).run(params);
+  }
+
+  deleteLink(id: number): void {
+    this.db.prepare('DELETE FROM links WHERE id = ?').run(id);
+  }
+
+  linkFailed(id: number, message: string): void {
+    this.db.prepare('UPDATE links SET fail_count = fail_count + 1, last_error = ? WHERE id = ?').run(message, id);
+  }
+
+  private attendees(content: SyncContent): Attendee[] {
+    // SPEC §8: attendees matched to staff and contacts by any of their emails.
+    return content.attendees.map((a) => ({ email: a.email, name: a.name || ownerOfEmail(this.db, a.email)?.name || '', type: a.type }));
+  }
+
+  createEvent(event: RemoteEvent, content: SyncContent, flags: { readOnly: boolean; recurringInOutlook: boolean }): { id: number; stored: SyncContent } {
+    const id = insertEvent(
+      this.db,
+      {
+        staffId: this.staff.id,
+        title: content.title,
+        description: content.description,
+        allDay: content.allDay,
+        start: content.start,
+        end: content.end,
+        timeZone: content.timeZone,
+        location: content.location,
+        categoryId: null,
+        matterId: null,
+        teamsMeeting: content.teamsMeeting,
+        teamsJoinUrl: event.joinUrl,
+        recurrence: null,
+        source: 'outlook',
+        readOnly: flags.readOnly,
+        recurringInOutlook: flags.recurringInOutlook,
+        iCalUId: event.iCalUId,
+        attendees: this.attendees(content),
+      },
+      this.now().toISOString(),
+    );
+    return { id, stored: toContent(getEventInput(this.db, id)!) };
+  }
+
+  updateEvent(id: number, content: SyncContent, joinUrl: string | null | undefined): SyncContent | null {
+    const current = getEventInput(this.db, id);
+    if (!current) return null;
+    replaceEvent(
+      this.db,
+      id,
+      { ...current, ...content, attendees: this.attendees(content), teamsJoinUrl: joinUrl === undefined ? current.teamsJoinUrl : joinUrl },
+      this.now().toISOString(),
+    );
+    return toContent(getEventInput(this.db, id)!);
+  }
+
+  setEventRemoteFacts(id: number, facts: { iCalUId?: string | null; joinUrl?: string | null }): void {
+    if (facts.iCalUId !== undefined) this.db.prepare('UPDATE events SET ical_uid = ? WHERE id = ?').run(facts.iCalUId, id);
+    if (facts.joinUrl !== undefined) this.db.prepare('UPDATE events SET teams_join_url = ? WHERE id = ?').run(facts.joinUrl, id);
+  }
+
+  deleteEvent(id: number): void {
+    this.db.prepare("DELETE FROM links WHERE kind = 'event' AND local_id = ? AND staff_id != ?").run(id, this.staff.id);
+    deleteEvent(this.db, id);
+  }
+
+  addStaffAsAttendee(eventId: number): void {
+    this.db
+      .prepare(
+        `INSERT INTO event_attendees (event_id, email, name, type, position)
+         VALUES (?, ?, ?, 'required', (SELECT COALESCE(MAX(position), -1) + 1 FROM event_attendees WHERE event_id = ?))
+         ON CONFLICT (event_id, email) DO NOTHING`,
+      )
+      .run(eventId, this.staff.email, this.staff.name, eventId);
+  }
+
+  recordConflict(a: ConflictRecord): number {
+    return Number(
+      this.db
+        .prepare(
+          `INSERT INTO conflicts (staff_id, link_id, event_id, outlook_id, detected_at, status, caseflow, outlook)
+           VALUES (?, ?, ?, ?, ?, 'open', ?, ?)`,
+        )
+        .run(this.staff.id, a.linkId, a.localId, a.outlookId, this.now().toISOString(), JSON.stringify(a.caseflow), JSON.stringify(a.outlook)).lastInsertRowid,
+    );
+  }
+
+  audit(row: SyncAudit): void {
+    recordAudit(this.db, { staffId: this.staff.id, staffEmail: this.staff.email, ...row }, this.now().toISOString());
+  }
+
+  stillConnected(): boolean {
+    return this.db.prepare('SELECT 1 FROM accounts WHERE staff_id = ? AND needs_reconnect = 0').get(this.staff.id) !== undefined;
+  }
+}

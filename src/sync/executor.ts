@@ -1,0 +1,227 @@
+// Carries out a plan. Order matters for "no duplicates, no lost edits" (SPEC §7, §8):
+//  1. links of items about to be created are written first as `creating` (their transactionId
+//     is derived from the link), so a crash after Graph's write is found again by the next run;
+//  2. Outlook writes go out through $batch;
+//  3. their results and every CaseFlow-side change are committed in one transaction.
+// The caller saves the delta link only after step 3.
+
+import { ActionRequiredError } from '../errors.js';
+import type { Logger } from '../log.js';
+import { localHash, remoteHash } from './content.js';
+import { caseflowIdValue, fromGraphEvent, transactionIdFor, type GraphEventJson as MappedJson } from './mapping.js';
+import type { Action, LocalItem, PlanResult, RemoteCreate, RemoteDelete, RemoteUpdate } from './model.js';
+import type { AuditTrigger, RemoteCalendar, SyncStore, WriteRequest, WriteResult } from './ports.js';
+
+export interface Counts {
+  created: number;
+  updated: number;
+  deleted: number;
+}
+export interface ExecutionResult {
+  pushed: Counts;
+  pulled: Counts;
+  conflicts: number;
+  /** One line per item that could not be written; it stays pending for the next run. */
+  errors: string[];
+}
+
+export interface ExecuteOptions {
+  store: SyncStore;
+  calendar: RemoteCalendar;
+  trigger: AuditTrigger;
+  staffId: number;
+  /** The CaseFlow items the plan was made from, by `${kind}:${id}`. */
+  local: Map<string, LocalItem>;
+  log: Logger;
+}
+
+type RemoteAction = RemoteCreate | RemoteUpdate | RemoteDelete;
+const isRemote = (a: Action): a is RemoteAction => a.type === 'remote.create' || a.type === 'remote.update' || a.type === 'remote.delete';
+const zero = (): Counts => ({ created: 0, updated: 0, deleted: 0 });
+
+function graphCode(body: unknown): string {
+  const code = (body as { error?: { code?: unknown } } | null)?.error?.code;
+  return typeof code === 'string' ? code : '';
+}
+
+function request(a: RemoteAction, id: string): WriteRequest {
+  const url = a.type === 'remote.create' ? '/me/events' : `/me/events/${encodeURIComponent(a.outlookId)}`;
+  const headers: Record<string, string> = {};
+  if (a.type !== 'remote.create' && a.ifMatch) headers['If-Match'] = `W/"${a.ifMatch}"`;
+  if (a.type === 'remote.delete') return { id, method: 'DELETE', url, headers };
+  return { id, method: a.type === 'remote.create' ? 'POST' : 'PATCH', url, headers, body: a.payload };
+}
+
+export async function execute(plan: PlanResult, o: ExecuteOptions): Promise<ExecutionResult> {
+  const result: ExecutionResult = { pushed: zero(), pulled: zero(), conflicts: 0, errors: [] };
+  const remote = plan.actions.filter(isRemote);
+  const writes = remote.length > 0 ? await pushRemote(remote, o, result) : [];
+  o.store.transaction(() => {
+    for (const apply of writes) apply();
+    for (const action of plan.actions) if (!isRemote(action)) applyLocal(action, o, result);
+  });
+  return result;
+}
+
+/** Sends the Outlook writes; returns the store updates to commit with the rest of the run. */
+async function pushRemote(actions: RemoteAction[], o: ExecuteOptions, result: ExecutionResult): Promise<(() => void)[]> {
+  // SPEC §4: a disconnect stops a run in flight before its next write.
+  if (!o.store.stillConnected()) throw new ActionRequiredError('not_connected', 'the staff member was disconnected during the run; nothing more was written');
+  const linkIds = new Map<RemoteAction, number>();
+  o.store.transaction(() => {
+    for (const a of actions) {
+      if (a.type !== 'remote.create') {
+        linkIds.set(a, a.linkId);
+        continue;
+      }
+      const fields = { state: 'creating' as const, outlookId: null, transactionId: a.transactionId, generation: a.generation, confidential: a.confidential, localHash: a.localHash };
+      if (a.linkId === null) {
+        linkIds.set(a, o.store.insertLink({ ...fields, kind: a.kind, localId: a.localId, role: 'owner', remoteHash: null, changeKey: null, iCalUId: null }));
+      } else {
+        o.store.updateLink(a.linkId, fields);
+        linkIds.set(a, a.linkId);
+      }
+    }
+  });
+
+  const requests = actions.map((a, i) => request(a, String(i + 1)));
+  const answers = await o.calendar.write(requests);
+  const applies: (() => void)[] = [];
+  for (const [i, a] of actions.entries()) {
+    let answer: WriteResult = answers[i]!;
+    const linkId = linkIds.get(a)!;
+    const title = a.type === 'remote.delete' ? '' : a.content.title;
+    if (a.type === 'remote.create' && answer.status === 400 && graphCode(answer.body) === 'ErrorDuplicateTransactionId') {
+      // The first attempt did create it (a lost response or a crash): find it by our tag.
+      const found = await o.calendar.findByTag(caseflowIdValue(a.kind, a.localId));
+      if (found) answer = { ...answer, status: 201, body: found };
+    }
+    const ok = answer.status >= 200 && answer.status < 300;
+    if (a.type === 'remote.delete') {
+      if (ok || answer.status === 404) {
+        // 404: already gone (GRAPH.md: treat as done).
+        applies.push(() => {
+          o.store.deleteLink(linkId);
+          o.store.audit({ trigger: o.trigger, direction: 'outlook', action: 'delete', kind: a.kind, eventId: a.localId, outlookId: a.outlookId, summary: `deleted in Outlook (deleted in CaseFlow)` });
+        });
+        result.pushed.deleted += 1;
+      } else {
+        fail(applies, o, result, linkId, `delete of ${a.kind} ${a.localId} in Outlook failed: ${answer.status} ${graphCode(answer.body)}`);
+      }
+      continue;
+    }
+    if (!ok) {
+      const why =
+        answer.status === 412 ? 'changed in Outlook meanwhile; the next run compares both sides' : `${answer.status} ${graphCode(answer.body)}`.trim();
+      fail(applies, o, result, linkId, `${a.type === 'remote.create' ? 'create' : 'update'} of ${a.kind} ${a.localId} in Outlook failed: ${why}`);
+      continue;
+    }
+    const event = fromGraphEvent(answer.body as MappedJson, { inWindow: true });
+    applies.push(() => {
+      o.store.updateLink(linkId, {
+        state: 'linked',
+        outlookId: event.id,
+        changeKey: event.changeKey,
+        remoteHash: remoteHash(event),
+        localHash: a.localHash,
+        confidential: a.confidential,
+        iCalUId: event.iCalUId,
+        failCount: 0,
+        lastError: null,
+        syncedAt: new Date().toISOString(),
+      });
+      if (a.kind === 'event') o.store.setEventRemoteFacts(a.localId, { iCalUId: event.iCalUId, ...(event.joinUrl ? { joinUrl: event.joinUrl } : {}) });
+      const verb = a.type === 'remote.create' ? 'create' : 'update';
+      o.store.audit({ trigger: o.trigger, direction: 'outlook', action: verb, kind: a.kind, eventId: a.localId, outlookId: event.id, summary: `${verb === 'create' ? 'created' : 'updated'} in Outlook: ${title}${a.confidential ? ' (confidential)' : ''}` });
+    });
+    if (a.type === 'remote.create') result.pushed.created += 1;
+    else result.pushed.updated += 1;
+  }
+  return applies;
+}
+
+function fail(applies: (() => void)[], o: ExecuteOptions, result: ExecutionResult, linkId: number, message: string): void {
+  result.errors.push(message);
+  o.log.warn(message);
+  applies.push(() => o.store.linkFailed(linkId, message));
+}
+
+function applyLocal(action: Action, o: ExecuteOptions, result: ExecutionResult): void {
+  const { store } = o;
+  switch (action.type) {
+    case 'local.create': {
+      const { id, stored } = store.createEvent(action.event, action.content, { readOnly: action.readOnly, recurringInOutlook: action.recurringInOutlook });
+      const fields = {
+        localId: id,
+        outlookId: action.event.id,
+        state: 'linked' as const,
+        role: action.role,
+        localHash: localHash({ content: stored, confidential: false }),
+        remoteHash: action.remoteHash,
+        changeKey: action.changeKey,
+        confidential: false,
+        iCalUId: action.event.iCalUId,
+      };
+      if (action.linkId !== null) store.updateLink(action.linkId, fields);
+      else store.insertLink({ ...fields, kind: 'event', transactionId: transactionIdFor(o.staffId, 'event', id, 0), generation: 0 });
+      store.audit({ trigger: o.trigger, direction: 'caseflow', action: o.trigger === 'import' ? 'import' : 'create', kind: 'event', eventId: id, outlookId: action.event.id, summary: `${o.trigger === 'import' ? 'imported' : 'created'} from Outlook: ${action.content.title}` });
+      result.pulled.created += 1;
+      return;
+    }
+    case 'local.update': {
+      const item = o.local.get(`event:${action.localId}`);
+      const stored = store.updateEvent(action.localId, action.content, action.event.joinUrl);
+      if (stored === null) return;
+      store.updateLink(action.linkId, {
+        remoteHash: action.remoteHash,
+        changeKey: action.changeKey,
+        localHash: localHash({ content: stored, confidential: item?.confidential ?? false }),
+      });
+      store.audit({
+        trigger: o.trigger,
+        direction: 'caseflow',
+        action: action.conflict ? 'conflict-outlook-wins' : 'update',
+        kind: 'event',
+        eventId: action.localId,
+        outlookId: action.outlookId,
+        summary: action.conflict ? `changed on both sides; Outlook's version kept, CaseFlow's saved in this row: ${action.content.title}` : `updated from Outlook: ${action.content.title}`,
+        // SPEC §10: the CaseFlow version that lost is kept in the audit log (local store only).
+        ...(action.conflict ? { detail: { lostCaseflowVersion: action.previous } } : {}),
+      });
+      result.pulled.updated += 1;
+      if (action.conflict) result.conflicts += 1;
+      return;
+    }
+    case 'local.delete':
+      store.deleteEvent(action.localId);
+      store.deleteLink(action.linkId);
+      store.audit({ trigger: o.trigger, direction: 'caseflow', action: 'delete', kind: 'event', eventId: action.localId, outlookId: action.outlookId, summary: 'deleted in CaseFlow (deleted in Outlook, confirmed)' });
+      result.pulled.deleted += 1;
+      return;
+    case 'link.attendee':
+      store.addStaffAsAttendee(action.localId);
+      store.insertLink({ kind: 'event', localId: action.localId, outlookId: action.outlookId, transactionId: transactionIdFor(o.staffId, 'event', action.localId, 0), generation: 0, state: 'linked', role: 'attendee', localHash: null, remoteHash: action.remoteHash, changeKey: action.changeKey, confidential: false, iCalUId: action.iCalUId });
+      store.audit({ trigger: o.trigger, direction: 'caseflow', action: 'link-attendee', kind: 'event', eventId: action.localId, outlookId: action.outlookId, summary: 'meeting already in CaseFlow: linked as attendee, not created twice' });
+      result.pulled.updated += 1;
+      return;
+    case 'link.refresh':
+      store.updateLink(action.linkId, { localHash: action.localHash, remoteHash: action.remoteHash, changeKey: action.changeKey });
+      return;
+    case 'link.unlink':
+      store.updateLink(action.linkId, { state: 'unlinked', outlookId: null, changeKey: null, remoteHash: null });
+      store.audit({ trigger: o.trigger, direction: 'none', action: 'unlink', kind: action.kind, eventId: action.localId, outlookId: action.outlookId, summary: `deleted in Outlook: unlinked, not re-created until it changes in CaseFlow` });
+      return;
+    case 'link.drop':
+      store.deleteLink(action.linkId);
+      return;
+    case 'conflict.record': {
+      const id = store.recordConflict(action);
+      store.updateLink(action.linkId, { state: 'paused' });
+      store.audit({ trigger: o.trigger, direction: 'none', action: 'conflict', kind: 'event', eventId: action.localId, outlookId: action.outlookId, summary: `conflict ${id} recorded for review (protected category): ${action.caseflow.title}` });
+      result.conflicts += 1;
+      return;
+    }
+    default:
+      return;
+  }
+}

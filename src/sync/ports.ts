@@ -1,0 +1,119 @@
+// The ports through which the sync engine sees Outlook. `graph/` implements them; tests can use
+// the simulator behind the real implementation. Nothing here imports Graph or the store.
+
+import type { ConflictRecord, ItemKind, Link, LinkRole, LocalItem, RemoteEvent, SyncContent } from './model.js';
+
+/** Graph event JSON as received (shape per GRAPH.md). */
+export type GraphEventJson = Record<string, unknown> & { id: string };
+
+export interface DeltaPage {
+  value: GraphEventJson[];
+  nextLink?: string;
+  deltaLink?: string;
+}
+
+export interface WriteRequest {
+  /** Unique within one `write` call. */
+  id: string;
+  method: 'POST' | 'PATCH' | 'DELETE';
+  /** Relative to the version root, e.g. `/me/events` or `/me/events/{id}`. */
+  url: string;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+export interface WriteResult {
+  id: string;
+  status: number;
+  body: unknown;
+  headers: Record<string, string>;
+}
+
+export interface RemoteCalendar {
+  /** First page of a delta round over a window (ISO instants). */
+  deltaStart(startUtc: string, endUtc: string, pageSize: number): Promise<DeltaPage>;
+  /** A following page: an opaque nextLink or a saved deltaLink. 410 -> DeltaExpiredError. */
+  deltaNext(link: string, pageSize: number): Promise<DeltaPage>;
+  /** null when Graph says 404 ErrorItemNotFound. */
+  getEvent(id: string): Promise<GraphEventJson | null>;
+  /** The event created for a CaseFlow item, found by our extended property (GRAPH.md). */
+  findByTag(value: string): Promise<GraphEventJson | null>;
+  /** Writes through $batch (20 a request), retrying throttled items by their own Retry-After. */
+  write(requests: WriteRequest[]): Promise<WriteResult[]>;
+  /** calendarView over a window (imports), all pages. */
+  calendarView(startUtc: string, endUtc: string): Promise<GraphEventJson[]>;
+}
+
+/** Delta state expired (410 SyncStateNotFound and its cousins): start a full round. */
+export class DeltaExpiredError extends Error {
+  constructor(readonly code: string) {
+    super(`delta state expired (${code})`);
+    this.name = 'DeltaExpiredError';
+  }
+}
+
+// ---- The CaseFlow side ----
+
+
+export interface SyncWindow {
+  /** ISO instants. */
+  startUtc: string;
+  endUtc: string;
+  /** The same bounds as dates, for all-day items. */
+  startDate: string;
+  endDate: string;
+}
+
+export type AuditTrigger = 'scheduled' | 'manual' | 'import' | 'resolve';
+
+export interface SyncAudit {
+  trigger: AuditTrigger;
+  direction: 'caseflow' | 'outlook' | 'none';
+  action: string;
+  kind: ItemKind | 'sync' | 'conflict';
+  eventId?: number | null;
+  outlookId?: string | null;
+  summary: string;
+  detail?: unknown;
+}
+
+export interface NewLink {
+  kind: ItemKind;
+  localId: number;
+  outlookId: string | null;
+  transactionId: string;
+  generation: number;
+  state: Link['state'];
+  role: LinkRole;
+  localHash: string | null;
+  remoteHash: string | null;
+  changeKey: string | null;
+  confidential: boolean;
+  iCalUId: string | null;
+}
+
+/** What the run needs of the CaseFlow store for one staff member. */
+export interface SyncStore {
+  transaction<T>(fn: () => T): T;
+  links(): Link[];
+  localItems(window: SyncWindow, links: Link[]): LocalItem[];
+  /** iCalUId -> event id, for events of other staff members. */
+  knownICalUIds(): Map<string, number>;
+  insertLink(link: NewLink): number;
+  updateLink(id: number, changes: Partial<NewLink> & { failCount?: number; lastError?: string | null; syncedAt?: string }): void;
+  deleteLink(id: number): void;
+  /** Counts a failed push on the link (status warns after three runs in a row: SPEC §15). */
+  linkFailed(id: number, message: string): void;
+  /** Creates a CaseFlow event owned by this staff member from Outlook; returns its id. */
+  createEvent(event: RemoteEvent, content: SyncContent, flags: { readOnly: boolean; recurringInOutlook: boolean }): { id: number; stored: SyncContent };
+  /** Returns the content as stored (names filled from records), to hash what the next run will read. */
+  updateEvent(id: number, content: SyncContent, joinUrl: string | null | undefined): SyncContent | null;
+  setEventRemoteFacts(id: number, facts: { iCalUId?: string | null; joinUrl?: string | null }): void;
+  deleteEvent(id: number): void;
+  /** "One meeting, one CaseFlow event": this staff member becomes an attendee. */
+  addStaffAsAttendee(eventId: number): void;
+  recordConflict(action: ConflictRecord): number;
+  audit(row: SyncAudit): void;
+  /** The staff member is still connected (a disconnect stops a run before its next write). */
+  stillConnected(): boolean;
+}

@@ -1,0 +1,153 @@
+// One sync run for one staff member: lock, window, recover unfinished creates, read the delta
+// round, plan, execute, then save the delta link (SPEC §6–§10, §15).
+//
+// A scheduled run reads Outlook's changes first and plans both sides together, then pushes and
+// pulls; so a CaseFlow edit is never written over an Outlook edit it has not seen (GRAPH.md: do
+// not rely on If-Match alone). `sync` (Sync now) plans with push off: it only pulls.
+
+import { BusyError } from '../errors.js';
+import type { Logger } from '../log.js';
+import { localHash, remoteHash } from './content.js';
+import { execute, type Counts } from './executor.js';
+import { caseflowIdValue, fromGraphEvent, type GraphEventJson as MappedJson } from './mapping.js';
+import type { Breaker, Link, LocalItem, Policy } from './model.js';
+import { plan, SKIP_REASON_TEXT } from './planner.js';
+import type { AuditTrigger, RemoteCalendar, SyncStore, SyncWindow } from './ports.js';
+import { fetchRound } from './pull.js';
+
+export interface RunSummary {
+  staff: string;
+  pulled: Counts;
+  pushed: Counts;
+  conflicts: number;
+  skipped: number;
+  errors: string[];
+  /** Set when nothing ran, and why (sync paused, nothing enabled). */
+  note?: string;
+  breaker?: Breaker;
+}
+
+/** What the run needs from its surroundings, beyond the two ports. */
+export interface RunHost {
+  store: SyncStore;
+  calendar: RemoteCalendar;
+  staffEmail: string;
+  staffId: number;
+  log: Logger;
+  window: SyncWindow;
+  /** Saved delta state and the window it was taken for. */
+  state: { deltaLink: string | null; windowStart: string | null; windowEnd: string | null; allowDeletes: boolean };
+  saveState: (changes: { deltaLink?: string | null; windowStart?: string; windowEnd?: string; lastError?: string | null; breaker?: string | null; allowDeletes?: boolean; success: boolean }) => void;
+  lock: () => { release(): void } | { heldBy: string };
+}
+
+export interface RunOptions {
+  trigger: AuditTrigger;
+  push: boolean;
+  policy: Omit<Policy, 'push' | 'pull' | 'allowDeletes'>;
+  allowDeletes: boolean;
+}
+
+const zero = (): Counts => ({ created: 0, updated: 0, deleted: 0 });
+
+/** Creates whose outcome is unknown (crash, lost answer): look for them by our tag first. */
+async function recoverCreates(host: RunHost, links: Link[]): Promise<void> {
+  for (const link of links) {
+    if (link.state !== 'creating' || link.outlookId !== null) continue;
+    const found = await host.calendar.findByTag(caseflowIdValue(link.kind, link.localId));
+    if (!found) continue;
+    const event = fromGraphEvent(found as MappedJson, { inWindow: true });
+    host.log.debug(`found the Outlook copy of ${link.kind} ${link.localId} created by an earlier run`);
+    host.store.transaction(() => {
+      host.store.updateLink(link.id, {
+        state: 'linked',
+        outlookId: event.id,
+        changeKey: event.changeKey,
+        remoteHash: remoteHash(event),
+        iCalUId: event.iCalUId,
+      });
+      if (link.kind === 'event') host.store.setEventRemoteFacts(link.localId, { iCalUId: event.iCalUId, ...(event.joinUrl ? { joinUrl: event.joinUrl } : {}) });
+    });
+  }
+}
+
+export async function runSync(host: RunHost, o: RunOptions): Promise<RunSummary> {
+  const summary: RunSummary = { staff: host.staffEmail, pulled: zero(), pushed: zero(), conflicts: 0, skipped: 0, errors: [] };
+  const lock = host.lock();
+  if ('heldBy' in lock) {
+    throw new BusyError(`another run is syncing ${host.staffEmail} right now`, { hint: 'wait for it to finish, then run the command again' });
+  }
+  try {
+    await recoverCreates(host, host.store.links());
+    const links = host.store.links();
+    const local = host.store.localItems(host.window, links);
+    const localByKey = new Map<string, LocalItem>(local.map((i) => [`${i.kind}:${i.id}`, i]));
+    const sameWindow = host.state.windowStart === host.window.startUtc && host.state.windowEnd === host.window.endUtc;
+    const round = await fetchRound({
+      calendar: host.calendar,
+      window: host.window,
+      savedLink: sameWindow ? host.state.deltaLink : null,
+      linkedIds: new Set(links.flatMap((l) => (l.outlookId ? [l.outlookId] : []))),
+      windowLinkedIds: new Set(links.flatMap((l) => (l.outlookId && l.role === 'owner' && localByKey.get(`${l.kind}:${l.localId}`)?.inWindow ? [l.outlookId] : []))),
+      log: host.log,
+    });
+    const allowDeletes = o.allowDeletes || host.state.allowDeletes;
+    const result = plan({
+      staff: host.staffId,
+      links,
+      local,
+      remote: round.changes,
+      knownICalUIds: host.store.knownICalUIds(),
+      policy: { ...o.policy, push: o.push, pull: true, allowDeletes },
+    });
+    summary.skipped = result.skipped.length;
+    for (const s of result.skipped) host.log.debug(`skipped ${s.kind ?? 'event'} ${s.localId ?? s.outlookId ?? ''}: ${SKIP_REASON_TEXT[s.reason]}`);
+    const done = await execute(result, { store: host.store, calendar: host.calendar, trigger: o.trigger, staffId: host.staffId, local: localByKey, log: host.log });
+    Object.assign(summary, { pulled: done.pulled, pushed: done.pushed, conflicts: done.conflicts, errors: done.errors });
+    if (result.breaker) {
+      summary.breaker = result.breaker;
+      summary.errors.push(breakerText(result.breaker));
+    }
+    host.saveState({
+      deltaLink: round.deltaLink,
+      windowStart: host.window.startUtc,
+      windowEnd: host.window.endUtc,
+      lastError: summary.errors.length ? summary.errors.join('; ').slice(0, 2000) : null,
+      breaker: result.breaker ? breakerText(result.breaker) : null,
+      // The permission is used up by a run that could delete on both sides.
+      allowDeletes: allowDeletes && !o.push && result.breaker === undefined ? host.state.allowDeletes : false,
+      success: summary.errors.length === 0,
+    });
+    return summary;
+  } catch (error) {
+    host.saveState({ lastError: (error as Error).message, success: false });
+    throw error;
+  } finally {
+    lock.release();
+  }
+}
+
+export function breakerText(b: Breaker): string {
+  return `${b.wouldDelete} deletion(s) held back (${b.outlook} in Outlook, ${b.caseflow} in CaseFlow): more than sync.maxDeletesPerRun (${b.limit})`;
+}
+
+/** CaseFlow-side changes waiting for the next scheduled run (for `status`). */
+export function pendingCount(store: SyncStore, window: SyncWindow, policy: Pick<Policy, 'events' | 'tasks' | 'deadlines'>): number {
+  const links = store.links();
+  const local = store.localItems(window, links);
+  const byKey = new Map(links.map((l) => [`${l.kind}:${l.localId}`, l]));
+  let pending = 0;
+  for (const item of local) {
+    if (!policy[item.kind === 'event' ? 'events' : item.kind === 'task' ? 'tasks' : 'deadlines']) continue;
+    if (item.recurring || item.readOnly) continue;
+    const link = byKey.get(`${item.kind}:${item.id}`);
+    if (!link) {
+      if (item.inWindow) pending += 1;
+    } else if (link.state === 'creating' || (link.state === 'linked' && link.role === 'owner' && link.localHash !== localHash(item))) {
+      pending += 1;
+    }
+  }
+  const present = new Set(local.map((i) => `${i.kind}:${i.id}`));
+  pending += links.filter((l) => l.state === 'linked' && l.role === 'owner' && l.outlookId && !present.has(`${l.kind}:${l.localId}`)).length;
+  return pending;
+}
