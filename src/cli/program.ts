@@ -280,6 +280,30 @@ export function buildProgram(runner: Runner, io: Io): Command {
       ),
     );
 
+  program
+    .command('simulator')
+    .description('a local Microsoft 365 stand-in (sign-in + Graph calendar) on 127.0.0.1, for trying and testing without a tenant')
+    .option('--port <n>', 'port to listen on (default 8443; 0 picks a free one)')
+    .option('--state <file>', 'keep mailboxes and sign-ins in this JSON file across restarts')
+    .option('--auto-approve <email>', 'approve every device-code sign-in as this user')
+    .addHelpText('after', examples('simulator', 'simulator --port 9443 --state ~/sim.json --auto-approve alice@firm.example'))
+    .action(action(() => import('./commands/simulator.js'), async (m, ctx, _a, o) => plain(await m.simulatorCommand(ctx, o)), { needsStore: false }));
+
+  const conflicts = sub(program, 'conflicts', 'changes made on both sides, waiting for a person (SPEC §10)');
+  sub(conflicts, 'list', 'list conflicts')
+    .option('--staff <email>', 'only this staff member')
+    .addHelpText('after', examples('conflicts list', 'conflicts list --staff alice@firm.example --json'))
+    .action(action(() => import('./commands/conflicts.js'), async (m, ctx, _a, o) => plain(await m.conflictsList(ctx, o))));
+  sub(conflicts, 'show', 'show both versions of one conflict')
+    .argument('<id>', 'conflict id')
+    .addHelpText('after', examples('conflicts show 3'))
+    .action(action(() => import('./commands/conflicts.js'), async (m, ctx, a) => plain(await m.conflictsShow(ctx, a[0]!))));
+  sub(conflicts, 'resolve', 'apply the chosen side to the other, now')
+    .argument('<id>', 'conflict id')
+    .addOption(new Option('--keep <side>', 'which version wins').choices(['caseflow', 'outlook']).makeOptionMandatory())
+    .addHelpText('after', examples('conflicts resolve 3 --keep caseflow', 'conflicts resolve 3 --keep outlook --json'))
+    .action(action(() => import('./commands/conflicts.js'), (m, ctx, a, o) => m.conflictsResolve(ctx, a[0]!, o)));
+
   // audit and status
   program
     .command('audit')
@@ -294,7 +318,7 @@ export function buildProgram(runner: Runner, io: Io): Command {
     .description('connection, toggles, last sync, last error, pending and conflicts')
     .option('--staff <email>', 'one staff member in detail')
     .addHelpText('after', examples('status', 'status --staff alice@firm.example --json'))
-    .action(action(() => import('./commands/status.js'), async (m, ctx, _a, o) => plain(await m.statusCommand(ctx, o))));
+    .action(action(() => import('./commands/status.js'), async (m, ctx, _a, o) => plain(await m.statusCommand(ctx, o, await m.syncPending(ctx)))));
 
   for (const c of program.commands) c.exitOverride();
   return program;

@@ -66,7 +66,7 @@ export async function remoteCalendarFor(ctx: Context, db: Db, staff: Staff, sign
     log: ctx.log,
     signal,
   });
-  return new GraphCalendar({ client, retry, log: ctx.log, signal, fatal: () => fatal });
+  return new GraphCalendar({ client, retry, maxInFlight: ctx.settings['sync.maxRequestsInFlightPerMailbox'], log: ctx.log, signal, fatal: () => fatal });
 }
 
 export async function runHostFor(ctx: Context, db: Db, staff: Staff, signal: AbortSignal): Promise<RunHost> {

@@ -22,6 +22,8 @@ const BATCH_MAX = 20;
 export interface CalendarOptions {
   client: Client;
   retry: RetryPolicy;
+  /** Requests in flight allowed per mailbox; batch items count too (GRAPH.md). */
+  maxInFlight: number;
   log: Logger;
   signal?: AbortSignal;
   /** Set by the token source when sign-in failed for good: rethrown instead of a GraphError. */
@@ -115,7 +117,8 @@ export class GraphCalendar implements RemoteCalendar {
         const chunk = pending.slice(i, i + BATCH_MAX);
         for (const r of await this.batch(chunk)) {
           const last = attempt + 1 >= this.o.retry.maxAttempts;
-          if (RETRYABLE_STATUS.has(r.status) && !last) {
+          // 424: not run because an earlier item of its chain failed; send it again.
+          if ((RETRYABLE_STATUS.has(r.status) || r.status === 424) && !last) {
             retry.push(chunk.find((c) => c.id === r.id)!);
             const after = parseRetryAfter(r.headers['retry-after'] ?? r.headers['Retry-After'], Date.now());
             if (after !== null) waitMs = Math.max(waitMs ?? 0, after);
@@ -135,13 +138,18 @@ export class GraphCalendar implements RemoteCalendar {
   }
 
   private async batch(chunk: WriteRequest[]): Promise<WriteResult[]> {
+    // Independent batch items run at once and each counts against the mailbox's concurrency
+    // limit, so 20 of them meet 429s. Chained with dependsOn, at most `chains` run at a time
+    // (the envelope itself holds one slot).
+    const chains = Math.max(1, this.o.maxInFlight - 1);
     const body = {
-      requests: chunk.map((r) => ({
+      requests: chunk.map((r, i) => ({
         id: r.id,
         method: r.method,
         url: r.url,
         headers: { 'Content-Type': 'application/json', Prefer: preferHeader(), ...r.headers },
         ...(r.body === undefined ? {} : { body: r.body }),
+        ...(i >= chains ? { dependsOn: [chunk[i - chains]!.id] } : {}),
       })),
     };
     const res = (await this.call('$batch', () => this.o.client.api('/$batch').post(body))) as { responses?: unknown[] };

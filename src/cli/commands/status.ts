@@ -8,6 +8,9 @@ import { listStaff, requireStaff, type Staff } from '../../store/staff.js';
 import { getSyncState, openConflictCount } from '../../store/sync-state.js';
 import type { Context } from '../context.js';
 import { list, record, type Output } from '../output.js';
+import { SqliteSyncStore } from '../../store/sync-store.js';
+import { pendingCount } from '../../sync/run.js';
+import { syncWindow } from '../wiring.js';
 import { email, yesNo } from './common.js';
 
 export interface StatusJson {
@@ -103,4 +106,13 @@ export async function statusCommand(ctx: Context, opts: { staff?: string }, pend
     all,
     'no staff members yet',
   );
+}
+
+/** Pending CaseFlow-side changes, counted the way the next scheduled run would see them. */
+export async function syncPending(ctx: Context): Promise<PendingCounter> {
+  return (db, staff) => {
+    const prefs = getPrefs(db, staff.id);
+    const window = syncWindow(db, staff, ctx.now(), ctx.settings['sync.horizonDays']);
+    return pendingCount(new SqliteSyncStore(db, staff, ctx.now), window, prefs);
+  };
 }
