@@ -1,0 +1,197 @@
+// No duplicates and no lost edits through lost responses, throttling, expired delta tokens,
+// conflicts and concurrent runs: the built CLI against the simulator with faults injected.
+
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { world, type World } from '../helpers/world.js';
+
+const ALICE = 'alice@firm.example';
+const BOB = 'bob@firm.example';
+let w: World;
+afterEach(async () => {
+  await w?.stop();
+});
+
+function mailbox(email = ALICE) {
+  return w.sim.control.events(email, { calendar: 'primary' }).filter((e) => !e.deleted && e.type !== 'occurrence');
+}
+
+async function addEvents(n: number, extra: string[] = []): Promise<void> {
+  for (let i = 0; i < n; i += 1) {
+    const day = String(1 + (i % 28)).padStart(2, '0');
+    await w.ok(['events', 'add', '--staff', ALICE, '--title', `Item ${i}`, '--start', `2026-12-${day}T09:00`, '--end', `2026-12-${day}T10:00`, ...extra]);
+  }
+}
+
+describe('resilience', () => {
+  it('a write stored by Graph whose answer was lost makes no duplicate on the next run', async () => {
+    w = await world();
+    await addEvents(3);
+    w.sim.control.setFaults({ storeThenFail: 3, storeThenFailMode: 'drop', retryAfterSeconds: 0.01 });
+    await w.sb.json(['daemon', '--once', '--staff', ALICE]);
+    w.sim.control.clearFaults();
+    const second = await w.sb.json(['daemon', '--once', '--staff', ALICE]);
+    expect(second.code).toBe(0);
+    await w.ok(['daemon', '--once']);
+    const subjects = mailbox().map((e) => e.subject).sort();
+    expect(subjects).toEqual(['Item 0', 'Item 1', 'Item 2']);
+    const events = await w.ok<{ outlookId: string }[]>(['events', 'list']);
+    expect(new Set(events.map((e) => e.outlookId)).size).toBe(3);
+    expect(events).toHaveLength(3);
+  });
+
+  it('converges under 30% random 429s with latency, never above 4 requests in flight', async () => {
+    w = await world();
+    await addEvents(30, ['--description', 'x']);
+    w.sim.control.setFaults({ random429: 0.3, latencyMs: [2, 15], retryAfterSeconds: 0.01, seed: 7 });
+    for (let run = 0; run < 4; run += 1) await w.sb.json(['daemon', '--once', '--staff', ALICE]);
+    w.sim.control.clearFaults();
+    const final = await w.ok(['daemon', '--once', '--staff', ALICE]);
+    expect(final.errors).toEqual([]);
+    expect(mailbox()).toHaveLength(30);
+    expect(new Set(mailbox().map((e) => e.subject)).size).toBe(30);
+    const metrics = w.sim.control.metrics();
+    expect(metrics.throttled).toBeGreaterThan(0);
+    expect(metrics.perMailbox[ALICE]!.peakInFlight).toBeLessThanOrEqual(4);
+    expect((await w.ok(['status', '--staff', ALICE])).pending).toBe(0);
+  });
+
+  it('an expired delta token starts a full round that creates nothing twice', async () => {
+    w = await world();
+    await addEvents(4);
+    w.sim.control.createEvent(ALICE, { subject: 'From Outlook', start: { dateTime: '2026-12-20T08:00:00', timeZone: 'UTC' }, end: { dateTime: '2026-12-20T09:00:00', timeZone: 'UTC' } });
+    await w.ok(['daemon', '--once']);
+    const before = await w.ok<unknown[]>(['events', 'list']);
+    expect(before).toHaveLength(5);
+    const toDelete = mailbox().find((e) => e.subject === 'Item 1')!;
+    w.sim.control.deleteEvent(ALICE, toDelete.id);
+    w.sim.control.expireDeltaTokens(ALICE);
+    const run = await w.ok(['sync', '--staff', ALICE]);
+    expect(run.pulled).toEqual({ created: 0, updated: 0, deleted: 1 });
+    const after = await w.ok<{ title: string }[]>(['events', 'list']);
+    expect(after.map((e) => e.title).sort()).toEqual(['From Outlook', 'Item 0', 'Item 2', 'Item 3']);
+    expect(w.sim.control.requestLog().some((r) => r.status === 410)).toBe(true);
+    await w.ok(['daemon', '--once']);
+    expect(mailbox()).toHaveLength(4);
+  });
+
+  it('a protected event changed on both sides is recorded, left alone, and resolved on request', async () => {
+    w = await world();
+    await w.ok(['events', 'add', '--staff', ALICE, '--title', 'Hearing', '--category', 'Hearing', '--start', '2026-12-01T09:00', '--end', '2026-12-01T10:00', '--location', 'Court 1']);
+    await w.ok(['daemon', '--once']);
+    w.sim.control.updateEvent(ALICE, mailbox()[0]!.id, { location: { displayName: 'Court 7 (Outlook)' } });
+    await w.ok(['events', 'update', '1', '--location', 'Court 3 (CaseFlow)']);
+    const run = await w.ok(['daemon', '--once']);
+    expect(run[0].conflicts).toBe(1);
+    expect((await w.ok(['events', 'show', '1'])).location).toBe('Court 3 (CaseFlow)');
+    expect((mailbox()[0]!.location as { displayName: string }).displayName).toBe('Court 7 (Outlook)');
+    const conflicts = await w.ok<{ id: number; status: string; caseflow: { location: string }; outlook: { location: string } }[]>(['conflicts', 'list']);
+    expect(conflicts).toHaveLength(1);
+    expect(conflicts[0]).toMatchObject({ status: 'open', caseflow: { location: 'Court 3 (CaseFlow)' }, outlook: { location: 'Court 7 (Outlook)' } });
+    // Paused: another run changes neither side.
+    await w.ok(['daemon', '--once']);
+    expect((mailbox()[0]!.location as { displayName: string }).displayName).toBe('Court 7 (Outlook)');
+    expect((await w.ok(['status', '--staff', ALICE])).openConflicts).toBe(1);
+
+    const resolved = await w.ok(['conflicts', 'resolve', String(conflicts[0]!.id), '--keep', 'caseflow']);
+    expect(resolved).toMatchObject({ kept: 'caseflow', pushed: { updated: 1 } });
+    expect((mailbox()[0]!.location as { displayName: string }).displayName).toBe('Court 3 (CaseFlow)');
+    const shown = await w.ok(['conflicts', 'show', String(conflicts[0]!.id)]);
+    expect(shown).toMatchObject({ status: 'resolved', resolution: 'caseflow', resolvedBy: expect.any(String), resolvedAt: expect.any(String) });
+    const quiet = await w.ok(['daemon', '--once']);
+    expect(quiet[0]).toMatchObject({ conflicts: 0, pushed: { updated: 0 }, pulled: { updated: 0 } });
+  });
+
+  it('a normal event changed on both sides: Outlook wins and the CaseFlow version is kept in the audit log', async () => {
+    w = await world();
+    await w.ok(['events', 'add', '--staff', ALICE, '--title', 'Lunch', '--start', '2026-12-01T12:00', '--end', '2026-12-01T13:00']);
+    await w.ok(['daemon', '--once']);
+    w.sim.control.updateEvent(ALICE, mailbox()[0]!.id, { subject: 'Lunch (Outlook)' });
+    await w.ok(['events', 'update', '1', '--title', 'Lunch (CaseFlow)']);
+    const run = await w.ok(['daemon', '--once']);
+    expect(run[0]).toMatchObject({ conflicts: 1, pulled: { updated: 1 } });
+    expect((await w.ok(['events', 'show', '1'])).title).toBe('Lunch (Outlook)');
+    const audit = await w.ok<{ action: string; summary: string }[]>(['audit', '--event', '1']);
+    expect(audit[0]).toMatchObject({ action: 'conflict-outlook-wins' });
+    expect(mailbox()[0]!.subject).toBe('Lunch (Outlook)');
+  });
+
+  it('the same edit on both sides is not a conflict', async () => {
+    w = await world();
+    await w.ok(['events', 'add', '--staff', ALICE, '--title', 'Hearing', '--category', 'Hearing', '--start', '2026-12-01T09:00', '--end', '2026-12-01T10:00']);
+    await w.ok(['daemon', '--once']);
+    w.sim.control.updateEvent(ALICE, mailbox()[0]!.id, { subject: 'Hearing (adjourned)' });
+    await w.ok(['events', 'update', '1', '--title', 'Hearing (adjourned)']);
+    const run = await w.ok(['daemon', '--once']);
+    expect(run[0]).toMatchObject({ conflicts: 0, pushed: { updated: 0 }, pulled: { updated: 0 } });
+    expect(await w.ok(['conflicts', 'list'])).toEqual([]);
+  });
+
+  it('one meeting, one CaseFlow event: an invitation in a colleague\'s mailbox links, it is not created twice', async () => {
+    w = await world([ALICE, BOB]);
+    await w.ok(['events', 'add', '--staff', ALICE, '--title', 'Strategy meeting', '--start', '2026-12-02T15:00', '--end', '2026-12-02T16:00', '--attendee', BOB]);
+    await w.ok(['daemon', '--once']);
+    const meeting = mailbox(ALICE)[0]!;
+    w.sim.control.acceptInvitation(BOB, { iCalUId: meeting.iCalUId, organizer: ALICE });
+    await w.ok(['daemon', '--once']);
+    const events = await w.ok<{ title: string; attendees: { email: string }[] }[]>(['events', 'list']);
+    expect(events).toHaveLength(1);
+    expect(events[0]!.attendees.map((a) => a.email)).toContain(BOB);
+  });
+
+  it('recurring Outlook events arrive read-only and refuse CaseFlow edits', async () => {
+    w = await world();
+    w.sim.control.createEvent(ALICE, {
+      subject: 'Weekly partners meeting',
+      start: { dateTime: '2026-12-01T10:00:00', timeZone: 'UTC' },
+      end: { dateTime: '2026-12-01T11:00:00', timeZone: 'UTC' },
+      recurrence: { pattern: { type: 'weekly', interval: 1, daysOfWeek: ['tuesday'] }, range: { type: 'numbered', startDate: '2026-12-01', numberOfOccurrences: 3 } },
+    });
+    const run = await w.ok(['sync', '--staff', ALICE]);
+    expect(run.pulled.created).toBe(3);
+    const events = await w.ok<{ id: number; title: string; readOnly: boolean; recurringInOutlook: boolean }[]>(['events', 'list']);
+    expect(events.every((e) => e.title === 'Weekly partners meeting' && e.readOnly && e.recurringInOutlook)).toBe(true);
+    const refused = await w.sb.run(['events', 'update', String(events[0]!.id), '--title', 'x']);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('Recurring in Microsoft 365');
+    await w.ok(['daemon', '--once']);
+    expect(mailbox().filter((e) => e.type === 'singleInstance')).toHaveLength(0);
+  });
+
+  it('a second run for the same staff member while one holds the lock exits 5', async () => {
+    w = await world();
+    await addEvents(1);
+    w.sim.control.pause();
+    const first = w.sb.json(['daemon', '--once', '--staff', ALICE]);
+    await w.sim.control.waitForInFlight(ALICE, 1, 10_000);
+    const second = await w.sb.json(['sync', '--staff', ALICE]);
+    expect(second.code).toBe(5);
+    expect(second.body.error.code).toBe('busy');
+    w.sim.control.resume();
+    expect((await first).code).toBe(0);
+  });
+
+  it('the mass-deletion breaker holds deletes until --allow-deletes', async () => {
+    w = await world();
+    await w.ok(['firm', 'show']);
+    await addEvents(4);
+    await w.ok(['daemon', '--once']);
+    for (const e of mailbox()) w.sim.control.deleteEvent(ALICE, e.id);
+    const held = await w.sb.json(['--config', writeConfig({ sync: { maxDeletesPerRun: 2 } }), 'sync', '--staff', ALICE]);
+    expect(held.body.pulled.deleted).toBe(0);
+    expect(held.body.breaker).toMatchObject({ wouldDelete: 4, limit: 2 });
+    expect((await w.ok<unknown[]>(['events', 'list']))).toHaveLength(4);
+    const status = await w.ok(['status', '--staff', ALICE]);
+    expect(status.warnings.join(' ')).toContain('mass-deletion breaker');
+    const allowed = await w.sb.json(['--config', writeConfig({ sync: { maxDeletesPerRun: 2 } }), 'sync', '--staff', ALICE, '--allow-deletes']);
+    expect(allowed.body.pulled.deleted).toBe(4);
+    expect(await w.ok<unknown[]>(['events', 'list'])).toEqual([]);
+  });
+});
+
+function writeConfig(body: unknown): string {
+  const path = join(w.sb.dir, `config-${Math.random().toString(36).slice(2)}.json`);
+  writeFileSync(path, JSON.stringify(body));
+  return path;
+}
