@@ -1,46 +1,88 @@
 #!/usr/bin/env node
-// `npm run demo`: builds a sample firm in a temporary store and shows it, by running the real CLI
-// exactly as a support engineer would. Nothing outside the temporary folder is touched.
+// `npm run demo`: the real thing on the built-in simulator, unattended, in a temporary store.
+// A sample firm; Alice connects by device code (approved by the simulator as her); events are
+// pushed (one confidential); an Outlook-side edit and a new Outlook event come back; a protected
+// conflict is listed and resolved; `status` at the end. Every step runs the real CLI as a support
+// engineer would; the simulator listens on 127.0.0.1 only. Nothing outside the temp folder is touched.
 
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+const { startSimulator } = await import('../dist/simulator/index.js');
 const bin = fileURLToPath(new URL('../bin/caseflow-outlook', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'caseflow-demo-'));
-const env = { ...process.env, CASEFLOW_DB: join(dir, 'store.db'), CASEFLOW_CONFIG: '', XDG_CONFIG_HOME: join(dir, 'config') };
+const ALICE = 'alice@firm.example';
+const started = Date.now();
 
-function cf(...args) {
-  process.stdout.write(`\n$ caseflow-outlook ${args.map((a) => (/[\s"]/.test(a) ? JSON.stringify(a) : a)).join(' ')}\n`);
-  const r = spawnSync(process.execPath, [bin, ...args], { env, stdio: 'inherit' });
-  if (r.status !== 0) {
-    console.error(`demo: command failed with exit code ${r.status}`);
-    process.exit(r.status ?? 1);
-  }
+const sim = await startSimulator({ port: 0, caDir: join(dir, 'ca'), deviceCodePollIntervalSeconds: 1, users: [{ email: ALICE, name: 'Alice Moss' }] });
+sim.control.setAutoApprove(ALICE);
+const config = join(dir, 'config.json');
+writeFileSync(config, JSON.stringify({ auth: { authorityHost: sim.url, clientId: '0b6f5d3c-9a1e-4c2b-8d7f-3e5a1c9b7d20' }, graph: { baseUrl: sim.url } }, null, 2));
+const env = { ...process.env, CASEFLOW_DB: join(dir, 'store.db'), CASEFLOW_CONFIG: config, NODE_EXTRA_CA_CERTS: sim.caCertPath, XDG_CONFIG_HOME: join(dir, 'xdg') };
+
+function say(text) {
+  process.stdout.write(`\n# ${text}\n`);
 }
+// Async spawn: the simulator runs in this process and must keep answering while the CLI runs.
+async function cf(...args) {
+  process.stdout.write(`$ caseflow-outlook ${args.map((a) => (/[\s"|;]/.test(a) ? JSON.stringify(a) : a)).join(' ')}\n`);
+  const child = spawn(process.execPath, [bin, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (c) => (stdout += c));
+  child.stderr.setEncoding('utf8').on('data', (c) => (stderr += c));
+  const code = await new Promise((resolve) => child.on('close', resolve));
+  process.stdout.write(stdout);
+  if (stderr) process.stdout.write(stderr.trimEnd().replace(/^/gm, '  (stderr) ') + '\n');
+  if (code !== 0) throw new Error(`demo step failed with exit code ${code}`);
+  return stdout;
+}
+const outlook = () => sim.control.events(ALICE, { calendar: 'primary' }).filter((e) => !e.deleted);
 
 try {
-  console.log(`Demo store: ${env.CASEFLOW_DB}`);
-  cf('firm', 'set', '--plan', 'multi-practice', '--outlook-beta', 'on', '--time-zone', 'Europe/London');
-  cf('staff', 'add', '--email', 'alice@firm.example', '--name', 'Alice Moss');
-  cf('staff', 'add', '--email', 'bob@firm.example', '--name', 'Bob Lee');
-  cf('contacts', 'add', '--name', 'Dana Reyes', '--email', 'dana@client.example', '--alt-email', 'dreyes@home.example');
-  cf('matters', 'add', '--name', 'Reyes v. Acme', '--assign', 'alice@firm.example,bob@firm.example');
-  cf('events', 'add', '--staff', 'alice@firm.example', '--title', 'Motion hearing', '--category', 'Hearing',
-    '--start', '2026-12-01T09:30', '--end', '2026-12-01T10:30', '--description', 'Argue the motion to compel (privileged)');
-  cf('events', 'add', '--staff', 'alice@firm.example', '--title', 'Client call', '--start', '2026-12-02T14:00',
-    '--end', '2026-12-02T14:30', '--teams', '--attendee', 'dreyes@home.example');
-  cf('events', 'add', '--staff', 'bob@firm.example', '--title', 'Trial', '--all-day', '--start', '2026-12-07', '--end', '2026-12-09', '--matter', '1');
-  cf('tasks', 'add', '--staff', 'alice@firm.example', '--title', 'File reply brief', '--due', '2026-12-04T17:00', '--matter', '1');
-  cf('deadlines', 'add', '--matter', '1', '--title', 'Expert disclosures due', '--due', '2027-01-15');
-  cf('events', 'list');
-  cf('events', 'show', '2');
-  cf('categories', 'list');
-  cf('audit', '--limit', '5');
-  cf('status');
-  console.log('\nDemo finished.');
+  say(`Simulator (Microsoft 365 stand-in) at ${sim.url}; temporary store ${env.CASEFLOW_DB}`);
+  await cf('firm', 'set', '--plan', 'multi-practice', '--outlook-beta', 'on', '--time-zone', 'Europe/London');
+  await cf('staff', 'add', '--email', ALICE, '--name', 'Alice Moss');
+  await cf('matters', 'add', '--name', 'Reyes v. Acme', '--assign', ALICE);
+
+  say('Alice connects her Microsoft 365 account (device code; the simulator approves it as her)');
+  await cf('connect', '--staff', ALICE);
+
+  say('CaseFlow events: a protected hearing with a privileged description, a Teams call, a task');
+  await cf('events', 'add', '--staff', ALICE, '--title', 'Motion hearing', '--category', 'Hearing', '--start', '2026-12-01T09:30', '--end', '2026-12-01T10:30', '--location', 'Court 4', '--description', 'Argue the motion to compel; witness list attached (privileged)');
+  await cf('events', 'add', '--staff', ALICE, '--title', 'Client call', '--start', '2026-12-02T14:00', '--end', '2026-12-02T14:30', '--teams', '--attendee', 'dana@client.example');
+  await cf('tasks', 'add', '--staff', ALICE, '--title', 'File reply brief', '--due', '2026-12-04', '--matter', '1');
+
+  say('The scheduled run pushes them (one $batch request)');
+  await cf('daemon', '--once');
+  const hearing = outlook().find((e) => e.subject === 'Motion hearing');
+  console.log(`  Outlook now holds ${outlook().length} events; the hearing's body there: "${hearing.body.content}", sensitivity: ${hearing.sensitivity}`);
+  const leaked = JSON.stringify(sim.control.requestLog()).includes('witness list');
+  console.log(`  privileged description in any request sent to Graph: ${leaked ? 'YES (bug!)' : 'no'}`);
+
+  say('In Outlook, Alice moves the client call and adds a dentist appointment');
+  const call = outlook().find((e) => e.subject === 'Client call');
+  sim.control.updateEvent(ALICE, call.id, { start: { dateTime: '2026-12-02T15:00:00', timeZone: 'UTC' }, end: { dateTime: '2026-12-02T15:30:00', timeZone: 'UTC' } });
+  sim.control.createEvent(ALICE, { subject: 'Dentist', start: { dateTime: '2026-12-03T08:00:00', timeZone: 'UTC' }, end: { dateTime: '2026-12-03T09:00:00', timeZone: 'UTC' } });
+  await cf('sync', '--staff', ALICE);
+  await cf('events', 'list');
+
+  say('The hearing moves court in both places before the next run: a protected conflict');
+  sim.control.updateEvent(ALICE, hearing.id, { location: { displayName: 'Court 9' } });
+  await cf('events', 'update', '1', '--location', 'Court 6');
+  await cf('daemon', '--once');
+  await cf('conflicts', 'list');
+  await cf('conflicts', 'resolve', '1', '--keep', 'caseflow');
+  console.log(`  Outlook location now: ${outlook().find((e) => e.id === hearing.id).location.displayName}`);
+
+  say('Where things stand');
+  await cf('status', '--staff', ALICE);
+  await cf('audit', '--limit', '8');
+  console.log(`\nDemo finished in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
 } finally {
+  await sim.stop();
   rmSync(dir, { recursive: true, force: true });
 }

@@ -18,7 +18,15 @@ import type { HandlerResult } from '../program.js';
 import { email, id as parseId } from './common.js';
 import { remoteCalendarFor, syncWindow } from '../wiring.js';
 
-const brief = (c: { title: string; start: string; end: string }) => `${c.title} (${c.start} .. ${c.end})`;
+const brief = (c: { title: string; start: string; end: string; location: string }) => `${c.title} (${c.start} .. ${c.end})${c.location ? ` @ ${c.location}` : ''}`;
+
+/** The synced fields that differ between the two versions (descriptions are compared, never shown). */
+export function differingFields(c: ConflictJson): string[] {
+  const keys = ['title', 'description', 'allDay', 'start', 'end', 'location', 'attendees', 'teamsMeeting'] as const;
+  // The Outlook copy of a confidential event says "Confidential": that is not a difference.
+  const masked = c.outlook.description.trim() === 'Confidential';
+  return keys.filter((k) => !(k === 'description' && masked) && JSON.stringify(c.caseflow[k]) !== JSON.stringify(c.outlook[k]));
+}
 
 export async function conflictsList(ctx: Context, opts: { staff?: string }): Promise<Output> {
   const db = ctx.db();
@@ -30,6 +38,7 @@ export async function conflictsList(ctx: Context, opts: { staff?: string }): Pro
       { header: 'EVENT', value: (c) => String(c.eventId) },
       { header: 'STATUS', value: (c) => c.status, tone: (c) => (c.status === 'open' ? 'warn' : 'dim') },
       { header: 'DETECTED', value: (c) => c.detectedAt },
+      { header: 'DIFFERS', value: (c) => differingFields(c).join(', ') },
       { header: 'CASEFLOW', value: (c) => brief(c.caseflow) },
       { header: 'OUTLOOK', value: (c) => brief(c.outlook) },
     ],
@@ -58,8 +67,7 @@ export async function conflictsShow(ctx: Context, raw: string): Promise<Output> 
       ['detected', c.detectedAt],
       ['caseflow', brief(c.caseflow)],
       ['outlook', brief(c.outlook)],
-      ['caseflow location', c.caseflow.location],
-      ['outlook location', c.outlook.location],
+      ['differs in', differingFields(c).join(', ')],
       ['resolution', c.resolution ? `keep ${c.resolution} (by ${c.resolvedBy} at ${c.resolvedAt})` : ''],
     ],
     c,

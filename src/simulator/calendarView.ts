@@ -1,0 +1,13 @@
+// GET /me/calendarView (used for imports): every instance overlapping the window, occurrences of
+// series included, paged like /me/events.
+import { type CalendarRole } from './model.js';
+import { orderEvents, page, requireRead, window } from './graphEvents.js';
+import type { GraphCall, GraphEnv, GraphReply } from './graphContext.js';
+
+export function calendarViewRoute(env: GraphEnv, call: GraphCall, path: string, calendar: CalendarRole): GraphReply {
+  requireRead(env);
+  const { startMs, endMs } = window(call);
+  const instances = env.mailbox.instances(startMs, endMs, calendar).sort((a, b) => a.startMs - b.startMs || (a.key < b.key ? -1 : 1));
+  const ordered = orderEvents(instances, call.query.get('$orderby'));
+  return page(env, call, path, ordered, 'calendarView');
+}

@@ -1,0 +1,74 @@
+// The control API over HTTP: https://127.0.0.1:PORT/_control/..., JSON in and out, no auth
+// (loopback only), never logged, never throttled, never faulted. Same operations as control.ts.
+import { ControlError, GraphError, type CalendarRole } from './model.js';
+import type { SimulatorControl } from './control.js';
+
+export interface ControlReply {
+  status: number;
+  body?: unknown;
+}
+
+type Params = { email: string; id: string };
+type Op = (c: SimulatorControl, body: Record<string, unknown>, q: URLSearchParams, p: Params) => unknown;
+
+const str = (v: unknown, name: string): string => {
+  if (typeof v !== 'string' || !v) throw new ControlError(400, `${name} is required`);
+  return v;
+};
+
+const ROUTES: [string, RegExp, Op][] = [
+  ['GET', /^\/users$/, (c) => c.users()],
+  ['POST', /^\/users$/, (c, b) => c.addUser({ email: str(b.email, 'email'), ...(typeof b.name === 'string' ? { name: b.name } : {}) })],
+  ['POST', /^\/users\/(?<email>[^/]+)\/revoke$/, (c, _b, _q, p) => c.revokeUser(p.email)],
+  ['POST', /^\/users\/(?<email>[^/]+)\/tokens$/, (c, b, _q, p) => c.issueTokens(p.email, typeof b.scope === 'string' ? b.scope : undefined)],
+  ['GET', /^\/device-codes$/, (c) => c.pendingDeviceCodes()],
+  ['POST', /^\/device-codes\/approve$/, (c, b) => c.approveDeviceCode(str(b.userCode, 'userCode'), str(b.email, 'email'))],
+  ['POST', /^\/device-codes\/decline$/, (c, b) => c.declineDeviceCode(str(b.userCode, 'userCode'))],
+  ['PUT', /^\/auto-approve$/, (c, b) => c.setAutoApprove(typeof b.email === 'string' ? b.email : null)],
+  ['GET', /^\/mailboxes\/(?<email>[^/]+)\/events$/, (c, _b, q, p) =>
+    c.events(p.email, { calendar: (q.get('calendar') ?? 'all') as CalendarRole | 'all', includeDeleted: q.get('includeDeleted') === 'true' })],
+  ['POST', /^\/mailboxes\/(?<email>[^/]+)\/events$/, (c, b, q, p) =>
+    c.createEvent(p.email, b, { calendar: (q.get('calendar') ?? 'primary') as CalendarRole })],
+  ['GET', /^\/mailboxes\/(?<email>[^/]+)\/events\/(?<id>[^/]+)$/, (c, _b, _q, p) => {
+    const ev = c.event(p.email, p.id);
+    if (!ev) throw new ControlError(404, `no event ${p.id}`);
+    return ev;
+  }],
+  ['PATCH', /^\/mailboxes\/(?<email>[^/]+)\/events\/(?<id>[^/]+)$/, (c, b, _q, p) => c.updateEvent(p.email, p.id, b)],
+  ['DELETE', /^\/mailboxes\/(?<email>[^/]+)\/events\/(?<id>[^/]+)$/, (c, _b, _q, p) => c.deleteEvent(p.email, p.id)],
+  ['GET', /^\/mailboxes\/(?<email>[^/]+)\/events\/(?<id>[^/]+)\/instances$/, (c, _b, q, p) =>
+    c.instances(p.email, p.id, str(q.get('start'), 'start'), str(q.get('end'), 'end'))],
+  ['POST', /^\/mailboxes\/(?<email>[^/]+)\/accept$/, (c, b, _q, p) => c.acceptInvitation(p.email, b as { iCalUId?: string; organizer?: string; eventId?: string })],
+  ['POST', /^\/mailboxes\/(?<email>[^/]+)\/expire-delta$/, (c, _b, _q, p) => c.expireDeltaTokens(p.email)],
+  ['GET', /^\/log$/, (c, _b, q) => c.requestLog(Number(q.get('since') ?? 0))],
+  ['DELETE', /^\/log$/, (c) => c.clearRequestLog()],
+  ['GET', /^\/metrics$/, (c) => c.metrics()],
+  ['DELETE', /^\/metrics$/, (c) => c.resetMetrics()],
+  ['GET', /^\/faults$/, (c) => c.faults()],
+  ['PUT', /^\/faults$/, (c, b) => c.setFaults(b)],
+  ['DELETE', /^\/faults$/, (c) => c.clearFaults()],
+  ['POST', /^\/pause$/, (c) => c.pause()],
+  ['POST', /^\/resume$/, (c) => c.resume()],
+  ['GET', /^\/in-flight\/(?<email>[^/]+)$/, (c, _b, _q, p) => ({ inFlight: c.inFlight(p.email) })],
+  ['POST', /^\/clock$/, (c, b) => c.advanceClock(Number(b.advanceSeconds ?? 0))],
+];
+
+export async function handleControl(control: SimulatorControl, method: string, path: string, query: URLSearchParams, body: unknown): Promise<ControlReply> {
+  const sub = path.replace(/^\/_control/, '') || '/';
+  for (const [m, re, op] of ROUTES) {
+    const match = re.exec(sub);
+    if (!match || m !== method) continue;
+    const groups = match.groups ?? {};
+    const params = { email: decodeURIComponent(groups.email ?? ''), id: decodeURIComponent(groups.id ?? '') };
+    try {
+      const result = await op(control, (body ?? {}) as Record<string, unknown>, query, params);
+      return result === undefined ? { status: 204 } : { status: 200, body: result };
+    } catch (error) {
+      if (error instanceof ControlError) return { status: error.status, body: { error: { code: 'ControlError', message: error.message } } };
+      if (error instanceof GraphError) return { status: error.status, body: { error: { code: error.code, message: error.message } } };
+      if (error instanceof RangeError) return { status: 400, body: { error: { code: 'ControlError', message: error.message } } };
+      throw error;
+    }
+  }
+  return { status: 404, body: { error: { code: 'ControlError', message: `no control operation ${method} ${sub}` } } };
+}

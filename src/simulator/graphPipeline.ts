@@ -1,0 +1,130 @@
+// One Graph request (top-level or a $batch item) from admission to log entry: mailbox limits,
+// the test gate, latency, injected faults, the handler, store-then-fail, metrics.
+import { GraphError } from './model.js';
+import type { Mailbox } from './mailbox.js';
+import type { Directory } from './directory.js';
+import type { DeltaEngine } from './delta.js';
+import type { Faults } from './faults.js';
+import type { Gate, Limiter } from './throttle.js';
+import type { RequestLog } from './requestLog.js';
+import { redactHeaders } from './requestLog.js';
+import { route } from './graphRouter.js';
+import { parsePrefer, type GraphCall, type GraphEnv, type GraphReply } from './graphContext.js';
+import { uuid } from './random.js';
+
+export interface SimCore {
+  base: string;
+  directory: Directory;
+  delta: DeltaEngine;
+  faults: Faults;
+  limiter: Limiter;
+  gate: Gate;
+  log: RequestLog;
+  now(): number;
+}
+
+export interface CallResult extends GraphReply {
+  /** Close the connection without answering (a dropped connection). */
+  drop?: boolean;
+}
+
+export const JSON_TYPE = 'application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8';
+const WRITES = new Set(['event.create', 'event.update', 'event.delete']);
+
+export function errorReply(core: { now(): number }, status: number, code: string, message: string, headers: Record<string, string> = {}): CallResult {
+  const date = new Date(core.now()).toISOString().replace(/\.\d+Z$/, '');
+  return {
+    status,
+    headers: { 'Content-Type': JSON_TYPE, ...headers },
+    body: { error: { code, message, innerError: { date, 'request-id': uuid(), 'client-request-id': uuid() } } },
+  };
+}
+
+function withType(reply: GraphReply): CallResult {
+  return reply.body === undefined ? reply : { ...reply, headers: { 'Content-Type': JSON_TYPE, ...reply.headers } };
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+export async function runGraphCall(
+  core: SimCore,
+  mailbox: Mailbox,
+  scopes: Set<string>,
+  call: GraphCall,
+  meta: { inBatch: boolean; batchSeq?: number; rawPath: string },
+): Promise<CallResult> {
+  const r = route(call.method, call.path);
+  const prefs = parsePrefer(call.headers.prefer);
+  const email = mailbox.user.email;
+  const seq = core.log.nextSeq();
+  const time = new Date(core.now()).toISOString();
+  core.log.count(r.kind, email);
+  if (meta.inBatch) core.log.count('batch.item', email);
+  const env: GraphEnv = { base: core.base, mailbox, directory: core.directory, delta: core.delta, prefs, scopes, note: {}, now: core.now };
+  let reply: CallResult;
+  let throttled = false;
+  const admission = core.limiter.admit(email);
+  if (!admission.ok) {
+    throttled = true;
+    core.log.throttled(email);
+    const message =
+      admission.reason === 'concurrency'
+        ? 'Application is over its MailboxConcurrency limit.'
+        : 'Application is over its MailboxRequests limit (10000 requests per 10 minutes).';
+    reply = errorReply(core, 429, 'ApplicationThrottled', message, { 'Retry-After': String(admission.retryAfterSeconds ?? core.faults.retryAfter()) });
+  } else {
+    try {
+      core.log.inFlight(email, core.limiter.current(email));
+      await core.gate.pass();
+      const latency = core.faults.latency();
+      if (latency > 0) await sleep(latency);
+      reply = execute(core, r, env, call, meta.inBatch);
+    } finally {
+      core.limiter.leave(email);
+    }
+    if (reply.status === 429) {
+      throttled = true;
+      core.log.throttled(email);
+    }
+  }
+  core.log.add({
+    seq,
+    time,
+    method: call.method,
+    path: meta.rawPath,
+    headers: redactHeaders(call.headers),
+    requestBody: call.body ?? null,
+    status: reply.drop ? 0 : reply.status,
+    responseBody: reply.body ?? null,
+    responseHeaders: reply.headers ?? {},
+    mailbox: email,
+    kind: r.kind,
+    immutableId: prefs.immutableIds,
+    ...(meta.batchSeq !== undefined ? { batchSeq: meta.batchSeq } : {}),
+    ...(env.note.calendar ? { calendar: env.note.calendar } : {}),
+    ...(throttled ? { throttled } : {}),
+    ...(reply.drop ? { dropped: true } : {}),
+  });
+  return reply;
+}
+
+function execute(core: SimCore, r: ReturnType<typeof route>, env: GraphEnv, call: GraphCall, inBatch: boolean): CallResult {
+  const fault = core.faults.pickError();
+  const retry = { 'Retry-After': core.faults.retryAfter() };
+  if (fault === 'drop') return inBatch ? errorReply(core, 504, 'GatewayTimeout', 'The request timed out.', retry) : { status: 0, drop: true };
+  if (fault) return errorReply(core, fault.status, fault.code, fault.message, retry);
+  let reply: CallResult;
+  try {
+    reply = withType(r.run(env, call));
+  } catch (error) {
+    if (!(error instanceof GraphError)) throw error;
+    reply = errorReply(core, error.status, error.code, error.message, error.headers);
+  }
+  if (WRITES.has(r.kind) && reply.status < 300) {
+    const fail = core.faults.takeStoreThenFail();
+    // The write is stored; only the answer is lost (the case transactionId exists for).
+    if (fail === 'drop') return { ...errorReply(core, 504, 'GatewayTimeout', 'The request timed out.', retry), drop: true };
+    if (fail === '504') return errorReply(core, 504, 'GatewayTimeout', 'The request timed out.', retry);
+  }
+  return reply;
+}
