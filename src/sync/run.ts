@@ -108,10 +108,11 @@ export async function runSync(host: RunHost, o: RunOptions): Promise<RunSummary>
       summary.breaker = result.breaker;
       summary.errors.push(breakerText(result.breaker));
     }
+    // Removals held back by the breaker must come again: keep the old delta link (the rest of
+    // the round replays harmlessly, as hashes show it is already applied).
+    const holdRound = (result.breaker?.caseflow ?? 0) > 0 && result.breaker?.side !== 'outlook';
     host.saveState({
-      deltaLink: round.deltaLink,
-      windowStart: host.window.startUtc,
-      windowEnd: host.window.endUtc,
+      ...(holdRound ? {} : { deltaLink: round.deltaLink, windowStart: host.window.startUtc, windowEnd: host.window.endUtc }),
       lastError: summary.errors.length ? summary.errors.join('; ').slice(0, 2000) : null,
       breaker: result.breaker ? breakerText(result.breaker) : null,
       // The permission is used up by a run that could delete on both sides.
