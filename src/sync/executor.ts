@@ -95,6 +95,13 @@ async function pushRemote(actions: RemoteAction[], o: ExecuteOptions, result: Ex
       // The first attempt did create it (a lost response or a crash): find it by our tag.
       const found = await o.calendar.findByTag(caseflowIdValue(a.kind, a.localId));
       if (found) answer = { ...answer, status: 201, body: found };
+      else {
+        // Graph remembers the transactionId of an event that is gone: retrying it would fail
+        // forever. Unlink, so the next plan creates it again with a new generation and id.
+        applies.push(() => o.store.updateLink(linkId, { state: 'unlinked', outlookId: null, changeKey: null, remoteHash: null }));
+        result.errors.push(`create of ${a.kind} ${a.localId} in Outlook: its earlier copy is gone; it is created again on the next run`);
+        continue;
+      }
     }
     const ok = answer.status >= 200 && answer.status < 300;
     if (a.type === 'remote.delete') {

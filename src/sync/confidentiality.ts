@@ -1,0 +1,72 @@
+// SPEC §7 (ABA Model Rule 1.6): what is confidential, and the Graph payload that carries it.
+// Every byte sent to Graph for a CaseFlow item is built here, so the rule lives in one place.
+//
+// Choice, written down: for a confidential item the DESCRIPTION FIELD never leaves CaseFlow, in any
+// form: the body is exactly "Confidential" and no other payload field is derived from it. Title,
+// location, times and attendees go through as SPEC §7 says ("Title, start and end still go
+// through"). If a user types the same words into the title, they are sent as the title: redacting
+// titles would break the explicit rule and turn every such event into an unnamed block in Outlook.
+
+import { normalizeAttendees } from './content.js';
+import { CASEFLOW_ID_PROPERTY_ID, caseflowIdValue, graphStartEnd } from './mapping.js';
+import type { GraphEventPayload, LocalItem, Sensitivity } from './model.js';
+
+export const CONFIDENTIAL_BODY = 'Confidential';
+
+export interface ConfidentialityFacts {
+  matterId: number | null | undefined;
+  category: string | null | undefined;
+}
+
+/** Matter-linked (any matter), or in a protected category (case-insensitive). */
+export function isConfidential(item: ConfidentialityFacts, protectedCategories: Iterable<string>): boolean {
+  if (item.matterId !== null && item.matterId !== undefined) return true;
+  const category = item.category?.trim().toLowerCase();
+  if (!category) return false;
+  for (const name of protectedCategories) if (name.trim().toLowerCase() === category) return true;
+  return false;
+}
+
+/** Why an item is or is not confidential, in words (for `explain`). */
+export function confidentialityReason(item: ConfidentialityFacts, protectedCategories: Iterable<string>): string {
+  if (item.matterId !== null && item.matterId !== undefined) return `linked to matter ${item.matterId}`;
+  if (isConfidential(item, protectedCategories)) return `category "${item.category}" is protected`;
+  return 'no matter and no protected category';
+}
+
+export interface PayloadOptions {
+  sensitivity: 'confidential' | 'private';
+  caseflowIdPropertyId?: string;
+  /** Given on create only: the transactionId and our extended property are set once, at POST. */
+  transactionId?: string;
+}
+
+/**
+ * The Graph event JSON for a CaseFlow item (POST when `transactionId` is given, PATCH otherwise).
+ * Non-confidential items are sent with `sensitivity: normal` so that an item that stops being
+ * confidential is reset. Teams is only ever switched on: Graph cannot switch it off.
+ */
+export function toGraphPayload(item: LocalItem, opts: PayloadOptions): GraphEventPayload {
+  const c = item.content;
+  const sensitivity: Sensitivity = item.confidential ? opts.sensitivity : 'normal';
+  const payload: GraphEventPayload = {
+    subject: c.title.trim(),
+    body: { contentType: 'text', content: item.confidential ? CONFIDENTIAL_BODY : c.description },
+    ...graphStartEnd(c),
+    isAllDay: c.allDay,
+    location: { displayName: c.location.trim() },
+    attendees: normalizeAttendees(c.attendees).map((a) => ({ emailAddress: { address: a.email, name: a.name }, type: a.type })),
+    sensitivity,
+  };
+  if (c.teamsMeeting) {
+    payload.isOnlineMeeting = true;
+    payload.onlineMeetingProvider = 'teamsForBusiness';
+  }
+  if (opts.transactionId !== undefined) {
+    payload.transactionId = opts.transactionId;
+    payload.singleValueExtendedProperties = [
+      { id: opts.caseflowIdPropertyId ?? CASEFLOW_ID_PROPERTY_ID, value: caseflowIdValue(item.kind, item.id) },
+    ];
+  }
+  return payload;
+}

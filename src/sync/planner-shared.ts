@@ -1,0 +1,156 @@
+// What the planner's parts share: the draft being built and the action builders. Pure.
+
+import { localHash, mergeRemoteIntoLocal, remoteHash } from './content.js';
+import { toGraphPayload } from './confidentiality.js';
+import { CASEFLOW_ID_PROPERTY_ID, transactionIdFor } from './mapping.js';
+import type {
+  Action,
+  ItemKind,
+  Link,
+  LocalItem,
+  PlanInput,
+  Policy,
+  RemoteEvent,
+  SkipReason,
+  Skipped,
+} from './model.js';
+
+export interface Draft {
+  input: PlanInput;
+  actions: Action[];
+  skipped: Skipped[];
+  pendingLocal: number;
+}
+
+export function itemKey(kind: ItemKind, id: number): string {
+  return `${kind}:${id}`;
+}
+
+export function kindEnabled(policy: Policy, kind: ItemKind): boolean {
+  return kind === 'event' ? policy.events : kind === 'task' ? policy.tasks : policy.deadlines;
+}
+
+export function skip(d: Draft, reason: SkipReason, where: Omit<Skipped, 'reason'>): void {
+  d.skipped.push({ reason, ...where });
+}
+
+/** Why a CaseFlow item may never be pushed, or null when it may. */
+export function unpushable(item: LocalItem): SkipReason | null {
+  if (item.recurring) return 'recurring-in-caseflow';
+  if (item.readOnly) return 'read-only';
+  return null;
+}
+
+/** Outlook's description must not overwrite CaseFlow's when either side treats it as confidential. */
+export function guardsDescription(link: Link, item: LocalItem | undefined): boolean {
+  return link.confidential || (item?.confidential ?? false);
+}
+
+export function pushCreate(
+  d: Draft,
+  item: LocalItem,
+  link: Pick<Link, 'id' | 'generation' | 'transactionId'> | null,
+  reason: 'new' | 'retry' | 'recreate',
+): void {
+  const generation = link === null ? 0 : reason === 'recreate' ? link.generation + 1 : link.generation;
+  const transactionId =
+    link !== null && reason === 'retry' ? link.transactionId : transactionIdFor(d.input.staff, item.kind, item.id, generation);
+  d.actions.push({
+    type: 'remote.create',
+    reason,
+    linkId: link?.id ?? null,
+    staff: d.input.staff,
+    kind: item.kind,
+    localId: item.id,
+    generation,
+    transactionId,
+    confidential: item.confidential,
+    content: item.content,
+    payload: toGraphPayload(item, {
+      sensitivity: d.input.policy.sensitivity,
+      caseflowIdPropertyId: CASEFLOW_ID_PROPERTY_ID,
+      transactionId,
+    }),
+    localHash: localHash(item),
+  });
+}
+
+export function pushUpdate(d: Draft, link: Link, item: LocalItem, ifMatch: string | null): void {
+  d.actions.push({
+    type: 'remote.update',
+    linkId: link.id,
+    kind: link.kind,
+    localId: item.id,
+    outlookId: link.outlookId ?? '',
+    ifMatch: link.kind === 'event' ? ifMatch : null,
+    confidential: item.confidential,
+    content: item.content,
+    payload: toGraphPayload(item, { sensitivity: d.input.policy.sensitivity }),
+    localHash: localHash(item),
+  });
+}
+
+export function pushDelete(d: Draft, link: Link, ifMatch: string | null): void {
+  d.actions.push({
+    type: 'remote.delete',
+    linkId: link.id,
+    kind: link.kind,
+    localId: link.localId,
+    outlookId: link.outlookId ?? '',
+    ifMatch: link.kind === 'event' ? ifMatch : null,
+  });
+}
+
+export function pullUpdate(d: Draft, link: Link, item: LocalItem, event: RemoteEvent, conflict: boolean): void {
+  d.actions.push({
+    type: 'local.update',
+    linkId: link.id,
+    kind: 'event',
+    localId: item.id,
+    outlookId: event.id,
+    event,
+    content: mergeRemoteIntoLocal(item.content, event.content, guardsDescription(link, item)),
+    previous: item.content,
+    conflict,
+    remoteHash: remoteHash(event),
+    changeKey: event.changeKey,
+  });
+}
+
+export function pullCreate(d: Draft, event: RemoteEvent, linkId: number | null): void {
+  const recurring = event.type !== 'singleInstance';
+  d.actions.push({
+    type: 'local.create',
+    linkId,
+    staff: d.input.staff,
+    event,
+    content: event.content,
+    role: event.isOrganizer ? 'owner' : 'attendee',
+    readOnly: recurring,
+    recurringInOutlook: recurring,
+    remoteHash: remoteHash(event),
+    changeKey: event.changeKey,
+  });
+}
+
+export function refresh(
+  d: Draft,
+  link: Link,
+  hashes: { localHash: string | null; remoteHash: string | null; changeKey: string | null },
+  event?: RemoteEvent,
+): void {
+  d.actions.push({
+    type: 'link.refresh',
+    linkId: link.id,
+    ...hashes,
+    ...(event && link.kind === 'event' && event.joinUrl !== null ? { joinUrl: event.joinUrl } : {}),
+  });
+}
+
+export function drop(d: Draft, link: Link): void {
+  d.actions.push({ type: 'link.drop', linkId: link.id, kind: link.kind, localId: link.localId, outlookId: link.outlookId });
+}
+
+export function unlink(d: Draft, link: Link): void {
+  d.actions.push({ type: 'link.unlink', linkId: link.id, kind: link.kind, localId: link.localId, outlookId: link.outlookId });
+}
