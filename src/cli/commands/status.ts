@@ -44,6 +44,8 @@ export function statusOf(db: Db, staff: Staff, now: Date, pending: PendingCounte
     // SPEC §15: Microsoft expires refresh tokens after 90 days of inactivity.
     warnings.push(`sign-in not refreshed since ${account.lastRefreshAt.slice(0, 10)}: Microsoft expires it after 90 days of inactivity; run caseflow-outlook sync --staff ${staff.email}`);
   }
+  const failing = (db.prepare('SELECT COUNT(*) AS n FROM links WHERE staff_id = ? AND fail_count >= 3').get(staff.id) as { n: number }).n;
+  if (failing > 0) warnings.push(`${failing} item(s) failed to sync three runs in a row: see caseflow-outlook audit --staff ${staff.email} and the last error`);
   if (state.breaker) warnings.push(`deletions held by the mass-deletion breaker: ${state.breaker}; run caseflow-outlook sync --staff ${staff.email} --allow-deletes`);
   return {
     staff: staff.email,
