@@ -25,6 +25,18 @@ function decodeKey(raw: string, where: string): Buffer {
   return key;
 }
 
+/** A damaged key file is not bad input to fix by making a new key: the old one must come back. */
+function keyFromFile(path: string): Buffer {
+  try {
+    return decodeKey(readFileSync(path, 'utf8'), `key file ${path}`);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    throw new ActionRequiredError('wrong_key', `key file ${path} does not hold a 256-bit key (it is damaged or was replaced)`, {
+      hint: 'restore the key file from a backup; without it, delete it and sign every staff member in again with connect --force',
+    });
+  }
+}
+
 export function keyFilePath(storePath: string): string {
   return `${storePath}.key`;
 }
@@ -36,7 +48,7 @@ export function keyFilePath(storePath: string): string {
 export function loadKey(env: Record<string, string | undefined>, storePath: string, create: boolean): KeySource | null {
   if (env.CASEFLOW_OUTLOOK_KEY) return { key: decodeKey(env.CASEFLOW_OUTLOOK_KEY, 'CASEFLOW_OUTLOOK_KEY'), source: 'env' };
   const path = keyFilePath(storePath);
-  if (existsSync(path)) return { key: decodeKey(readFileSync(path, 'utf8'), `key file ${path}`), source: 'file', path };
+  if (existsSync(path)) return { key: keyFromFile(path), source: 'file', path };
   if (!create) return null;
   const key = randomBytes(32);
   try {

@@ -62,27 +62,37 @@ export async function tokenSourceFor(o: TokenSourceOptions): Promise<TokenSource
     },
   };
   const pca = await createPca(o.settings, plugin, o.log);
+  const acquire = async (): Promise<string> => {
+    const msAccount = await pca.getTokenCache().getAccountByHomeId(account.homeAccountId);
+    if (!msAccount) {
+      markNeedsReconnect(o.db, o.staff.id, 'account missing from the token cache');
+      throw needsReconnect(o.staff);
+    }
+    try {
+      const result = await pca.acquireTokenSilent({ account: msAccount, scopes: SCOPES });
+      return result.accessToken;
+    } catch (error) {
+      if (isReconnectError(error)) {
+        const code = (error as { errorCode?: string }).errorCode ?? 'invalid_grant';
+        markNeedsReconnect(o.db, o.staff.id, code);
+        throw needsReconnect(o.staff, code);
+      }
+      throw new TransientError(`could not refresh the Microsoft sign-in of ${o.staff.email}: ${(error as Error).message}`, {
+        hint: `try again: caseflow-outlook sync --staff ${o.staff.email}`,
+        cause: error,
+      });
+    }
+  };
+  // Get a token now, before any Graph call: a sign-in that is revoked or expired ends the command
+  // here with exit 3, instead of inside the Graph client, whose retry loop would take a failed
+  // token call for a network error and back off for half a minute. The first request uses this
+  // token (no second token call).
+  let primed: string | null = await acquire();
   return {
     async getAccessToken() {
-      const msAccount = await pca.getTokenCache().getAccountByHomeId(account.homeAccountId);
-      if (!msAccount) {
-        markNeedsReconnect(o.db, o.staff.id, 'account missing from the token cache');
-        throw needsReconnect(o.staff);
-      }
-      try {
-        const result = await pca.acquireTokenSilent({ account: msAccount, scopes: SCOPES });
-        return result.accessToken;
-      } catch (error) {
-        if (isReconnectError(error)) {
-          const code = (error as { errorCode?: string }).errorCode ?? 'invalid_grant';
-          markNeedsReconnect(o.db, o.staff.id, code);
-          throw needsReconnect(o.staff, code);
-        }
-        throw new TransientError(`could not refresh the Microsoft sign-in of ${o.staff.email}: ${(error as Error).message}`, {
-          hint: `try again: caseflow-outlook sync --staff ${o.staff.email}`,
-          cause: error,
-        });
-      }
+      const token = primed ?? (await acquire());
+      primed = null;
+      return token;
     },
   };
 }

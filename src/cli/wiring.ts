@@ -2,30 +2,18 @@
 // and calendar (graph/), SQLite sync store (store/), into the engine's RunHost (sync/).
 
 import { tokenSourceFor } from '../auth/tokens.js';
-import { addDays, dateInZone, startOfDayUtc } from '../dates.js';
 import { GraphCalendar } from '../graph/calendar.js';
 import { createGraphClient } from '../graph/client.js';
 import { retryPolicyFromEnv } from '../graph/retry.js';
 import { getAccount } from '../store/accounts.js';
-import { getFirm } from '../store/firm.js';
 import { acquireLock } from '../store/lock.js';
 import type { Db } from '../store/open.js';
-import { getPrefs, type Prefs } from '../store/prefs.js';
+import type { Prefs } from '../store/prefs.js';
 import type { Staff } from '../store/staff.js';
 import { SqliteSyncStore } from '../store/sync-store.js';
-import { getSyncState, updateSyncState } from '../store/sync-state.js';
-import type { SyncWindow } from '../sync/ports.js';
+import { getSyncState, syncWindow, updateSyncState } from '../store/sync-state.js';
 import type { RunHost, RunOptions } from '../sync/run.js';
 import type { Context } from './context.js';
-
-/** SPEC §6: [syncFrom, today + horizonDays] in the firm's zone. */
-export function syncWindow(db: Db, staff: Staff, now: Date, horizonDays: number): SyncWindow {
-  const zone = getFirm(db).timeZone;
-  const today = dateInZone(now.getTime(), zone);
-  const syncFrom = getSyncState(db, staff.id).syncFrom ?? startOfDayUtc(today, zone);
-  const endDate = addDays(today, horizonDays);
-  return { startUtc: syncFrom, endUtc: startOfDayUtc(endDate, zone), startDate: dateInZone(Date.parse(syncFrom), zone), endDate };
-}
 
 export function runPolicy(ctx: Context, prefs: Prefs): RunOptions['policy'] {
   return {
@@ -88,4 +76,4 @@ export async function runHostFor(ctx: Context, db: Db, staff: Staff, signal: Abo
   };
 }
 
-export { getPrefs };
+

@@ -1,6 +1,10 @@
 // Per-staff sync bookkeeping: window, delta link, last results, lock (SPEC §6, §8, §11, §15).
 
+import { addDays, dateInZone, startOfDayUtc } from '../dates.js';
+import type { SyncWindow } from '../sync/ports.js';
+import { getFirm } from './firm.js';
 import type { Db } from './open.js';
+import type { Staff } from './staff.js';
 
 export interface SyncState {
   staffId: number;
@@ -60,4 +64,13 @@ export function clearSyncState(db: Db, staffId: number): void {
 
 export function openConflictCount(db: Db, staffId: number): number {
   return (db.prepare("SELECT COUNT(*) AS n FROM conflicts WHERE staff_id = ? AND status = 'open'").get(staffId) as { n: number }).n;
+}
+
+/** SPEC §6: [syncFrom, today + horizonDays] in the firm's zone. */
+export function syncWindow(db: Db, staff: Staff, now: Date, horizonDays: number): SyncWindow {
+  const zone = getFirm(db).timeZone;
+  const today = dateInZone(now.getTime(), zone);
+  const syncFrom = getSyncState(db, staff.id).syncFrom ?? startOfDayUtc(today, zone);
+  const endDate = addDays(today, horizonDays);
+  return { startUtc: syncFrom, endUtc: startOfDayUtc(endDate, zone), startDate: dateInZone(Date.parse(syncFrom), zone), endDate };
 }

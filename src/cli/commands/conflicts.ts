@@ -16,7 +16,8 @@ import type { Context } from '../context.js';
 import { list, record, type Output } from '../output.js';
 import type { HandlerResult } from '../program.js';
 import { email, id as parseId } from './common.js';
-import { remoteCalendarFor, syncWindow } from '../wiring.js';
+import { syncWindow } from '../../store/sync-state.js';
+import { remoteCalendarFor } from '../wiring.js';
 
 const brief = (c: { title: string; start: string; end: string; location: string }) => `${c.title} (${c.start} .. ${c.end})${c.location ? ` @ ${c.location}` : ''}`;
 

@@ -5,12 +5,12 @@ import { getFirm, outlookEnabled } from '../../store/firm.js';
 import type { Db } from '../../store/open.js';
 import { getPrefs, type Prefs } from '../../store/prefs.js';
 import { listStaff, requireStaff, type Staff } from '../../store/staff.js';
-import { getSyncState, openConflictCount } from '../../store/sync-state.js';
+import { getSyncState, openConflictCount, syncWindow } from '../../store/sync-state.js';
 import type { Context } from '../context.js';
 import { list, record, type Output } from '../output.js';
 import { SqliteSyncStore } from '../../store/sync-store.js';
 import { pendingCount } from '../../sync/run.js';
-import { syncWindow } from '../wiring.js';
+
 import { email, yesNo } from './common.js';
 
 export interface StatusJson {
