@@ -11,7 +11,8 @@ import { createPca, isReconnectError, SCOPES, type AuthSettings } from './msal.j
 import { decrypt, encrypt, loadKey } from './secrets.js';
 
 export interface TokenSource {
-  getAccessToken(): Promise<string>;
+  /** `forceRefresh` after Graph answered 401: the cached access token was refused. */
+  getAccessToken(options?: { forceRefresh?: boolean }): Promise<string>;
 }
 
 export function notConnected(staff: Staff): ActionRequiredError {
@@ -62,14 +63,14 @@ export async function tokenSourceFor(o: TokenSourceOptions): Promise<TokenSource
     },
   };
   const pca = await createPca(o.settings, plugin, o.log);
-  const acquire = async (): Promise<string> => {
+  const acquire = async (forceRefresh = false): Promise<string> => {
     const msAccount = await pca.getTokenCache().getAccountByHomeId(account.homeAccountId);
     if (!msAccount) {
       markNeedsReconnect(o.db, o.staff.id, 'account missing from the token cache');
       throw needsReconnect(o.staff);
     }
     try {
-      const result = await pca.acquireTokenSilent({ account: msAccount, scopes: SCOPES });
+      const result = await pca.acquireTokenSilent({ account: msAccount, scopes: SCOPES, forceRefresh });
       return result.accessToken;
     } catch (error) {
       if (isReconnectError(error)) {
@@ -89,7 +90,11 @@ export async function tokenSourceFor(o: TokenSourceOptions): Promise<TokenSource
   // token (no second token call).
   let primed: string | null = await acquire();
   return {
-    async getAccessToken() {
+    async getAccessToken(options = {}) {
+      if (options.forceRefresh) {
+        primed = null;
+        return acquire(true);
+      }
       const token = primed ?? (await acquire());
       primed = null;
       return token;

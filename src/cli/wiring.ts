@@ -40,9 +40,9 @@ export async function remoteCalendarFor(ctx: Context, db: Db, staff: Staff, sign
   const mailbox = getAccount(db, staff.id)?.username ?? staff.email;
   const client = createGraphClient({
     baseUrl: ctx.settings['graph.baseUrl'],
-    getAccessToken: async () => {
+    getAccessToken: async (options) => {
       try {
-        return await tokens.getAccessToken();
+        return await tokens.getAccessToken(options);
       } catch (error) {
         fatal = error as Error;
         throw error;

@@ -3,6 +3,7 @@
 // concurrency limit (GRAPH.md). Chain: limit+retry -> auth -> log -> fetch.
 
 import { Client, HTTPMessageHandler, type Context as GraphContext, type Middleware } from '@microsoft/microsoft-graph-client';
+import { CliError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { mailboxLimiter } from './limiter.js';
 import { delayFor, parseRetryAfter, RETRYABLE_STATUS, sleep, type RetryPolicy } from './retry.js';
@@ -10,7 +11,7 @@ import { delayFor, parseRetryAfter, RETRYABLE_STATUS, sleep, type RetryPolicy } 
 export interface GraphClientOptions {
   /** e.g. https://graph.microsoft.com (the version is appended). */
   baseUrl: string;
-  getAccessToken: () => Promise<string>;
+  getAccessToken: (options?: { forceRefresh?: boolean }) => Promise<string>;
   /** Key for the in-flight limit: the mailbox (the account's email). */
   mailbox: string;
   maxInFlight: number;
@@ -51,6 +52,8 @@ class LimitAndRetry extends Link {
         context.response = undefined;
         await this.next.execute(context);
       } catch (error) {
+        // A sign-in failure (exit 3) or an interruption is not a network error: never retried.
+        if (error instanceof CliError || this.o.signal?.aborted) throw error;
         networkError = error;
       } finally {
         release();
@@ -76,17 +79,28 @@ class LimitAndRetry extends Link {
 }
 
 class Auth extends Link {
-  constructor(private readonly getAccessToken: () => Promise<string>) {
+  constructor(private readonly getAccessToken: GraphClientOptions['getAccessToken']) {
     super();
   }
 
-  async execute(context: GraphContext): Promise<void> {
-    const token = await this.getAccessToken();
+  private async send(context: GraphContext, forceRefresh: boolean): Promise<void> {
+    const token = await this.getAccessToken({ forceRefresh });
     const options = (context.options ??= {});
     const headers = new Headers(options.headers as ConstructorParameters<typeof Headers>[0]);
     headers.set('Authorization', `Bearer ${token}`);
     options.headers = Object.fromEntries(headers.entries());
     await this.next.execute(context);
+  }
+
+  async execute(context: GraphContext): Promise<void> {
+    await this.send(context, false);
+    // 401: the cached access token was refused (revoked, or the clock is off). Refresh once; a
+    // refresh that fails for good marks the staff member "needs reconnect" (exit 3).
+    if (context.response?.status === 401) {
+      await context.response.arrayBuffer().catch(() => undefined);
+      context.response = undefined;
+      await this.send(context, true);
+    }
   }
 }
 

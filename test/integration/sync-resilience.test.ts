@@ -172,6 +172,19 @@ describe('resilience', () => {
     expect((await first).code).toBe(0);
   });
 
+  it('a revoked sign-in with a still-valid cached access token is exit 3 and needs reconnect, not a retry', async () => {
+    w = await world();
+    await w.ok(['daemon', '--once', '--staff', ALICE]);
+    w.sim.control.revokeUser(ALICE);
+    const r = await w.sb.json(['sync', '--staff', ALICE]);
+    expect(r.code).toBe(3);
+    expect(r.body.error.code).toBe('needs_reconnect');
+    expect((await w.ok(['status', '--staff', ALICE])).needsReconnect).toBe(true);
+    // One refused Graph call, one refused refresh: no retry storm.
+    const graphCalls = w.sim.control.requestLog().filter((e) => e.path.startsWith('/v1.0/') && e.status === 401);
+    expect(graphCalls).toHaveLength(1);
+  });
+
   it('the mass-deletion breaker holds deletes until --allow-deletes', async () => {
     w = await world();
     await w.ok(['firm', 'show']);
