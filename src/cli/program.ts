@@ -78,7 +78,7 @@ export function buildProgram(runner: Runner, io: Io): Command {
     parent.command(name).description(description).exitOverride().configureOutput({ writeOut: (t) => io.stdout(t), writeErr: () => {}, outputError: () => {} });
 
   // firm
-  const firm = sub(program, 'firm', 'firm settings that gate Outlook sync (SPEC §3)');
+  const firm = sub(program, 'firm', 'firm settings that gate Outlook sync (SPEC §3)').addHelpText('after', examples('firm show', 'firm set --plan multi-practice --outlook-beta on'));
   sub(firm, 'show', 'show the plan, the Outlook beta switch and the time zone')
     .addHelpText('after', examples('firm show', 'firm show --json'))
     .action(action(() => import('./commands/firm.js'), async (m, ctx) => plain(await m.show(ctx))));
@@ -90,7 +90,7 @@ export function buildProgram(runner: Runner, io: Io): Command {
     .action(action(() => import('./commands/firm.js'), async (m, ctx, _a, o) => plain(await m.set(ctx, o))));
 
   // staff
-  const staff = sub(program, 'staff', 'staff members');
+  const staff = sub(program, 'staff', 'staff members').addHelpText('after', examples('staff list', 'staff add --email alice@firm.example --name "Alice Moss"'));
   sub(staff, 'add', 'add a staff member')
     .requiredOption('--email <email>', 'their work email')
     .requiredOption('--name <name>', 'their name')
@@ -101,7 +101,7 @@ export function buildProgram(runner: Runner, io: Io): Command {
     .action(action(() => import('./commands/staff.js'), async (m, ctx) => plain(await m.listCommand(ctx))));
 
   // contacts
-  const contacts = sub(program, 'contacts', 'people outside the firm, for attendee matching');
+  const contacts = sub(program, 'contacts', 'people outside the firm, for attendee matching').addHelpText('after', examples('contacts list', 'contacts add --name "Dana Reyes" --email dana@client.example'));
   sub(contacts, 'add', 'add a contact with one or more emails')
     .requiredOption('--name <name>', 'their name')
     .requiredOption('--email <email>', 'their main email')
@@ -113,7 +113,7 @@ export function buildProgram(runner: Runner, io: Io): Command {
     .action(action(() => import('./commands/contacts.js'), async (m, ctx) => plain(await m.listCommand(ctx))));
 
   // matters
-  const matters = sub(program, 'matters', 'matters and who is assigned');
+  const matters = sub(program, 'matters', 'matters and who is assigned').addHelpText('after', examples('matters list', 'matters add --name "Reyes v. Acme" --assign alice@firm.example'));
   sub(matters, 'add', 'add a matter')
     .requiredOption('--name <name>', 'the matter name')
     .option('--assign <emails>', 'staff emails, comma-separated')
@@ -124,7 +124,7 @@ export function buildProgram(runner: Runner, io: Io): Command {
     .action(action(() => import('./commands/matters.js'), async (m, ctx) => plain(await m.listCommand(ctx))));
 
   // categories
-  const categories = sub(program, 'categories', 'event categories; protected ones make events confidential');
+  const categories = sub(program, 'categories', 'event categories; protected ones make events confidential').addHelpText('after', examples('categories list', 'categories protect Mediation'));
   sub(categories, 'list', 'list categories and whether each is protected')
     .addHelpText('after', examples('categories list'))
     .action(action(() => import('./commands/categories.js'), async (m, ctx) => plain(await m.listCommand(ctx))));
@@ -143,7 +143,7 @@ export function buildProgram(runner: Runner, io: Io): Command {
     .action(action(() => import('./commands/categories.js'), async (m, ctx, a) => plain(await m.protect(ctx, a[0]!, false))));
 
   // events
-  const events = sub(program, 'events', 'CaseFlow events');
+  const events = sub(program, 'events', 'CaseFlow events').addHelpText('after', examples('events list --staff alice@firm.example', 'events show 12'));
   const eventFlags = (c: Command, adding: boolean) =>
     c
       .option('--staff <email>', adding ? 'owner (required)' : 'new owner')
@@ -192,7 +192,7 @@ export function buildProgram(runner: Runner, io: Io): Command {
     .action(action(() => import('./commands/events.js'), async (m, ctx, a) => plain(await m.show(ctx, a[0]!))));
 
   // tasks and deadlines
-  const tasks = sub(program, 'tasks', 'tasks with due dates (one-way to Outlook)');
+  const tasks = sub(program, 'tasks', 'tasks with due dates (one-way to Outlook)').addHelpText('after', examples('tasks list', 'tasks complete 4'));
   sub(tasks, 'add', 'add a task')
     .requiredOption('--staff <email>', 'assigned staff member')
     .requiredOption('--title <text>', 'title')
@@ -210,7 +210,7 @@ export function buildProgram(runner: Runner, io: Io): Command {
     .option('--staff <email>', 'only this staff member')
     .addHelpText('after', examples('tasks list --staff alice@firm.example'))
     .action(action(() => import('./commands/tasks.js'), async (m, ctx, _a, o) => plain(await m.listTaskCommand(ctx, o))));
-  const deadlines = sub(program, 'deadlines', 'key deadlines on matters (one-way to Outlook, always confidential)');
+  const deadlines = sub(program, 'deadlines', 'key deadlines on matters (one-way to Outlook, always confidential)').addHelpText('after', examples('deadlines list --matter 1'));
   sub(deadlines, 'add', 'add a deadline to a matter')
     .requiredOption('--matter <id>', 'matter id')
     .requiredOption('--title <text>', 'title')
@@ -238,7 +238,7 @@ export function buildProgram(runner: Runner, io: Io): Command {
     .requiredOption('--staff <email>', 'the staff member')
     .addHelpText('after', examples('disconnect --staff alice@firm.example'))
     .action(action(() => import('./commands/connect.js'), async (m, ctx, _a, o) => plain(await m.disconnect(ctx, o as { staff: string }))));
-  const prefs = sub(program, 'prefs', 'what syncs for a staff member (SPEC §5)');
+  const prefs = sub(program, 'prefs', 'what syncs for a staff member (SPEC §5)').addHelpText('after', examples('prefs show --staff alice@firm.example', 'prefs set --staff alice@firm.example --tasks off'));
   sub(prefs, 'show', 'show the four toggles')
     .requiredOption('--staff <email>', 'the staff member')
     .addHelpText('after', examples('prefs show --staff alice@firm.example'))
@@ -289,7 +289,7 @@ export function buildProgram(runner: Runner, io: Io): Command {
     .addHelpText('after', examples('simulator', 'simulator --port 9443 --state ~/sim.json --auto-approve alice@firm.example'))
     .action(action(() => import('./commands/simulator.js'), async (m, ctx, _a, o) => plain(await m.simulatorCommand(ctx, o)), { needsStore: false }));
 
-  const conflicts = sub(program, 'conflicts', 'changes made on both sides, waiting for a person (SPEC §10)');
+  const conflicts = sub(program, 'conflicts', 'changes made on both sides, waiting for a person (SPEC §10)').addHelpText('after', examples('conflicts list', 'conflicts resolve 3 --keep outlook'));
   sub(conflicts, 'list', 'list conflicts')
     .option('--staff <email>', 'only this staff member')
     .addHelpText('after', examples('conflicts list', 'conflicts list --staff alice@firm.example --json'))

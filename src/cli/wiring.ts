@@ -59,7 +59,6 @@ export async function remoteCalendarFor(ctx: Context, db: Db, staff: Staff, sign
 
 export async function runHostFor(ctx: Context, db: Db, staff: Staff, signal: AbortSignal): Promise<RunHost> {
   const calendar = await remoteCalendarFor(ctx, db, staff, signal);
-  const state = getSyncState(db, staff.id);
   return {
     store: new SqliteSyncStore(db, staff, ctx.now),
     calendar,
@@ -67,7 +66,11 @@ export async function runHostFor(ctx: Context, db: Db, staff: Staff, signal: Abo
     staffId: staff.id,
     log: ctx.log,
     window: syncWindow(db, staff, ctx.now(), ctx.settings['sync.horizonDays']),
-    state: { deltaLink: state.deltaLink, windowStart: state.windowStart, windowEnd: state.windowEnd, allowDeletes: state.allowDeletes },
+    readState: () => {
+      const state = getSyncState(db, staff.id);
+      return { deltaLink: state.deltaLink, windowStart: state.windowStart, windowEnd: state.windowEnd, allowDeletes: state.allowDeletes };
+    },
+    graphOrigin: ctx.settings['graph.baseUrl'],
     saveState: ({ success, ...changes }) => {
       const at = ctx.now().toISOString();
       updateSyncState(db, staff.id, { ...changes, lastSyncAt: at, ...(success ? { lastSuccessAt: at } : {}) });

@@ -78,15 +78,27 @@ class LimitAndRetry extends Link {
   }
 }
 
+export class GraphHostError extends CliError {
+  constructor(host: string) {
+    super('graph_host', `refused to send the sign-in token to ${host}: it is not the configured graph.baseUrl`, 2, { hint: 'check graph.baseUrl' });
+  }
+}
+
 class Auth extends Link {
-  constructor(private readonly getAccessToken: GraphClientOptions['getAccessToken']) {
+  constructor(
+    private readonly getAccessToken: GraphClientOptions['getAccessToken'],
+    private readonly origin: string,
+  ) {
     super();
   }
 
   private async send(context: GraphContext, forceRefresh: boolean): Promise<void> {
-    const token = await this.getAccessToken({ forceRefresh });
     const options = (context.options ??= {});
     const headers = new Headers(options.headers as ConstructorParameters<typeof Headers>[0]);
+    // The bearer token goes only to the configured Graph origin, never to a host a link names.
+    const url = typeof context.request === 'string' ? context.request : String((context.request as { url?: string }).url ?? '');
+    if (new URL(url).origin !== this.origin) throw new GraphHostError(new URL(url).host);
+    const token = await this.getAccessToken({ forceRefresh });
     headers.set('Authorization', `Bearer ${token}`);
     options.headers = Object.fromEntries(headers.entries());
     await this.next.execute(context);
@@ -138,6 +150,6 @@ export function createGraphClient(o: GraphClientOptions): Client {
   return Client.initWithMiddleware({
     baseUrl: `${o.baseUrl.replace(/\/+$/, '')}/`,
     defaultVersion: 'v1.0',
-    middleware: [new LimitAndRetry(o), new Auth(o.getAccessToken), new Log(o.log), new Fetch(o.signal)],
+    middleware: [new LimitAndRetry(o), new Auth(o.getAccessToken, new URL(o.baseUrl).origin), new Log(o.log), new Fetch(o.signal)],
   });
 }

@@ -71,6 +71,10 @@ export function syncWindow(db: Db, staff: Staff, now: Date, horizonDays: number)
   const zone = getFirm(db).timeZone;
   const today = dateInZone(now.getTime(), zone);
   const syncFrom = getSyncState(db, staff.id).syncFrom ?? startOfDayUtc(today, zone);
-  const endDate = addDays(today, horizonDays);
+  // The end moves in 30-day steps, not daily: a moved window means a full delta round, which a
+  // quiet scheduled run should not pay every midnight. It always reaches at least the horizon.
+  const horizonEnd = addDays(today, horizonDays);
+  const days = Math.round(Date.parse(`${horizonEnd}T00:00:00Z`) / 86_400_000);
+  const endDate = addDays(horizonEnd, (30 - (days % 30)) % 30);
   return { startUtc: syncFrom, endUtc: startOfDayUtc(endDate, zone), startDate: dateInZone(Date.parse(syncFrom), zone), endDate };
 }

@@ -269,6 +269,11 @@ export class SqliteSyncStore implements SyncStore {
     recordAudit(this.db, { staffId: this.staff.id, staffEmail: this.staff.email, ...row }, this.now().toISOString());
   }
 
+  currentContent(_kind: 'event', id: number): SyncContent | null {
+    const e = getEventInput(this.db, id);
+    return e ? toContent(e) : null;
+  }
+
   stillConnected(): boolean {
     return this.db.prepare('SELECT 1 FROM accounts WHERE staff_id = ? AND needs_reconnect = 0').get(this.staff.id) !== undefined;
   }

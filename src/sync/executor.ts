@@ -23,6 +23,8 @@ export interface ExecutionResult {
   conflicts: number;
   /** One line per item that could not be written; it stays pending for the next run. */
   errors: string[];
+  /** An Outlook change was set aside (CaseFlow edited meanwhile): the round must be read again. */
+  replayRound: boolean;
 }
 
 export interface ExecuteOptions {
@@ -53,20 +55,46 @@ function request(a: RemoteAction, id: string): WriteRequest {
 }
 
 export async function execute(plan: PlanResult, o: ExecuteOptions): Promise<ExecutionResult> {
-  const result: ExecutionResult = { pushed: zero(), pulled: zero(), conflicts: 0, errors: [] };
+  const result: ExecutionResult = { pushed: zero(), pulled: zero(), conflicts: 0, errors: [], replayRound: false };
   const remote = plan.actions.filter(isRemote);
   const writes = remote.length > 0 ? await pushRemote(remote, o, result) : [];
   o.store.transaction(() => {
+    // SPEC §4: a disconnect during the run stops it before CaseFlow is written (rolled back).
+    if (!o.store.stillConnected()) throw disconnected();
     for (const apply of writes) apply();
-    for (const action of plan.actions) if (!isRemote(action)) applyLocal(action, o, result);
+    for (const action of plan.actions) {
+      if (isRemote(action)) continue;
+      if (editedDuringRun(action, o)) {
+        result.replayRound = true;
+        o.log.info(`event ${'localId' in action ? action.localId : ''} was edited in CaseFlow during the run; the next run compares both sides`);
+        continue;
+      }
+      applyLocal(action, o, result);
+    }
   });
   return result;
+}
+
+function disconnected(): ActionRequiredError {
+  return new ActionRequiredError('not_connected', 'the staff member was disconnected during the run; nothing more was written');
+}
+
+/**
+ * The plan was made from CaseFlow as it was when the run started; someone may have edited the
+ * event since (the CLI takes no sync lock). Such an action is skipped, not written over the edit.
+ */
+function editedDuringRun(action: Action, o: ExecuteOptions): boolean {
+  if (action.type !== 'local.update' && action.type !== 'local.delete') return false;
+  const planned = o.local.get(`event:${action.localId}`);
+  if (!planned) return false;
+  const now = o.store.currentContent('event', action.localId);
+  return now === null || localHash({ content: now, confidential: planned.confidential }) !== localHash(planned);
 }
 
 /** Sends the Outlook writes; returns the store updates to commit with the rest of the run. */
 async function pushRemote(actions: RemoteAction[], o: ExecuteOptions, result: ExecutionResult): Promise<(() => void)[]> {
   // SPEC §4: a disconnect stops a run in flight before its next write.
-  if (!o.store.stillConnected()) throw new ActionRequiredError('not_connected', 'the staff member was disconnected during the run; nothing more was written');
+  if (!o.store.stillConnected()) throw disconnected();
   const linkIds = new Map<RemoteAction, number>();
   o.store.transaction(() => {
     for (const a of actions) {
@@ -113,14 +141,14 @@ async function pushRemote(actions: RemoteAction[], o: ExecuteOptions, result: Ex
         });
         result.pushed.deleted += 1;
       } else {
-        fail(applies, o, result, linkId, `delete of ${a.kind} ${a.localId} in Outlook failed: ${answer.status} ${graphCode(answer.body)}`);
+        fail(applies, o, result, linkId, `delete of ${a.kind} ${a.localId} in Outlook failed: ${answer.status} ${graphCode(answer.body)}`, a.ifMatch);
       }
       continue;
     }
     if (!ok) {
       const why =
         answer.status === 412 ? 'changed in Outlook meanwhile; the next run compares both sides' : `${answer.status} ${graphCode(answer.body)}`.trim();
-      fail(applies, o, result, linkId, `${a.type === 'remote.create' ? 'create' : 'update'} of ${a.kind} ${a.localId} in Outlook failed: ${why}`);
+      fail(applies, o, result, linkId, `${a.type === 'remote.create' ? 'create' : 'update'} of ${a.kind} ${a.localId} in Outlook failed: ${why}`, a.type === 'remote.update' ? a.ifMatch : null);
       continue;
     }
     const event = fromGraphEvent(answer.body as MappedJson, { inWindow: true });
@@ -147,10 +175,17 @@ async function pushRemote(actions: RemoteAction[], o: ExecuteOptions, result: Ex
   return applies;
 }
 
-function fail(applies: (() => void)[], o: ExecuteOptions, result: ExecutionResult, linkId: number, message: string): void {
+/**
+ * An item that could not be written stays pending. The changeKey the plan saw is kept: the round's
+ * delta link is saved, so a later If-Match must use what this round read, or it fails forever.
+ */
+function fail(applies: (() => void)[], o: ExecuteOptions, result: ExecutionResult, linkId: number, message: string, seenChangeKey: string | null = null): void {
   result.errors.push(message);
   o.log.warn(message);
-  applies.push(() => o.store.linkFailed(linkId, message));
+  applies.push(() => {
+    o.store.linkFailed(linkId, message);
+    if (seenChangeKey) o.store.updateLink(linkId, { changeKey: seenChangeKey });
+  });
 }
 
 function applyLocal(action: Action, o: ExecuteOptions, result: ExecutionResult): void {

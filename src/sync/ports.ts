@@ -114,6 +114,8 @@ export interface SyncStore {
   addStaffAsAttendee(eventId: number): void;
   recordConflict(action: ConflictRecord): number;
   audit(row: SyncAudit): void;
+  /** An event's synced content as stored now (null when it is gone). */
+  currentContent(kind: 'event', id: number): SyncContent | null;
   /** The staff member is still connected (a disconnect stops a run before its next write). */
   stillConnected(): boolean;
 }

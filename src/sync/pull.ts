@@ -73,7 +73,12 @@ export async function fetchRound(o: RoundOptions): Promise<Round> {
     if (!(error instanceof DeltaExpiredError)) throw error;
     o.log.info(`delta state expired (${error.code}): starting a full round`);
     full = true;
-    raw = await collect(o, null);
+    try {
+      raw = await collect(o, null);
+    } catch (again) {
+      if (again instanceof DeltaExpiredError) throw new TransientError('Graph refused the delta state twice in one run', { hint: 'run the sync again' });
+      throw again;
+    }
   }
 
   // Order is not guaranteed and an event may appear twice: the last entry for an id wins.

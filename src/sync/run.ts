@@ -35,8 +35,10 @@ export interface RunHost {
   staffId: number;
   log: Logger;
   window: SyncWindow;
-  /** Saved delta state and the window it was taken for. */
-  state: { deltaLink: string | null; windowStart: string | null; windowEnd: string | null; allowDeletes: boolean };
+  /** Saved delta state and the window it was taken for; read after the lock is taken. */
+  readState: () => { deltaLink: string | null; windowStart: string | null; windowEnd: string | null; allowDeletes: boolean };
+  /** Graph's origin: a saved link elsewhere (the config changed clouds) is not followed. */
+  graphOrigin: string;
   saveState: (changes: { deltaLink?: string | null; windowStart?: string; windowEnd?: string; lastError?: string | null; breaker?: string | null; allowDeletes?: boolean; success: boolean }) => void;
   lock: () => { release(): void } | { heldBy: string };
 }
@@ -78,20 +80,22 @@ export async function runSync(host: RunHost, o: RunOptions): Promise<RunSummary>
     throw new BusyError(`another run is syncing ${host.staffEmail} right now`, { hint: 'wait for it to finish, then run the command again' });
   }
   try {
+    const state = host.readState();
     await recoverCreates(host, host.store.links());
     const links = host.store.links();
     const local = host.store.localItems(host.window, links);
     const localByKey = new Map<string, LocalItem>(local.map((i) => [`${i.kind}:${i.id}`, i]));
-    const sameWindow = host.state.windowStart === host.window.startUtc && host.state.windowEnd === host.window.endUtc;
+    const sameWindow = state.windowStart === host.window.startUtc && state.windowEnd === host.window.endUtc;
+    const savedLink = sameWindow && state.deltaLink && sameOrigin(state.deltaLink, host.graphOrigin) ? state.deltaLink : null;
     const round = await fetchRound({
       calendar: host.calendar,
       window: host.window,
-      savedLink: sameWindow ? host.state.deltaLink : null,
+      savedLink,
       linkedIds: new Set(links.flatMap((l) => (l.outlookId ? [l.outlookId] : []))),
       windowLinkedIds: new Set(links.flatMap((l) => (l.outlookId && l.role === 'owner' && localByKey.get(`${l.kind}:${l.localId}`)?.inWindow ? [l.outlookId] : []))),
       log: host.log,
     });
-    const allowDeletes = o.allowDeletes || host.state.allowDeletes;
+    const allowDeletes = o.allowDeletes || state.allowDeletes;
     const result = plan({
       staff: host.staffId,
       links,
@@ -108,15 +112,18 @@ export async function runSync(host: RunHost, o: RunOptions): Promise<RunSummary>
       summary.breaker = result.breaker;
       summary.errors.push(breakerText(result.breaker));
     }
-    // Removals held back by the breaker must come again: keep the old delta link (the rest of
-    // the round replays harmlessly, as hashes show it is already applied).
-    const holdRound = (result.breaker?.caseflow ?? 0) > 0 && result.breaker?.side !== 'outlook';
+    // Removals held back by the breaker, or Outlook changes set aside because CaseFlow was edited
+    // during the run, must come again: keep the old delta link (the rest of the round replays
+    // harmlessly, as hashes show it is already applied).
+    const holdRound = ((result.breaker?.caseflow ?? 0) > 0 && result.breaker?.side !== 'outlook') || done.replayRound;
+    // A disconnect during the run cleared the sync state: do not write it back.
+    if (!host.store.stillConnected()) return summary;
     host.saveState({
       ...(holdRound ? {} : { deltaLink: round.deltaLink, windowStart: host.window.startUtc, windowEnd: host.window.endUtc }),
       lastError: summary.errors.length ? summary.errors.join('; ').slice(0, 2000) : null,
       breaker: result.breaker ? breakerText(result.breaker) : null,
       // The permission is used up by a run that could delete on both sides.
-      allowDeletes: allowDeletes && !o.push && result.breaker === undefined ? host.state.allowDeletes : false,
+      allowDeletes: allowDeletes && !o.push && result.breaker === undefined ? state.allowDeletes : false,
       success: summary.errors.length === 0,
     });
     return summary;
@@ -151,4 +158,12 @@ export function pendingCount(store: SyncStore, window: SyncWindow, policy: Pick<
   const present = new Set(local.map((i) => `${i.kind}:${i.id}`));
   pending += links.filter((l) => l.state === 'linked' && l.role === 'owner' && l.outlookId && !present.has(`${l.kind}:${l.localId}`)).length;
   return pending;
+}
+
+function sameOrigin(link: string, origin: string): boolean {
+  try {
+    return new URL(link).origin === new URL(origin).origin;
+  } catch {
+    return false;
+  }
 }

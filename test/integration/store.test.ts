@@ -11,6 +11,7 @@ import { addMatter } from '../../src/store/matters.js';
 import { migrate, MIGRATIONS } from '../../src/store/migrations.js';
 import { openStore, type Db } from '../../src/store/open.js';
 import { addStaff } from '../../src/store/staff.js';
+import { syncWindow, updateSyncState } from '../../src/store/sync-state.js';
 
 let dir: string;
 let db: Db;
@@ -128,5 +129,23 @@ describe('store', () => {
     expect(rows.map((r) => r.summary)).toEqual(['second', 'first']);
     expect(rows[0]).toMatchObject({ trigger: 'scheduled', direction: 'outlook', eventId: 3, outlookId: 'AAM=' });
     expect(() => recordAudit(db, { staffId: null, staffEmail: null, trigger: 'bogus' as never, direction: 'none', action: 'a', kind: 'x', summary: '' }, NOW)).toThrow(/CHECK/);
+  });
+});
+
+describe('sync window', () => {
+  it('starts at syncFrom and ends at least horizonDays ahead, moving in 30-day steps', () => {
+    const alice = addStaff(db, 'alice@firm.example', 'Alice', NOW);
+    updateSyncState(db, alice.id, { syncFrom: '2026-11-21T00:00:00.000Z' });
+    const ends = new Set<string>();
+    for (let day = 0; day < 30; day += 1) {
+      const w = syncWindow(db, alice, new Date(Date.UTC(2026, 10, 21 + day, 12)), 365);
+      expect(w.startUtc).toBe('2026-11-21T00:00:00.000Z');
+      const horizon = new Date(Date.UTC(2026, 10, 21 + day + 365)).toISOString().slice(0, 10);
+      expect(w.endDate >= horizon).toBe(true);
+      expect(Date.parse(w.endDate) - Date.parse(horizon)).toBeLessThan(30 * 86_400_000);
+      ends.add(w.endDate);
+    }
+    // Thirty consecutive days see at most two different window ends (one full round a month).
+    expect(ends.size).toBeLessThanOrEqual(2);
   });
 });

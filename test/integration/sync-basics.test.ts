@@ -128,3 +128,45 @@ describe('pulling Outlook changes into CaseFlow', () => {
     expect(mailbox()).toHaveLength(0);
   });
 });
+
+describe('prefs, gating and failures', () => {
+  it('the master switch pauses a staff member and the events toggle stops events only', async () => {
+    w = await world();
+    await addEvent(['--title', 'Hearing']);
+    await w.ok(['tasks', 'add', '--staff', ALICE, '--title', 'Brief', '--due', '2026-12-03']);
+    await w.ok(['prefs', 'set', '--staff', ALICE, '--enabled', 'off']);
+    const paused = await w.ok(['daemon', '--once', '--staff', ALICE]);
+    expect(paused.note).toContain('paused');
+    expect(await w.ok(['daemon', '--once'])).toEqual([]);
+    expect(w.requests(ALICE)).toBe(0);
+    await w.ok(['prefs', 'set', '--staff', ALICE, '--enabled', 'on', '--events', 'off']);
+    const run = await w.ok(['daemon', '--once', '--staff', ALICE]);
+    expect(run.pushed.created).toBe(1);
+    expect(mailbox().map((e) => e.subject)).toEqual(['Task: Brief']);
+  });
+
+  it('a firm that is not gated in is refused with exit 3 before any request', async () => {
+    w = await world();
+    await w.ok(['firm', 'set', '--outlook-beta', 'off']);
+    for (const args of [['sync', '--staff', ALICE], ['daemon', '--once']]) {
+      const r = await w.sb.json(args);
+      expect(r.code).toBe(3);
+      expect(r.body.error.code).toBe('feature_not_enabled');
+    }
+    expect(w.requests(ALICE)).toBe(0);
+  });
+
+  it('a transient failure exits 4 with the underlying message and the retry command, and status keeps the error', async () => {
+    w = await world();
+    w.sim.control.setFaults({ random503: 1, retryAfterSeconds: 0.001 });
+    const r = await w.sb.run(['sync', '--staff', ALICE]);
+    expect(r.code).toBe(4);
+    expect(r.stderr).toMatch(/^error: delta: Graph answered 503/m);
+    expect(r.stderr).toContain(`hint: safe to run again: caseflow-outlook sync --staff ${ALICE}`);
+    w.sim.control.clearFaults();
+    expect((await w.ok(['status', '--staff', ALICE])).lastError).toContain('503');
+    const again = await w.sb.run(['sync', '--staff', ALICE]);
+    expect(again.code).toBe(0);
+    expect((await w.ok(['status', '--staff', ALICE])).lastError).toBeNull();
+  });
+});

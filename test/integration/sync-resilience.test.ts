@@ -185,6 +185,26 @@ describe('resilience', () => {
     expect(graphCalls).toHaveLength(1);
   });
 
+  it('a CaseFlow edit made while a run is in flight is not overwritten by that run', async () => {
+    w = await world();
+    await w.ok(['events', 'add', '--staff', ALICE, '--title', 'Lunch', '--start', '2026-12-01T12:00', '--end', '2026-12-01T13:00']);
+    await w.ok(['daemon', '--once']);
+    w.sim.control.updateEvent(ALICE, mailbox()[0]!.id, { subject: 'Lunch (Outlook)' });
+    w.sim.control.pause();
+    const run = w.sb.json(['daemon', '--once', '--staff', ALICE]);
+    await w.sim.control.waitForInFlight(ALICE, 1, 10_000);
+    await w.ok(['events', 'update', '1', '--title', 'Lunch (CaseFlow, during the run)']);
+    w.sim.control.resume();
+    const done = await run;
+    expect(done.code, done.stderr).toBe(0);
+    expect((await w.ok(['events', 'show', '1'])).title).toBe('Lunch (CaseFlow, during the run)');
+    // The next run sees both sides changed: Outlook wins and the CaseFlow edit is in the audit.
+    const next = await w.ok(['daemon', '--once']);
+    expect(next[0].conflicts).toBe(1);
+    const audit = await w.ok<{ action: string }[]>(['audit', '--event', '1']);
+    expect(audit.map((a) => a.action)).toContain('conflict-outlook-wins');
+  });
+
   it('the mass-deletion breaker holds deletes until --allow-deletes', async () => {
     w = await world();
     await w.ok(['firm', 'show']);
@@ -192,6 +212,7 @@ describe('resilience', () => {
     await w.ok(['daemon', '--once']);
     for (const e of mailbox()) w.sim.control.deleteEvent(ALICE, e.id);
     const held = await w.sb.json(['--config', writeConfig({ sync: { maxDeletesPerRun: 2 } }), 'sync', '--staff', ALICE]);
+    expect(held.code).toBe(3);
     expect(held.body.pulled.deleted).toBe(0);
     expect(held.body.breaker).toMatchObject({ wouldDelete: 4, limit: 2 });
     expect((await w.ok<unknown[]>(['events', 'list']))).toHaveLength(4);

@@ -10,7 +10,7 @@ import { localHash, mergeRemoteIntoLocal, remoteHash } from '../../sync/content.
 import { toGraphPayload } from '../../sync/confidentiality.js';
 import { fromGraphEvent, type GraphEventJson } from '../../sync/mapping.js';
 import type { RunSummary } from '../../sync/run.js';
-import { BusyError } from '../../errors.js';
+import { BusyError, TransientError } from '../../errors.js';
 import { assertOutlookEnabled } from '../../store/firm.js';
 import type { Context } from '../context.js';
 import { list, record, type Output } from '../output.js';
@@ -99,7 +99,10 @@ export async function conflictsResolve(ctx: Context, raw: string, opts: { keep?:
     if (keep === 'caseflow') {
       const payload = toGraphPayload(item, { sensitivity: ctx.settings['sync.confidentialSensitivity'] });
       const [answer] = await calendar.write([{ id: '1', method: 'PATCH', url: `/me/events/${encodeURIComponent(link.outlookId)}`, body: payload }]);
-      if (!answer || answer.status < 200 || answer.status >= 300) throw new UsageError(`conflict ${c.id}: Outlook refused the update (${answer?.status})`);
+      if (!answer || answer.status < 200 || answer.status >= 300) {
+        if (answer?.status === 404) throw new UsageError(`conflict ${c.id}: the Outlook event no longer exists`, { hint: 'the next sync settles it' });
+        throw new TransientError(`conflict ${c.id}: Outlook did not take the update (${answer?.status ?? 'no answer'}); nothing was changed`, { hint: `safe to run again: caseflow-outlook conflicts resolve ${c.id} --keep caseflow` });
+      }
       const event = fromGraphEvent(answer.body as GraphEventJson, { inWindow: true });
       store.transaction(() => {
         store.updateLink(link.id, { state: 'linked', changeKey: event.changeKey, remoteHash: remoteHash(event), localHash: localHash(item), confidential: item.confidential });

@@ -51,10 +51,16 @@ export async function syncCommand(ctx: Context, opts: { staff: string; allowDele
   assertOutlookEnabled(db);
   try {
     const summary = await runOne(ctx, staff, false, Boolean(opts.allowDeletes));
-    return { output: summaryOutput(summary), exitCode: summary.errors.length ? ExitCode.transient : ExitCode.ok };
+    return { output: summaryOutput(summary), exitCode: exitCodeOf(summary) };
   } catch (error) {
     throw withRetryHint(error, `caseflow-outlook sync --staff ${staff.email}`);
   }
+}
+
+/** Held deletions need a person (--allow-deletes): 3. Items left pending: 4, run again. */
+function exitCodeOf(s: RunSummary): number {
+  if (s.breaker) return ExitCode.actionRequired;
+  return s.errors.length ? ExitCode.transient : ExitCode.ok;
 }
 
 function withRetryHint(error: unknown, retry: string): unknown {
@@ -75,12 +81,15 @@ export async function daemonOnce(ctx: Context, opts: { staff?: string }): Promis
   let next = 0;
   const worker = async () => {
     while (next < targets.length) {
+      // SPEC §11: on SIGINT/SIGTERM the daemon finishes or abandons safely and exits 0.
+      if (ctx.signal.aborted) return;
       const staff = targets[next++]!;
       try {
         const s = await runOne(ctx, staff, true, false);
         summaries.push(s);
-        if (s.errors.length) worst = Math.max(worst, ExitCode.transient);
+        worst = Math.max(worst, exitCodeOf(s));
       } catch (error) {
+        if (ctx.signal.aborted) return;
         const e = error instanceof CliError ? error : new CliError('unexpected', (error as Error).message, ExitCode.failure);
         if (opts.staff !== undefined) throw withRetryHint(e, `caseflow-outlook daemon --once --staff ${staff.email}`);
         ctx.log.warn(`${staff.email}: ${e.message}`);
@@ -90,6 +99,7 @@ export async function daemonOnce(ctx: Context, opts: { staff?: string }): Promis
     }
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, Math.max(1, targets.length)) }, worker));
+  if (ctx.signal.aborted) worst = ExitCode.ok;
   summaries.sort((a, b) => a.staff.localeCompare(b.staff));
   if (opts.staff !== undefined) return { output: summaryOutput(summaries[0]!), exitCode: worst };
   return {
