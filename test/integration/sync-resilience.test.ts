@@ -205,6 +205,31 @@ describe('resilience', () => {
     expect(audit.map((a) => a.action)).toContain('conflict-outlook-wins');
   });
 
+  it('an unkind delta (shuffled, duplicated, replayed, empty pages, series masters) creates nothing twice', async () => {
+    w = await world();
+    await addEvents(6);
+    await w.ok(['daemon', '--once']);
+    w.sim.control.setFaults({ deltaShuffle: true, deltaDuplicate: 0.5, deltaReplay: 1, deltaEmptyPage: 0.5, deltaSeriesMaster: 1, seed: 11 });
+    for (let i = 0; i < 3; i += 1) w.sim.control.createEvent(ALICE, { subject: `Outlook ${i}`, start: { dateTime: `2026-12-1${i}T08:00:00`, timeZone: 'UTC' }, end: { dateTime: `2026-12-1${i}T09:00:00`, timeZone: 'UTC' } });
+    w.sim.control.updateEvent(ALICE, mailbox().find((e) => e.subject === 'Item 2')!.id, { subject: 'Item 2 (edited)' });
+    for (let run = 0; run < 3; run += 1) await w.ok(['daemon', '--once']);
+    const events = await w.ok<{ title: string; outlookId: string }[]>(['events', 'list']);
+    expect(events.map((e) => e.title).sort()).toEqual(['Item 0', 'Item 1', 'Item 2 (edited)', 'Item 3', 'Item 4', 'Item 5', 'Outlook 0', 'Outlook 1', 'Outlook 2']);
+    expect(new Set(events.map((e) => e.outlookId)).size).toBe(9);
+    expect(mailbox()).toHaveLength(9);
+  });
+
+  it('a delta paging loop is detected, abandoned with exit 4, and a later run recovers', async () => {
+    w = await world();
+    await addEvents(2);
+    w.sim.control.setFaults({ deltaLoop: true });
+    const looped = await w.sb.run(['sync', '--staff', ALICE]);
+    expect(looped.code).toBe(4);
+    expect(looped.stderr).toContain('paging loop');
+    w.sim.control.clearFaults();
+    expect((await w.ok(['daemon', '--once']))[0].pushed.created).toBe(2);
+  });
+
   it('the mass-deletion breaker holds deletes until --allow-deletes', async () => {
     w = await world();
     await w.ok(['firm', 'show']);
