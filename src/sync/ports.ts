@@ -1,7 +1,7 @@
 // The ports through which the sync engine sees Outlook. `graph/` implements them; tests can use
 // the simulator behind the real implementation. Nothing here imports Graph or the store.
 
-import type { ConflictRecord, ItemKind, Link, LinkRole, LocalItem, RemoteEvent, SyncContent } from './model.js';
+import type { ConflictRecord, ItemKind, Link, LocalItem, RemoteEvent, SyncContent } from './model.js';
 
 /** Graph event JSON as received (shape per GRAPH.md). */
 export type GraphEventJson = Record<string, unknown> & { id: string };
@@ -77,20 +77,8 @@ export interface SyncAudit {
   detail?: unknown;
 }
 
-export interface NewLink {
-  kind: ItemKind;
-  localId: number;
-  outlookId: string | null;
-  transactionId: string;
-  generation: number;
-  state: Link['state'];
-  role: LinkRole;
-  localHash: string | null;
-  remoteHash: string | null;
-  changeKey: string | null;
-  confidential: boolean;
-  iCalUId: string | null;
-}
+/** A link before the store has given it an id (the staff member is the store's). */
+export type NewLink = Omit<Link, 'id' | 'staff'>;
 
 /** What the run needs of the CaseFlow store for one staff member. */
 export interface SyncStore {
