@@ -3,7 +3,7 @@
 // Retry-After, and calendarView for imports.
 
 import type { Client, GraphError } from '@microsoft/microsoft-graph-client';
-import { CliError, TransientError } from '../errors.js';
+import { ActionRequiredError, CliError, TransientError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { CASEFLOW_ID_PROPERTY_ID } from '../sync/mapping.js';
 import { DeltaExpiredError, type DeltaPage, type GraphEventJson, type RemoteCalendar, type WriteRequest, type WriteResult } from '../sync/ports.js';
@@ -56,6 +56,12 @@ export class GraphCalendar implements RemoteCalendar {
       const status = error.statusCode;
       const code = error.code ?? '';
       if (status === 410 || EXPIRED_CODES.has(code.toLowerCase())) return new DeltaExpiredError(code || 'Gone');
+      // Still 401 after a forced token refresh: the grant no longer covers the calendar.
+      if (status === 401) {
+        return new ActionRequiredError('needs_reconnect', `${what}: Microsoft refused the sign-in (401 ${code || 'Unauthorized'}) even after a refresh`, {
+          hint: 'sign in again: caseflow-outlook connect --staff E --force',
+        });
+      }
       const detail = `${what}: Graph answered ${status > 0 ? status : 'no response'}${code ? ` ${code}` : ''}`;
       const err = new GraphCallError(detail, status, code);
       return err;

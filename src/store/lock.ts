@@ -9,6 +9,8 @@ const LEASE_MS = 30 * 60_000;
 
 export interface LockHandle {
   owner: string;
+  /** Extends the lease; a long run calls it between its steps. */
+  renew(): void;
   release(): void;
 }
 
@@ -44,6 +46,13 @@ export function acquireLock(db: Db, staffId: number, now: Date): LockHandle | { 
       );
       return {
         owner,
+        renew: () => {
+          db.prepare('UPDATE sync_state SET lock_expires_at = ? WHERE staff_id = ? AND lock_owner = ?').run(
+            new Date(Date.now() + LEASE_MS).toISOString(),
+            staffId,
+            owner,
+          );
+        },
         release: () => {
           db.prepare('UPDATE sync_state SET lock_owner = NULL, lock_expires_at = NULL WHERE staff_id = ? AND lock_owner = ?').run(staffId, owner);
         },

@@ -40,7 +40,7 @@ export interface RunHost {
   /** Graph's origin: a saved link elsewhere (the config changed clouds) is not followed. */
   graphOrigin: string;
   saveState: (changes: { deltaLink?: string | null; windowStart?: string; windowEnd?: string; lastError?: string | null; breaker?: string | null; allowDeletes?: boolean; success: boolean }) => void;
-  lock: () => { release(): void } | { heldBy: string };
+  lock: () => { renew(): void; release(): void } | { heldBy: string };
 }
 
 export interface RunOptions {
@@ -52,12 +52,24 @@ export interface RunOptions {
 
 const zero = (): Counts => ({ created: 0, updated: 0, deleted: 0 });
 
-/** Creates whose outcome is unknown (crash, lost answer): look for them by our tag first. */
-async function recoverCreates(host: RunHost, links: Link[]): Promise<void> {
+/**
+ * Creates whose outcome is unknown (crash, lost answer): look for them by our tag first. A create
+ * the planner will not retry (the item is gone, or no longer pushable) is looked up once: if
+ * Outlook has no copy, the link is dropped, so the lookup does not repeat on every run.
+ */
+async function recoverCreates(host: RunHost, o: RunOptions): Promise<void> {
+  const links = host.store.links().filter((l) => l.state === 'creating' && l.outlookId === null);
+  if (links.length === 0) return;
+  const items = new Map(host.store.localItems(host.window, links).map((i) => [`${i.kind}:${i.id}`, i]));
+  const toggles = { event: o.policy.events, task: o.policy.tasks, deadline: o.policy.deadlines };
   for (const link of links) {
-    if (link.state !== 'creating' || link.outlookId !== null) continue;
+    const item = items.get(`${link.kind}:${link.localId}`);
+    const retried = item !== undefined && toggles[link.kind] && !item.recurring && !item.readOnly;
     const found = await host.calendar.findByTag(caseflowIdValue(link.kind, link.localId));
-    if (!found) continue;
+    if (!found) {
+      if (!retried) host.store.transaction(() => host.store.deleteLink(link.id));
+      continue;
+    }
     const event = fromGraphEvent(found as MappedJson, { inWindow: true });
     host.log.debug(`found the Outlook copy of ${link.kind} ${link.localId} created by an earlier run`);
     host.store.transaction(() => {
@@ -68,7 +80,7 @@ async function recoverCreates(host: RunHost, links: Link[]): Promise<void> {
         remoteHash: remoteHash(event),
         iCalUId: event.iCalUId,
       });
-      if (link.kind === 'event') host.store.setEventRemoteFacts(link.localId, { iCalUId: event.iCalUId, ...(event.joinUrl ? { joinUrl: event.joinUrl } : {}) });
+      if (link.kind === 'event' && item) host.store.setEventRemoteFacts(link.localId, { iCalUId: event.iCalUId, ...(event.joinUrl ? { joinUrl: event.joinUrl } : {}) });
     });
   }
 }
@@ -81,7 +93,7 @@ export async function runSync(host: RunHost, o: RunOptions): Promise<RunSummary>
   }
   try {
     const state = host.readState();
-    await recoverCreates(host, host.store.links());
+    await recoverCreates(host, o);
     const links = host.store.links();
     const local = host.store.localItems(host.window, links);
     const localByKey = new Map<string, LocalItem>(local.map((i) => [`${i.kind}:${i.id}`, i]));
@@ -106,6 +118,7 @@ export async function runSync(host: RunHost, o: RunOptions): Promise<RunSummary>
     });
     summary.skipped = result.skipped.length;
     for (const s of result.skipped) host.log.debug(`skipped ${s.kind ?? 'event'} ${s.localId ?? s.outlookId ?? ''}: ${SKIP_REASON_TEXT[s.reason]}`);
+    lock.renew(); // the delta round may have taken a while; the writes come next
     const done = await execute(result, { store: host.store, calendar: host.calendar, trigger: o.trigger, staffId: host.staffId, local: localByKey, log: host.log });
     Object.assign(summary, { pulled: done.pulled, pushed: done.pushed, conflicts: done.conflicts, errors: done.errors });
     if (result.breaker) {

@@ -1,6 +1,7 @@
 // No duplicates and no lost edits through lost responses, throttling, expired delta tokens,
 // conflicts and concurrent runs: the built CLI against the simulator with faults injected.
 
+import Database from 'better-sqlite3';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -228,6 +229,23 @@ describe('resilience', () => {
     expect(looped.stderr).toContain('paging loop');
     w.sim.control.clearFaults();
     expect((await w.ok(['daemon', '--once']))[0].pushed.created).toBe(2);
+  });
+
+  it('an unfinished create of an item no longer pushed is looked up once, then forgotten', async () => {
+    w = await world();
+    await w.ok(['tasks', 'add', '--staff', ALICE, '--title', 'Brief', '--due', '2026-12-03']);
+    // The state a crash leaves between writing the link and hearing Graph's answer.
+    const db = new Database(w.sb.db);
+    db.prepare("INSERT INTO links (staff_id, kind, local_id, transaction_id, state) VALUES (1, 'task', 1, 'tx-crashed', 'creating')").run();
+    db.close();
+    await w.ok(['prefs', 'set', '--staff', ALICE, '--tasks', 'off']);
+    w.sim.control.resetMetrics();
+    await w.ok(['daemon', '--once']);
+    expect(w.sim.control.metrics().byKind['event.list']).toBe(1);
+    w.sim.control.resetMetrics();
+    await w.ok(['daemon', '--once']);
+    expect(w.requests(ALICE)).toBe(1);
+    expect(mailbox()).toHaveLength(0);
   });
 
   it('the mass-deletion breaker holds deletes until --allow-deletes', async () => {
