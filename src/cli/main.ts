@@ -1,7 +1,7 @@
 // Builds the program, runs one command, renders its result and maps every error to an exit code
 // (SPEC §2). The one place that knows about exit codes and the error format.
 
-import { Command, CommanderError } from 'commander';
+import { CommanderError } from 'commander';
 import { CliError, ExitCode, InterruptedError, UsageError } from '../errors.js';
 import { redact } from '../log.js';
 import type { Context, GlobalOptions, Io } from './context.js';
@@ -100,5 +100,3 @@ function reportError(error: unknown, io: Io, json: boolean, verbose: boolean): n
   return e.exitCode;
 }
 
-// Re-exported for tests that drive the program in-process.
-export { Command };

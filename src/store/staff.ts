@@ -32,11 +32,6 @@ export function findStaff(db: Db, email: string): Staff | null {
   return row ? toStaff(row) : null;
 }
 
-export function getStaffById(db: Db, id: number): Staff | null {
-  const row = db.prepare('SELECT * FROM staff WHERE id = ?').get(id) as Row | undefined;
-  return row ? toStaff(row) : null;
-}
-
 /** The staff member named by `--staff`, or exit 2 listing who exists. */
 export function requireStaff(db: Db, email: string, flag = '--staff'): Staff {
   const staff = findStaff(db, email);

@@ -8,7 +8,7 @@ import type { NewLink, SyncAudit, SyncStore, SyncWindow } from '../sync/ports.js
 import { recordAudit } from './audit.js';
 import { protectedCategoryNames } from './categories.js';
 import { ownerOfEmail } from './contacts.js';
-import { deleteEvent, getEventInput, insertEvent, replaceEvent, type Attendee, type EventInput } from './events.js';
+import { deleteEvent, getEventInput, insertEvent, listEvents, replaceEvent, type Attendee, type EventInput } from './events.js';
 import type { Db } from './open.js';
 import type { Staff } from './staff.js';
 
@@ -66,7 +66,7 @@ const LINK_COLUMNS: Record<string, string> = {
   syncedAt: 'synced_at',
 };
 
-function toContent(e: EventInput): SyncContent {
+function toContent(e: Pick<EventInput, keyof SyncContent>): SyncContent {
   return {
     title: e.title,
     description: e.description,
@@ -102,26 +102,21 @@ export class SqliteSyncStore implements SyncStore {
     const overlaps = (allDay: boolean, start: string, end: string) =>
       allDay ? end >= window.startDate && start < window.endDate : end > window.startUtc && start < window.endUtc;
 
-    const events = this.db
-      .prepare(
-        `SELECT e.id, c.name AS category, c.protected AS prot FROM events e LEFT JOIN categories c ON c.id = e.category_id
-         WHERE e.staff_id = ? ORDER BY e.id`,
-      )
-      .all(this.staff.id) as { id: number; category: string | null; prot: number | null }[];
-    for (const row of events) {
-      const e = getEventInput(this.db, row.id)!;
+    // One query for the events and one for their attendees (listEvents), not two per event.
+    const protectedSet = new Set(protectedNames.map((n) => n.toLowerCase()));
+    for (const e of listEvents(this.db, { staffId: this.staff.id })) {
       const inWindow = overlaps(e.allDay, e.start, e.end);
-      if (!inWindow && !linked.has(`event:${row.id}`)) continue;
+      if (!inWindow && !linked.has(`event:${e.id}`)) continue;
       out.push({
         kind: 'event',
-        id: row.id,
+        id: e.id,
         staff: this.staff.id,
         content: toContent(e),
-        confidential: isConfidential({ matterId: e.matterId, category: row.category }, protectedNames),
-        protected: row.prot === 1,
+        confidential: isConfidential({ matterId: e.matterId, category: e.category }, protectedNames),
+        protected: e.category !== null && protectedSet.has(e.category.toLowerCase()),
         recurring: e.recurrence !== null,
-        readOnly: e.readOnly === true,
-        source: e.source ?? 'caseflow',
+        readOnly: e.readOnly,
+        source: e.source,
         inWindow,
       });
     }

@@ -8,7 +8,7 @@
 import { ActionRequiredError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { localHash, remoteHash } from './content.js';
-import { caseflowIdValue, fromGraphEvent, transactionIdFor, type GraphEventJson as MappedJson } from './mapping.js';
+import { caseflowIdValue, fromGraphEvent, transactionIdFor, type GraphEventJson } from './mapping.js';
 import type { Action, LocalItem, PlanResult, RemoteCreate, RemoteDelete, RemoteUpdate } from './model.js';
 import type { AuditTrigger, RemoteCalendar, SyncStore, WriteRequest, WriteResult } from './ports.js';
 
@@ -151,7 +151,8 @@ async function pushRemote(actions: RemoteAction[], o: ExecuteOptions, result: Ex
       fail(applies, o, result, linkId, `${a.type === 'remote.create' ? 'create' : 'update'} of ${a.kind} ${a.localId} in Outlook failed: ${why}`, a.type === 'remote.update' ? a.ifMatch : null);
       continue;
     }
-    const event = fromGraphEvent(answer.body as MappedJson, { inWindow: true });
+    // A 2xx write answers with the event itself.
+    const event = fromGraphEvent(answer.body as GraphEventJson, { inWindow: true });
     applies.push(() => {
       o.store.updateLink(linkId, {
         state: 'linked',

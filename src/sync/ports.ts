@@ -3,8 +3,10 @@
 
 import type { ConflictRecord, ItemKind, Link, LocalItem, RemoteEvent, SyncContent } from './model.js';
 
+import type { GraphEventJson } from './mapping.js';
+
 /** Graph event JSON as received (shape per GRAPH.md). */
-export type GraphEventJson = Record<string, unknown> & { id: string };
+export type { GraphEventJson };
 
 export interface DeltaPage {
   value: GraphEventJson[];

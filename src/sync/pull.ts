@@ -5,9 +5,9 @@
 
 import { TransientError } from '../errors.js';
 import type { Logger } from '../log.js';
-import { completeFromMaster, fromGraphEvent, isThinOccurrence, type GraphEventJson as MappedJson } from './mapping.js';
+import { completeFromMaster, fromGraphEvent, isThinOccurrence, type GraphEventJson } from './mapping.js';
 import type { RemoteChange } from './model.js';
-import { DeltaExpiredError, type GraphEventJson, type RemoteCalendar, type SyncWindow } from './ports.js';
+import { DeltaExpiredError, type RemoteCalendar, type SyncWindow } from './ports.js';
 
 export const PAGE_SIZE = 50;
 export const MAX_PAGES = 2_000;
@@ -57,7 +57,7 @@ async function collect(o: RoundOptions, start: string | null): Promise<{ entries
   }
 }
 
-function inWindow(json: MappedJson, window: SyncWindow): boolean {
+function inWindow(json: GraphEventJson, window: SyncWindow): boolean {
   const ev = fromGraphEvent(json, { inWindow: true });
   const c = ev.content;
   if (c.allDay) return c.end >= window.startDate && c.start < window.endDate;
@@ -89,7 +89,7 @@ export async function fetchRound(o: RoundOptions): Promise<Round> {
     last.set(e.id, e);
   }
 
-  const masters = new Map<string, MappedJson | null>();
+  const masters = new Map<string, GraphEventJson | null>();
   const changes: RemoteChange[] = [];
   for (const [id, entry] of last) {
     if ('@removed' in entry) {
@@ -97,13 +97,13 @@ export async function fetchRound(o: RoundOptions): Promise<Round> {
       // A removal is not proof of deletion: the event may only have left the window.
       const found = await o.calendar.getEvent(id);
       if (found === null) changes.push({ kind: 'removed', id, confirmation: 'deleted' });
-      else changes.push({ kind: 'removed', id, confirmation: 'exists', event: fromGraphEvent(found as MappedJson, { inWindow: inWindow(found as MappedJson, o.window) }) });
+      else changes.push({ kind: 'removed', id, confirmation: 'exists', event: fromGraphEvent(found, { inWindow: inWindow(found, o.window) }) });
       continue;
     }
-    let json = entry as MappedJson;
+    let json = entry;
     if (isThinOccurrence(json)) {
       const masterId = json.seriesMasterId!;
-      if (!masters.has(masterId)) masters.set(masterId, (await o.calendar.getEvent(masterId)) as MappedJson | null);
+      if (!masters.has(masterId)) masters.set(masterId, (await o.calendar.getEvent(masterId)));
       const master = masters.get(masterId);
       if (!master) continue; // the series is gone; its removal will follow
       json = completeFromMaster(json, master);

@@ -9,7 +9,7 @@ import { BusyError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { localHash, remoteHash } from './content.js';
 import { execute, type Counts } from './executor.js';
-import { caseflowIdValue, fromGraphEvent, type GraphEventJson as MappedJson } from './mapping.js';
+import { caseflowIdValue, fromGraphEvent, type GraphEventJson } from './mapping.js';
 import type { Breaker, Link, LocalItem, Policy } from './model.js';
 import { plan, SKIP_REASON_TEXT } from './planner.js';
 import type { AuditTrigger, RemoteCalendar, SyncStore, SyncWindow } from './ports.js';
@@ -70,7 +70,7 @@ async function recoverCreates(host: RunHost, o: RunOptions): Promise<void> {
       if (!retried) host.store.transaction(() => host.store.deleteLink(link.id));
       continue;
     }
-    const event = fromGraphEvent(found as MappedJson, { inWindow: true });
+    const event = fromGraphEvent(found, { inWindow: true });
     host.log.debug(`found the Outlook copy of ${link.kind} ${link.localId} created by an earlier run`);
     host.store.transaction(() => {
       host.store.updateLink(link.id, {

@@ -113,7 +113,7 @@ export async function conflictsResolve(ctx: Context, raw: string, opts: { keep?:
     } else {
       const json = await calendar.getEvent(link.outlookId);
       if (!json) throw new UsageError(`conflict ${c.id}: the Outlook event no longer exists`, { hint: 'the next sync settles it' });
-      const event = fromGraphEvent(json as GraphEventJson, { inWindow: true });
+      const event = fromGraphEvent(json, { inWindow: true });
       const content = mergeRemoteIntoLocal(item.content, event.content, link.confidential || item.confidential);
       store.transaction(() => {
         const stored = store.updateEvent(c.eventId, content, event.joinUrl)!;

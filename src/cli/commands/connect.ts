@@ -5,14 +5,13 @@ import { requireClientId } from '../../auth/msal.js';
 import { encrypt, loadKey } from '../../auth/secrets.js';
 import { dateInZone, startOfDayUtc } from '../../dates.js';
 import { deleteAccount, getAccount, saveAccount } from '../../store/accounts.js';
-import { recordAudit } from '../../store/audit.js';
 import { assertOutlookEnabled, getFirm } from '../../store/firm.js';
 import { inTransaction } from '../../store/open.js';
 import { requireStaff } from '../../store/staff.js';
 import { clearSyncState, getSyncState, updateSyncState } from '../../store/sync-state.js';
 import type { Context } from '../context.js';
 import { message, record, type Output } from '../output.js';
-import { email } from './common.js';
+import { auditCli, email } from './common.js';
 
 export const REVOKE_HINT = 'to revoke the grant itself, remove the app under My Apps (https://myapps.microsoft.com) or ask your Microsoft 365 admin';
 
@@ -60,7 +59,7 @@ export async function connect(ctx: Context, opts: { staff: string; force?: boole
     // A different Microsoft account means a different mailbox: its delta state does not apply.
     if (existing && existing.homeAccountId !== signedIn.homeAccountId) clearSyncState(db, staff.id);
     updateSyncState(db, staff.id, { syncFrom, lastError: null });
-    recordAudit(db, { staffId: staff.id, staffEmail: staff.email, trigger: 'cli', direction: 'none', action: 'connect', kind: 'account', summary: `connected Microsoft account ${signedIn.username}` }, now);
+    auditCli(ctx, { staffId: staff.id, staffEmail: staff.email, direction: 'none', action: 'connect', kind: 'account', summary: `connected Microsoft account ${signedIn.username}` });
   });
   ctx.notice(`Connected ${staff.email} as ${signedIn.username}.`);
   return record(
@@ -85,7 +84,7 @@ export async function disconnect(ctx: Context, opts: { staff: string }): Promise
     const { syncFrom } = getSyncState(db, staff.id);
     clearSyncState(db, staff.id);
     if (syncFrom) updateSyncState(db, staff.id, { syncFrom });
-    recordAudit(db, { staffId: staff.id, staffEmail: staff.email, trigger: 'cli', direction: 'none', action: 'disconnect', kind: 'account', summary: `disconnected Microsoft account ${account.username}` }, now);
+    auditCli(ctx, { staffId: staff.id, staffEmail: staff.email, direction: 'none', action: 'disconnect', kind: 'account', summary: `disconnected Microsoft account ${account.username}` });
     return account;
   });
   if (!removed) {

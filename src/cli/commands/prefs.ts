@@ -1,13 +1,12 @@
 // `prefs show/set --staff E` (SPEC §5): the four toggles.
 
 import { UsageError } from '../../errors.js';
-import { recordAudit } from '../../store/audit.js';
 import { inTransaction } from '../../store/open.js';
 import { getPrefs, PREF_KEYS, setPrefs, type Prefs } from '../../store/prefs.js';
 import { requireStaff } from '../../store/staff.js';
 import type { Context } from '../context.js';
 import { record, type Output } from '../output.js';
-import { email, onOff } from './common.js';
+import { auditCli, email, onOff } from './common.js';
 
 const LABELS: Record<keyof Prefs, string> = { enabled: 'sync enabled', events: 'calendar events (two-way)', tasks: 'tasks with due dates (one-way)', deadlines: 'key deadlines (one-way)' };
 
@@ -30,7 +29,7 @@ export async function prefsSet(ctx: Context, opts: { staff: string } & Partial<R
   const next = inTransaction(db, () => {
     const prefs = { ...getPrefs(db, staff.id), ...changes };
     setPrefs(db, staff.id, prefs, ctx.now().toISOString());
-    recordAudit(db, { staffId: staff.id, staffEmail: staff.email, trigger: 'cli', direction: 'none', action: 'prefs.set', kind: 'prefs', summary: `preferences: ${Object.entries(changes).map(([k, v]) => `${k}=${v ? 'on' : 'off'}`).join(', ')}` }, ctx.now().toISOString());
+    auditCli(ctx, { staffId: staff.id, staffEmail: staff.email, direction: 'none', action: 'prefs.set', kind: 'prefs', summary: `preferences: ${Object.entries(changes).map(([k, v]) => `${k}=${v ? 'on' : 'off'}`).join(', ')}` });
     return prefs;
   });
   return show(staff.email, next);

@@ -1,7 +1,7 @@
 // `tasks add/complete/list` and `deadlines add/list`: one-way items with a due date (SPEC §5).
 
 import { assertTimeZone, isDateOnly, parseDate, parseDateTime } from '../../dates.js';
-import { NotFoundError, UsageError } from '../../errors.js';
+import { NotFoundError } from '../../errors.js';
 import { completeTask, getTask, insertDeadline, insertTask, listDeadlines, listTasks, type DeadlineJson, type Due, type TaskJson } from '../../store/due-items.js';
 import { getFirm } from '../../store/firm.js';
 import { requireMatter } from '../../store/matters.js';
@@ -81,7 +81,6 @@ export async function addDeadline(ctx: Context, opts: { matter: string; title: s
 export async function listDeadlineCommand(ctx: Context, opts: { matter?: string }): Promise<Output> {
   const db = ctx.db();
   const matterId = opts.matter !== undefined ? requireMatter(db, opts.matter) : undefined;
-  if (opts.matter !== undefined && matterId === undefined) throw new UsageError('--matter is not valid');
   return list<DeadlineJson>(
     [
       { header: 'ID', value: (d) => String(d.id) },
