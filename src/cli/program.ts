@@ -159,14 +159,15 @@ export function buildProgram(runner: Runner, io: Io): Command {
       .option('--teams', 'create a Teams meeting in Outlook')
       .option('--attendee <email>', 'required attendee (repeatable)', collect)
       .option('--optional-attendee <email>', 'optional attendee (repeatable)', collect)
-      .option('--recurrence <rrule>', 'CaseFlow-side recurrence, e.g. FREQ=WEEKLY;COUNT=6 (recurring events are not pushed)');
+      .option('--recurrence <rrule>', 'CaseFlow-side recurrence, e.g. FREQ=WEEKLY;COUNT=6 (recurring events are not pushed)')
+      .option('--push-now', "sync the owner's calendar at once, so invitations go out without waiting for the schedule");
   eventFlags(sub(events, 'add', 'add an event'), true)
     .addHelpText('after', examples(
       'events add --staff alice@firm.example --title "Hearing" --category Hearing --start 2026-12-01T09:00 --end 2026-12-01T10:00',
       'events add --staff alice@firm.example --title "Trial" --all-day --start 2026-12-07 --end 2026-12-09',
-      'events add --staff alice@firm.example --title "Call" --start 2026-12-01T09:00-05:00 --end 2026-12-01T09:30-05:00 --teams --attendee dana@client.example',
+      'events add --staff alice@firm.example --title "Call" --start 2026-12-01T09:00-05:00 --end 2026-12-01T09:30-05:00 --teams --attendee dana@client.example --push-now',
     ))
-    .action(action(() => import('./commands/events.js'), async (m, ctx, _a, o) => plain(await m.add(ctx, o))));
+    .action(action(() => import('./commands/events.js'), (m, ctx, _a, o) => m.add(ctx, o)));
   eventFlags(sub(events, 'update', 'change an event (only the flags given)').argument('<id>', 'event id'), false)
     .option('--no-all-day', 'make it a timed event (give --start and --end)')
     .option('--no-category', 'remove the category')
@@ -175,7 +176,7 @@ export function buildProgram(runner: Runner, io: Io): Command {
     .option('--no-attendees', 'remove all attendees')
     .option('--no-recurrence', 'remove the recurrence')
     .addHelpText('after', examples('events update 12 --start 2026-12-01T11:00 --end 2026-12-01T12:00', 'events update 12 --no-matter --category Meeting'))
-    .action(action(() => import('./commands/events.js'), async (m, ctx, a, o) => plain(await m.update(ctx, a[0]!, o))));
+    .action(action(() => import('./commands/events.js'), (m, ctx, a, o) => m.update(ctx, a[0]!, o)));
   sub(events, 'delete', 'delete an event')
     .argument('<id>', 'event id')
     .addHelpText('after', examples('events delete 12'))

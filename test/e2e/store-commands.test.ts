@@ -122,6 +122,8 @@ describe('store commands, end to end', () => {
     expect(r.body.recurrence).toBe('FREQ=WEEKLY;COUNT=6');
     const shown = await sb.run(['events', 'show', String(r.body.id)]);
     expect(shown.stdout).toContain('note\tnot synced: recurring events created in CaseFlow are not pushed to Outlook');
+    const status = await sb.json(['status', '--staff', 'bob@firm.example']);
+    expect(status.body.warnings).toContain('1 recurring event(s) created in CaseFlow are not pushed to Outlook (recurring events sync only when made in Outlook)');
   });
 
   it('tasks add, complete and list; deadlines add and list', async () => {

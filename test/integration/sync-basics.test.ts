@@ -170,3 +170,29 @@ describe('prefs, gating and failures', () => {
     expect((await w.ok(['status', '--staff', ALICE])).lastError).toBeNull();
   });
 });
+
+describe('events add/update --push-now', () => {
+  it('pushes the event at once, so it is in Outlook before any scheduled run', async () => {
+    w = await world();
+    const added = await w.ok(['events', 'add', '--staff', ALICE, '--title', 'Client call', '--start', timed(2, 14), '--end', timed(2, 15), '--attendee', 'dana@client.example', '--teams', '--push-now']);
+    expect(added).toMatchObject({ title: 'Client call', outlookId: expect.any(String), teamsJoinUrl: expect.stringMatching(/^https:/), push: { pushed: { created: 1 } } });
+    expect(mailbox().map((e) => e.subject)).toEqual(['Client call']);
+    const updated = await w.ok(['events', 'update', String(added.id), '--title', 'Client call (moved)', '--push-now']);
+    expect(updated.push.pushed.updated).toBe(1);
+    expect(mailbox()[0]!.subject).toBe('Client call (moved)');
+    const audit = await w.ok<{ trigger: string; direction: string }[]>(['audit', '--event', String(added.id)]);
+    expect(audit[0]).toMatchObject({ trigger: 'manual', direction: 'outlook' });
+  });
+
+  it('refuses before writing anything when the owner is not connected, or the event is recurring', async () => {
+    w = await world();
+    await w.ok(['staff', 'add', '--email', 'bob@firm.example', '--name', 'Bob']);
+    const r = await w.sb.json(['events', 'add', '--staff', 'bob@firm.example', '--title', 'X', '--start', timed(2, 9), '--end', timed(2, 10), '--push-now']);
+    expect(r.code).toBe(3);
+    expect(r.body.error.code).toBe('not_connected');
+    const rec = await w.sb.run(['events', 'add', '--staff', ALICE, '--title', 'Y', '--start', timed(2, 9), '--end', timed(2, 10), '--recurrence', 'FREQ=DAILY;COUNT=2', '--push-now']);
+    expect(rec.code).toBe(2);
+    expect(rec.stderr).toContain('recurring events created in CaseFlow are not pushed');
+    expect(await w.ok(['events', 'list'])).toEqual([]);
+  });
+});

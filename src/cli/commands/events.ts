@@ -1,7 +1,9 @@
 // `events add/update/delete/list/show` (SPEC §2, §2.2).
 
 import { addDays, parseBound } from '../../dates.js';
-import { NotFoundError, UsageError } from '../../errors.js';
+import { CliError, ExitCode, NotFoundError, UsageError } from '../../errors.js';
+import type { RunSummary } from '../../sync/run.js';
+import type { HandlerResult } from '../program.js';
 import { deleteEvent, getEvent, getEventInput, insertEvent, listEvents, replaceEvent, type EventJson } from '../../store/events.js';
 import { getFirm } from '../../store/firm.js';
 import { inTransaction } from '../../store/open.js';
@@ -56,8 +58,42 @@ function requireEvent(ctx: Context, raw: string): EventJson {
   return event;
 }
 
-export async function add(ctx: Context, flags: EventFlags): Promise<Output> {
+type PushFlag = { pushNow?: boolean };
+
+/**
+ * `--push-now` (SPEC §7): checked before anything is written (gate, connection, prefs); after
+ * the event is saved, one cycle for its owner sends it at once.
+ */
+async function checkPushNow(ctx: Context, flags: PushFlag, ownerEmail: string | undefined, recurring: boolean): Promise<void> {
+  // Without an owner the event itself is refused a moment later (--staff is required).
+  if (!flags.pushNow || ownerEmail === undefined) return;
+  if (recurring) throw new UsageError('--push-now: recurring events created in CaseFlow are not pushed to Outlook; leave out --push-now or --recurrence');
+  const { assertCanPushNow } = await import('./sync.js');
+  assertCanPushNow(ctx, requireStaff(ctx.db(), ownerEmail!));
+}
+
+async function pushAfterSave(ctx: Context, flags: PushFlag, saved: EventJson): Promise<HandlerResult> {
+  if (!flags.pushNow) return { output: showEvent(saved) };
+  const { pushNow } = await import('./sync.js');
+  let summary: RunSummary;
+  try {
+    summary = await pushNow(ctx, requireStaff(ctx.db(), saved.staff));
+  } catch (error) {
+    if (!(error instanceof CliError)) throw error;
+    throw new CliError(error.code, `event ${saved.id} was saved, but pushing it now failed: ${error.message}`, error.exitCode, {
+      hint: `it goes out on the next scheduled run, or now with: caseflow-outlook daemon --once --staff ${saved.staff}`,
+      cause: error,
+    });
+  }
+  const event = getEvent(ctx.db(), saved.id) ?? saved;
+  const shown = showEvent(event);
+  const out = { ...shown, json: { ...event, push: summary } } as Output;
+  return { output: out, exitCode: summary.errors.length ? ExitCode.transient : ExitCode.ok };
+}
+
+export async function add(ctx: Context, flags: EventFlags & PushFlag): Promise<HandlerResult> {
   const db = ctx.db();
+  await checkPushNow(ctx, flags, flags.staff, flags.recurrence !== undefined && flags.recurrence !== false);
   const event = inTransaction(db, () => {
     const input = eventInputFromFlags(db, flags, null, getFirm(db).timeZone);
     const id = insertEvent(db, input, ctx.now().toISOString());
@@ -65,11 +101,15 @@ export async function add(ctx: Context, flags: EventFlags): Promise<Output> {
     auditCli(ctx, { staffId: input.staffId, staffEmail: created.staff, direction: 'caseflow', action: 'create', kind: 'event', eventId: id, summary: `event created: ${created.title}` });
     return created;
   });
-  return showEvent(event);
+  return pushAfterSave(ctx, flags, event);
 }
 
-export async function update(ctx: Context, rawId: string, flags: EventFlags): Promise<Output> {
+export async function update(ctx: Context, rawId: string, flags: EventFlags & PushFlag): Promise<HandlerResult> {
   const db = ctx.db();
+  if (flags.pushNow) {
+    const current = requireEvent(ctx, rawId);
+    await checkPushNow(ctx, flags, flags.staff ?? current.staff, flags.recurrence === undefined ? current.recurrence !== null : flags.recurrence !== false);
+  }
   const event = inTransaction(db, () => {
     const current = requireEvent(ctx, rawId);
     if (current.readOnly) {
@@ -82,7 +122,7 @@ export async function update(ctx: Context, rawId: string, flags: EventFlags): Pr
     auditCli(ctx, { staffId: input.staffId, staffEmail: updated.staff, direction: 'caseflow', action: 'update', kind: 'event', eventId: current.id, summary: `event updated: ${updated.title}` });
     return updated;
   });
-  return showEvent(event);
+  return pushAfterSave(ctx, flags, event);
 }
 
 export async function remove(ctx: Context, rawId: string): Promise<Output> {

@@ -46,6 +46,9 @@ export function statusOf(db: Db, staff: Staff, now: Date, pending: PendingCounte
   }
   const failing = (db.prepare('SELECT COUNT(*) AS n FROM links WHERE staff_id = ? AND fail_count >= 3').get(staff.id) as { n: number }).n;
   if (failing > 0) warnings.push(`${failing} item(s) failed to sync three runs in a row: see caseflow-outlook audit --staff ${staff.email} and the last error`);
+  const recurring = (db.prepare('SELECT COUNT(*) AS n FROM events WHERE staff_id = ? AND recurrence IS NOT NULL').get(staff.id) as { n: number }).n;
+  // SPEC §7: recurring events created in CaseFlow are not pushed; say so where people look.
+  if (recurring > 0) warnings.push(`${recurring} recurring event(s) created in CaseFlow are not pushed to Outlook (recurring events sync only when made in Outlook)`);
   if (state.breaker) warnings.push(`deletions held by the mass-deletion breaker: ${state.breaker}; run caseflow-outlook sync --staff ${staff.email} --allow-deletes`);
   return {
     staff: staff.email,

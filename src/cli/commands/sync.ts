@@ -1,7 +1,7 @@
 // `sync --staff E [--allow-deletes]` (Sync now: pull only, SPEC §8) and `daemon --once`
 // (one scheduled cycle: both directions, SPEC §11) for one or every eligible staff member.
 
-import { CliError, ExitCode, TransientError } from '../../errors.js';
+import { ActionRequiredError, CliError, ExitCode, TransientError } from '../../errors.js';
 import { getAccount } from '../../store/accounts.js';
 import { assertOutlookEnabled } from '../../store/firm.js';
 import { getPrefs } from '../../store/prefs.js';
@@ -32,7 +32,35 @@ function summaryOutput(s: RunSummary): Output {
   );
 }
 
-async function runOne(ctx: Context, staff: Staff, push: boolean, allowDeletes: boolean): Promise<RunSummary> {
+/** Before `events add/update --push-now` writes anything: can this staff member be pushed to now? */
+export function assertCanPushNow(ctx: Context, staff: Staff): void {
+  const db = ctx.db();
+  assertOutlookEnabled(db);
+  const account = getAccount(db, staff.id);
+  if (!account) throw notConnected(staff);
+  if (account.needsReconnect) throw needsReconnect(staff, account.reconnectReason);
+  const prefs = getPrefs(db, staff.id);
+  if (!prefs.enabled || !prefs.events) {
+    throw new ActionRequiredError('sync_off', `calendar events are not synced for ${staff.email} (prefs)`, {
+      hint: `turn them on with: caseflow-outlook prefs set --staff ${staff.email} --enabled on --events on`,
+    });
+  }
+}
+
+/**
+ * `--push-now` (SPEC §7): one cycle for the event's owner at once, so invitations go out without
+ * waiting for the schedule. It is the scheduled cycle (Outlook read first, then both sides), so
+ * anything else of theirs that was waiting goes out with it.
+ */
+export async function pushNow(ctx: Context, staff: Staff): Promise<RunSummary> {
+  try {
+    return await runOne(ctx, staff, true, false, 'manual');
+  } catch (error) {
+    throw withRetryHint(error, `caseflow-outlook daemon --once --staff ${staff.email}`);
+  }
+}
+
+async function runOne(ctx: Context, staff: Staff, push: boolean, allowDeletes: boolean, trigger?: 'manual' | 'scheduled'): Promise<RunSummary> {
   const db = ctx.db();
   const prefs = getPrefs(db, staff.id);
   const empty = { staff: staff.email, pulled: { created: 0, updated: 0, deleted: 0 }, pushed: { created: 0, updated: 0, deleted: 0 }, conflicts: 0, skipped: 0, errors: [] };
@@ -42,7 +70,7 @@ async function runOne(ctx: Context, staff: Staff, push: boolean, allowDeletes: b
   if (account.needsReconnect) throw needsReconnect(staff, account.reconnectReason);
   if (allowDeletes) updateSyncState(db, staff.id, { allowDeletes: true });
   const host = await runHostFor(ctx, db, staff, ctx.signal);
-  return runSync(host, { trigger: push ? 'scheduled' : 'manual', push, policy: runPolicy(ctx, prefs), allowDeletes });
+  return runSync(host, { trigger: trigger ?? (push ? 'scheduled' : 'manual'), push, policy: runPolicy(ctx, prefs), allowDeletes });
 }
 
 export async function syncCommand(ctx: Context, opts: { staff: string; allowDeletes?: boolean }): Promise<HandlerResult> {
@@ -74,7 +102,10 @@ export async function daemonOnce(ctx: Context, opts: { staff?: string }): Promis
   assertOutlookEnabled(db);
   const targets = opts.staff !== undefined
     ? [requireStaff(db, email(opts.staff, '--staff'))]
-    : listStaff(db).filter((s) => getAccount(db, s.id) && !getAccount(db, s.id)!.needsReconnect && getPrefs(db, s.id).enabled);
+    : listStaff(db).filter((s) => {
+        const account = getAccount(db, s.id);
+        return account !== null && !account.needsReconnect && getPrefs(db, s.id).enabled;
+      });
   const summaries: RunSummary[] = [];
   let worst: number = ExitCode.ok;
   const concurrency = ctx.settings['daemon.concurrency'];
