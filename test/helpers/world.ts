@@ -5,6 +5,9 @@ import { expect } from 'vitest';
 import { sandbox, type Sandbox } from './cli.js';
 import { startTestSimulator, type Simulator } from './sim.js';
 
+/** The tool's clock in sync tests (the sync window starts at the start of this day). */
+export const WORLD_NOW = '2026-11-20T12:00:00.000Z';
+
 export interface World {
   sim: Simulator;
   sb: Sandbox;
@@ -22,6 +25,9 @@ export async function world(staff: string[] = ['alice@firm.example'], opts: Para
     CASEFLOW_GRAPH_URL: sim.url,
     CASEFLOW_CLIENT_ID: '0b6f5d3c-9a1e-4c2b-8d7f-3e5a1c9b7d20',
     CASEFLOW_RETRY_BASE_MS: '5',
+    // The tests' events are dated December 2026: a fixed clock keeps them inside the sync window
+    // whatever day the suite runs.
+    CASEFLOW_NOW: WORLD_NOW,
   });
   const ok = async <T,>(args: string[]): Promise<T> => {
     const r = await sb.json(args);
