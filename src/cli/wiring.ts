@@ -7,6 +7,7 @@ import { createGraphClient } from '../graph/client.js';
 import { retryPolicyFromEnv } from '../graph/retry.js';
 import { getAccount } from '../store/accounts.js';
 import { acquireLock } from '../store/lock.js';
+import { storeInstanceId } from '../store/meta.js';
 import type { Db } from '../store/open.js';
 import type { Prefs } from '../store/prefs.js';
 import type { Staff } from '../store/staff.js';
@@ -64,11 +65,12 @@ export async function runHostFor(ctx: Context, db: Db, staff: Staff, signal: Abo
     calendar,
     staffEmail: staff.email,
     staffId: staff.id,
+    storeId: storeInstanceId(db),
     log: ctx.log,
     window: syncWindow(db, staff, ctx.now(), ctx.settings['sync.horizonDays']),
     readState: () => {
       const state = getSyncState(db, staff.id);
-      return { deltaLink: state.deltaLink, windowStart: state.windowStart, windowEnd: state.windowEnd, allowDeletes: state.allowDeletes };
+      return { deltaLink: state.deltaLink, windowStart: state.windowStart, windowEnd: state.windowEnd, deltaFlows: state.deltaFlows, allowDeletes: state.allowDeletes };
     },
     graphOrigin: ctx.settings['graph.baseUrl'],
     saveState: ({ success, ...changes }) => {

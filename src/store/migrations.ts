@@ -7,7 +7,16 @@ export interface Migration {
   version: number;
   name: string;
   up: (db: Database.Database, now: string) => void;
+  /**
+   * Rebuilds tables that others reference: run with foreign keys off (a DROP TABLE would
+   * otherwise cascade into the referencing rows) and checked before commit, as SQLite's
+   * documented procedure says: https://www.sqlite.org/lang_altertable.html#otheralter
+   */
+  rebuildsTables?: boolean;
 }
+
+/** A random id of 128 bits as 32 hex digits, made by SQLite (for defaults and migrations). */
+const RANDOM_ID = 'lower(hex(randomblob(16)))';
 
 /** SPEC §7: the default protected categories. */
 export const DEFAULT_PROTECTED_CATEGORIES = ['Court Date', 'Hearing', 'Deposition', 'Filing Deadline', 'Statute of Limitations'];
@@ -233,6 +242,169 @@ export const MIGRATIONS: Migration[] = [
       `);
     },
   },
+  {
+    version: 3,
+    name: 'identity for all time: ids never reused, a store instance id, an id per item',
+    rebuildsTables: true,
+    up(db) {
+      // What the tool puts into Outlook to know its events again (the transactionId of a create
+      // and the CaseFlowId tag) must never repeat for a different item, and must be this store's
+      // own: SQLite reuses the largest rowid of a table without AUTOINCREMENT, so a deleted event's
+      // id came back for the next event (https://www.sqlite.org/autoinc.html). Items now carry a
+      // random uid, tables are AUTOINCREMENT, and the store has an instance id that a backup
+      // carries with it. See docs/identity.md.
+      db.exec(`
+        CREATE TABLE store_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+        -- The flows (events, tasks, deadlines) that were on when the delta link was read.
+        ALTER TABLE sync_state ADD COLUMN delta_flows TEXT;
+        INSERT INTO store_meta (key, value) VALUES ('instance_id', ${RANDOM_ID});
+
+        CREATE TABLE events_v3 (
+          id INTEGER PRIMARY KEY AUTOINCREMENT,
+          uid TEXT NOT NULL UNIQUE DEFAULT (${RANDOM_ID}),
+          staff_id INTEGER NOT NULL REFERENCES staff(id),
+          title TEXT NOT NULL,
+          description TEXT NOT NULL DEFAULT '',
+          all_day INTEGER NOT NULL CHECK (all_day IN (0, 1)),
+          start_utc TEXT,
+          end_utc TEXT,
+          start_date TEXT,
+          end_date TEXT,
+          time_zone TEXT NOT NULL,
+          location TEXT NOT NULL DEFAULT '',
+          category_id INTEGER REFERENCES categories(id),
+          matter_id INTEGER REFERENCES matters(id),
+          teams_meeting INTEGER NOT NULL DEFAULT 0 CHECK (teams_meeting IN (0, 1)),
+          teams_join_url TEXT,
+          recurrence TEXT,
+          source TEXT NOT NULL DEFAULT 'caseflow' CHECK (source IN ('caseflow', 'outlook')),
+          read_only INTEGER NOT NULL DEFAULT 0 CHECK (read_only IN (0, 1)),
+          recurring_in_outlook INTEGER NOT NULL DEFAULT 0 CHECK (recurring_in_outlook IN (0, 1)),
+          ical_uid TEXT,
+          created_at TEXT NOT NULL,
+          updated_at TEXT NOT NULL,
+          CHECK ((all_day = 1 AND start_date IS NOT NULL AND end_date IS NOT NULL AND end_date >= start_date
+                  AND start_utc IS NULL AND end_utc IS NULL)
+              OR (all_day = 0 AND start_utc IS NOT NULL AND end_utc IS NOT NULL AND end_utc >= start_utc
+                  AND start_date IS NULL AND end_date IS NULL))
+        );
+        INSERT INTO events_v3 (id, staff_id, title, description, all_day, start_utc, end_utc, start_date, end_date, time_zone,
+            location, category_id, matter_id, teams_meeting, teams_join_url, recurrence, source, read_only,
+            recurring_in_outlook, ical_uid, created_at, updated_at)
+          SELECT id, staff_id, title, description, all_day, start_utc, end_utc, start_date, end_date, time_zone,
+            location, category_id, matter_id, teams_meeting, teams_join_url, recurrence, source, read_only,
+            recurring_in_outlook, ical_uid, created_at, updated_at FROM events;
+        DROP TABLE events;
+        ALTER TABLE events_v3 RENAME TO events;
+        CREATE INDEX events_staff_start ON events(staff_id, start_utc, start_date);
+        CREATE INDEX events_ical_uid ON events(ical_uid);
+
+        CREATE TABLE tasks_v3 (
+          id INTEGER PRIMARY KEY AUTOINCREMENT,
+          uid TEXT NOT NULL UNIQUE DEFAULT (${RANDOM_ID}),
+          staff_id INTEGER NOT NULL REFERENCES staff(id),
+          title TEXT NOT NULL,
+          description TEXT NOT NULL DEFAULT '',
+          matter_id INTEGER REFERENCES matters(id),
+          due_all_day INTEGER NOT NULL CHECK (due_all_day IN (0, 1)),
+          due_utc TEXT,
+          due_date TEXT,
+          time_zone TEXT NOT NULL,
+          completed_at TEXT,
+          created_at TEXT NOT NULL,
+          updated_at TEXT NOT NULL,
+          CHECK ((due_all_day = 1 AND due_date IS NOT NULL AND due_utc IS NULL)
+              OR (due_all_day = 0 AND due_utc IS NOT NULL AND due_date IS NULL))
+        );
+        INSERT INTO tasks_v3 (id, staff_id, title, description, matter_id, due_all_day, due_utc, due_date, time_zone,
+            completed_at, created_at, updated_at)
+          SELECT id, staff_id, title, description, matter_id, due_all_day, due_utc, due_date, time_zone,
+            completed_at, created_at, updated_at FROM tasks;
+        DROP TABLE tasks;
+        ALTER TABLE tasks_v3 RENAME TO tasks;
+
+        CREATE TABLE deadlines_v3 (
+          id INTEGER PRIMARY KEY AUTOINCREMENT,
+          uid TEXT NOT NULL UNIQUE DEFAULT (${RANDOM_ID}),
+          matter_id INTEGER NOT NULL REFERENCES matters(id),
+          title TEXT NOT NULL,
+          description TEXT NOT NULL DEFAULT '',
+          due_all_day INTEGER NOT NULL CHECK (due_all_day IN (0, 1)),
+          due_utc TEXT,
+          due_date TEXT,
+          time_zone TEXT NOT NULL,
+          created_at TEXT NOT NULL,
+          updated_at TEXT NOT NULL,
+          CHECK ((due_all_day = 1 AND due_date IS NOT NULL AND due_utc IS NULL)
+              OR (due_all_day = 0 AND due_utc IS NOT NULL AND due_date IS NULL))
+        );
+        INSERT INTO deadlines_v3 (id, matter_id, title, description, due_all_day, due_utc, due_date, time_zone, created_at, updated_at)
+          SELECT id, matter_id, title, description, due_all_day, due_utc, due_date, time_zone, created_at, updated_at FROM deadlines;
+        DROP TABLE deadlines;
+        ALTER TABLE deadlines_v3 RENAME TO deadlines;
+
+        -- item_uid: the uid of the very item the link was made for; tag: the CaseFlowId value
+        -- sent with its create (links made before this migration keep the old kind:id value).
+        CREATE TABLE links_v3 (
+          id INTEGER PRIMARY KEY AUTOINCREMENT,
+          staff_id INTEGER NOT NULL REFERENCES staff(id) ON DELETE CASCADE,
+          kind TEXT NOT NULL CHECK (kind IN ('event', 'task', 'deadline')),
+          local_id INTEGER NOT NULL,
+          item_uid TEXT,
+          tag TEXT,
+          outlook_id TEXT,
+          ical_uid TEXT,
+          transaction_id TEXT NOT NULL,
+          generation INTEGER NOT NULL DEFAULT 0,
+          state TEXT NOT NULL CHECK (state IN ('creating', 'linked', 'unlinked', 'paused')),
+          role TEXT NOT NULL DEFAULT 'owner' CHECK (role IN ('owner', 'attendee')),
+          local_hash TEXT,
+          remote_hash TEXT,
+          change_key TEXT,
+          confidential INTEGER NOT NULL DEFAULT 0 CHECK (confidential IN (0, 1)),
+          fail_count INTEGER NOT NULL DEFAULT 0,
+          last_error TEXT,
+          synced_at TEXT,
+          UNIQUE (staff_id, kind, local_id)
+        );
+        INSERT INTO links_v3 (id, staff_id, kind, local_id, item_uid, tag, outlook_id, ical_uid, transaction_id, generation,
+            state, role, local_hash, remote_hash, change_key, confidential, fail_count, last_error, synced_at)
+          SELECT l.id, l.staff_id, l.kind, l.local_id,
+            CASE l.kind WHEN 'event' THEN (SELECT uid FROM events WHERE id = l.local_id)
+                        WHEN 'task' THEN (SELECT uid FROM tasks WHERE id = l.local_id)
+                        ELSE (SELECT uid FROM deadlines WHERE id = l.local_id) END,
+            l.kind || ':' || l.local_id,
+            l.outlook_id, l.ical_uid, l.transaction_id, l.generation,
+            l.state, l.role, l.local_hash, l.remote_hash, l.change_key, l.confidential, l.fail_count, l.last_error, l.synced_at
+          FROM links l;
+        DROP TABLE links;
+        ALTER TABLE links_v3 RENAME TO links;
+        CREATE UNIQUE INDEX links_outlook ON links(staff_id, outlook_id) WHERE outlook_id IS NOT NULL;
+        CREATE INDEX links_local ON links(kind, local_id);
+      `);
+      // An id used before this migration, even by a row deleted since, is never handed out again:
+      // links, conflicts and the audit trail remember ids whose rows are gone.
+      const seed = db.prepare(`INSERT INTO sqlite_sequence (name, seq) VALUES (?, ?)`);
+      const clear = db.prepare(`DELETE FROM sqlite_sequence WHERE name = ?`);
+      db.exec(`DELETE FROM sqlite_sequence WHERE name LIKE '%_v3'`);
+      for (const [table, kind] of [['events', 'event'], ['tasks', 'task'], ['deadlines', 'deadline']] as const) {
+        const { n } = db
+          .prepare(
+            `SELECT MAX(COALESCE(m, 0)) AS n FROM (
+               SELECT MAX(id) AS m FROM ${table}
+               UNION ALL SELECT MAX(local_id) FROM links WHERE kind = @kind
+               UNION ALL SELECT MAX(event_id) FROM audit WHERE kind = @kind
+               ${kind === 'event' ? "UNION ALL SELECT MAX(event_id) FROM conflicts UNION ALL SELECT MAX(event_id) FROM audit WHERE kind = 'conflict'" : ''})`,
+          )
+          .get({ kind }) as { n: number | null };
+        clear.run(table);
+        seed.run(table, n ?? 0);
+      }
+      const { n: maxLink } = db.prepare(`SELECT MAX(COALESCE(m, 0)) AS n FROM (SELECT MAX(id) AS m FROM links UNION ALL SELECT MAX(link_id) FROM conflicts)`).get() as { n: number | null };
+      clear.run('links');
+      seed.run('links', maxLink ?? 0);
+    },
+  },
 ];
 
 export function migrate(db: Database.Database, now: () => Date, migrations: Migration[] = MIGRATIONS): number[] {
@@ -244,11 +416,22 @@ export function migrate(db: Database.Database, now: () => Date, migrations: Migr
   const ran: number[] = [];
   for (const migration of [...migrations].sort((a, b) => a.version - b.version)) {
     if (applied.has(migration.version)) continue;
-    db.transaction(() => {
-      const at = now().toISOString();
-      migration.up(db, at);
-      db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(migration.version, migration.name, at);
-    }).immediate();
+    const foreignKeys = db.pragma('foreign_keys', { simple: true }) === 1;
+    // The pragma is a no-op inside a transaction: switch it before, and back after.
+    if (migration.rebuildsTables) db.pragma('foreign_keys = OFF');
+    try {
+      db.transaction(() => {
+        const at = now().toISOString();
+        migration.up(db, at);
+        if (migration.rebuildsTables) {
+          const broken = db.pragma('foreign_key_check') as unknown[];
+          if (broken.length > 0) throw new Error(`migration ${migration.version} would leave ${broken.length} broken reference(s); nothing was changed`);
+        }
+        db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(migration.version, migration.name, at);
+      }).immediate();
+    } finally {
+      if (migration.rebuildsTables && foreignKeys) db.pragma('foreign_keys = ON');
+    }
     ran.push(migration.version);
   }
   return ran;

@@ -12,6 +12,8 @@ export interface SyncState {
   deltaLink: string | null;
   windowStart: string | null;
   windowEnd: string | null;
+  /** The flows that were on when the delta link was read (`events,tasks,deadlines`). */
+  deltaFlows: string | null;
   lastSyncAt: string | null;
   lastSuccessAt: string | null;
   lastError: string | null;
@@ -27,6 +29,7 @@ export function getSyncState(db: Db, staffId: number): SyncState {
     deltaLink: (r?.delta_link as string | null) ?? null,
     windowStart: (r?.window_start as string | null) ?? null,
     windowEnd: (r?.window_end as string | null) ?? null,
+    deltaFlows: (r?.delta_flows as string | null) ?? null,
     lastSyncAt: (r?.last_sync_at as string | null) ?? null,
     lastSuccessAt: (r?.last_success_at as string | null) ?? null,
     lastError: (r?.last_error as string | null) ?? null,
@@ -40,6 +43,7 @@ const COLUMNS: Record<keyof Omit<SyncState, 'staffId'>, string> = {
   deltaLink: 'delta_link',
   windowStart: 'window_start',
   windowEnd: 'window_end',
+  deltaFlows: 'delta_flows',
   lastSyncAt: 'last_sync_at',
   lastSuccessAt: 'last_success_at',
   lastError: 'last_error',

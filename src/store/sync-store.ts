@@ -17,6 +17,8 @@ interface LinkRow {
   staff_id: number;
   kind: Link['kind'];
   local_id: number;
+  item_uid: string | null;
+  tag: string | null;
   outlook_id: string | null;
   ical_uid: string | null;
   transaction_id: string;
@@ -35,6 +37,8 @@ export function linkFromRow(r: LinkRow): Link {
     staff: r.staff_id,
     kind: r.kind,
     localId: r.local_id,
+    itemUid: r.item_uid,
+    tag: r.tag,
     outlookId: r.outlook_id,
     transactionId: r.transaction_id,
     generation: r.generation,
@@ -53,6 +57,7 @@ const LINK_COLUMNS: Record<string, string> = {
   localId: 'local_id',
   outlookId: 'outlook_id',
   transactionId: 'transaction_id',
+  tag: 'tag',
   generation: 'generation',
   state: 'state',
   role: 'role',
@@ -80,6 +85,10 @@ function toContent(e: Pick<EventInput, keyof SyncContent>): SyncContent {
   };
 }
 
+/** The uid of the item a link row points at (`@kind`, `@localId`), at the moment it is written. */
+const ITEM_UID_OF = `(CASE @kind WHEN 'event' THEN (SELECT uid FROM events WHERE id = @localId)
+  WHEN 'task' THEN (SELECT uid FROM tasks WHERE id = @localId) ELSE (SELECT uid FROM deadlines WHERE id = @localId) END)`;
+
 export class SqliteSyncStore implements SyncStore {
   constructor(
     private readonly db: Db,
@@ -104,12 +113,16 @@ export class SqliteSyncStore implements SyncStore {
 
     // One query for the events and one for their attendees (listEvents), not two per event.
     const protectedSet = new Set(protectedNames.map((n) => n.toLowerCase()));
+    const uids = new Map(
+      (this.db.prepare('SELECT id, uid FROM events WHERE staff_id = ?').all(this.staff.id) as { id: number; uid: string }[]).map((r) => [r.id, r.uid]),
+    );
     for (const e of listEvents(this.db, { staffId: this.staff.id })) {
       const inWindow = overlaps(e.allDay, e.start, e.end);
       if (!inWindow && !linked.has(`event:${e.id}`)) continue;
       out.push({
         kind: 'event',
         id: e.id,
+        uid: uids.get(e.id)!,
         staff: this.staff.id,
         content: toContent(e),
         confidential: isConfidential({ matterId: e.matterId, category: e.category }, protectedNames),
@@ -121,7 +134,7 @@ export class SqliteSyncStore implements SyncStore {
       });
     }
 
-    type DueRow = { id: number; title: string; description: string; matter_id: number | null; due_all_day: number; due_utc: string | null; due_date: string | null; time_zone: string };
+    type DueRow = { id: number; uid: string; title: string; description: string; matter_id: number | null; due_all_day: number; due_utc: string | null; due_date: string | null; time_zone: string };
     // Completed tasks leave Outlook: a done task is no longer a date to keep.
     const tasks = this.db.prepare('SELECT * FROM tasks WHERE staff_id = ? AND completed_at IS NULL ORDER BY id').all(this.staff.id) as DueRow[];
     const deadlines = this.db
@@ -136,6 +149,7 @@ export class SqliteSyncStore implements SyncStore {
         out.push({
           kind,
           id: r.id,
+          uid: r.uid,
           staff: this.staff.id,
           content,
           // SPEC §7: deadlines are always matter-linked; tasks when they have a matter.
@@ -161,8 +175,8 @@ export class SqliteSyncStore implements SyncStore {
   insertLink(link: NewLink): number {
     const info = this.db
       .prepare(
-        `INSERT INTO links (staff_id, kind, local_id, outlook_id, ical_uid, transaction_id, generation, state, role, local_hash, remote_hash, change_key, confidential, synced_at)
-         VALUES (@staff, @kind, @localId, @outlookId, @iCalUId, @transactionId, @generation, @state, @role, @localHash, @remoteHash, @changeKey, @confidential, @syncedAt)`,
+        `INSERT INTO links (staff_id, kind, local_id, item_uid, tag, outlook_id, ical_uid, transaction_id, generation, state, role, local_hash, remote_hash, change_key, confidential, synced_at)
+         VALUES (@staff, @kind, @localId, ${ITEM_UID_OF}, @tag, @outlookId, @iCalUId, @transactionId, @generation, @state, @role, @localHash, @remoteHash, @changeKey, @confidential, @syncedAt)`,
       )
       .run({ ...link, staff: this.staff.id, confidential: link.confidential ? 1 : 0, syncedAt: this.now().toISOString() });
     return Number(info.lastInsertRowid);
@@ -173,7 +187,10 @@ export class SqliteSyncStore implements SyncStore {
     if (entries.length === 0) return;
     const params: Record<string, unknown> = { id };
     for (const [k, v] of entries) params[k] = typeof v === 'boolean' ? +v : v;
-    this.db.prepare(`UPDATE links SET ${entries.map(([k]) => `${LINK_COLUMNS[k]} = @${k}`).join(', ')} WHERE id = @id`).run(params);
+    const sets = entries.map(([k]) => `${LINK_COLUMNS[k]} = @${k}`);
+    // Re-pointed at another item: the link now belongs to that very item.
+    if (changes.localId !== undefined) sets.push(`item_uid = ${ITEM_UID_OF.replace('@kind', 'kind')}`);
+    this.db.prepare(`UPDATE links SET ${sets.join(', ')} WHERE id = @id`).run(params);
   }
 
   deleteLink(id: number): void {

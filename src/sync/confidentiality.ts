@@ -8,7 +8,7 @@
 // titles would break the explicit rule and turn every such event into an unnamed block in Outlook.
 
 import { normalizeAttendees } from './content.js';
-import { CASEFLOW_ID_PROPERTY_ID, caseflowIdValue, graphStartEnd } from './mapping.js';
+import { CASEFLOW_ID_PROPERTY_ID, graphStartEnd } from './mapping.js';
 import type { GraphEventPayload, LocalItem, Sensitivity } from './model.js';
 
 export const CONFIDENTIAL_BODY = 'Confidential';
@@ -37,12 +37,12 @@ export function confidentialityReason(item: ConfidentialityFacts, protectedCateg
 export interface PayloadOptions {
   sensitivity: 'confidential' | 'private';
   caseflowIdPropertyId?: string;
-  /** Given on create only: the transactionId and our extended property are set once, at POST. */
-  transactionId?: string;
+  /** Given on create only: the transactionId and our tag are set once, at POST. */
+  create?: { transactionId: string; tag: string };
 }
 
 /**
- * The Graph event JSON for a CaseFlow item (POST when `transactionId` is given, PATCH otherwise).
+ * The Graph event JSON for a CaseFlow item (POST when `create` is given, PATCH otherwise).
  * Non-confidential items are sent with `sensitivity: normal` so that an item that stops being
  * confidential is reset. Teams is only ever switched on: Graph cannot switch it off.
  */
@@ -62,11 +62,9 @@ export function toGraphPayload(item: LocalItem, opts: PayloadOptions): GraphEven
     payload.isOnlineMeeting = true;
     payload.onlineMeetingProvider = 'teamsForBusiness';
   }
-  if (opts.transactionId !== undefined) {
-    payload.transactionId = opts.transactionId;
-    payload.singleValueExtendedProperties = [
-      { id: opts.caseflowIdPropertyId ?? CASEFLOW_ID_PROPERTY_ID, value: caseflowIdValue(item.kind, item.id) },
-    ];
+  if (opts.create !== undefined) {
+    payload.transactionId = opts.create.transactionId;
+    payload.singleValueExtendedProperties = [{ id: opts.caseflowIdPropertyId ?? CASEFLOW_ID_PROPERTY_ID, value: opts.create.tag }];
   }
   return payload;
 }

@@ -9,6 +9,7 @@ import { ActionRequiredError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { localHash, remoteHash } from './content.js';
 import { caseflowIdValue, fromGraphEvent, transactionIdFor, type GraphEventJson } from './mapping.js';
+import { CASEFLOW_ID_PROPERTY_ID } from './mapping.js';
 import type { Action, LocalItem, PlanResult, RemoteCreate, RemoteDelete, RemoteUpdate } from './model.js';
 import type { AuditTrigger, RemoteCalendar, SyncStore, WriteRequest, WriteResult } from './ports.js';
 
@@ -32,6 +33,8 @@ export interface ExecuteOptions {
   calendar: RemoteCalendar;
   trigger: AuditTrigger;
   staffId: number;
+  /** This store's instance id (for the transactionId of a create sent again). */
+  storeId: string;
   /** The CaseFlow items the plan was made from, by `${kind}:${id}`. */
   local: Map<string, LocalItem>;
   log: Logger;
@@ -102,7 +105,7 @@ async function pushRemote(actions: RemoteAction[], o: ExecuteOptions, result: Ex
         linkIds.set(a, a.linkId);
         continue;
       }
-      const fields = { state: 'creating' as const, outlookId: null, transactionId: a.transactionId, generation: a.generation, confidential: a.confidential, localHash: a.localHash };
+      const fields = { state: 'creating' as const, outlookId: null, transactionId: a.transactionId, tag: a.tag, generation: a.generation, confidential: a.confidential, localHash: a.localHash };
       if (a.linkId === null) {
         linkIds.set(a, o.store.insertLink({ ...fields, kind: a.kind, localId: a.localId, role: 'owner', remoteHash: null, changeKey: null, iCalUId: null }));
       } else {
@@ -119,15 +122,11 @@ async function pushRemote(actions: RemoteAction[], o: ExecuteOptions, result: Ex
     let answer: WriteResult = answers[i]!;
     const linkId = linkIds.get(a)!;
     const title = a.type === 'remote.delete' ? '' : a.content.title;
-    if (a.type === 'remote.create' && answer.status === 400 && graphCode(answer.body) === 'ErrorDuplicateTransactionId') {
-      // The first attempt did create it (a lost response or a crash): find it by our tag.
-      const found = await o.calendar.findByTag(caseflowIdValue(a.kind, a.localId));
-      if (found) answer = { ...answer, status: 201, body: found };
-      else {
-        // Graph remembers the transactionId of an event that is gone: retrying it would fail
-        // forever. Unlink, so the next plan creates it again with a new generation and id.
+    if (a.type === 'remote.create' && isDuplicate(answer)) {
+      answer = await afterDuplicate(a, linkId, answer, o);
+      if (isDuplicate(answer)) {
         applies.push(() => o.store.updateLink(linkId, { state: 'unlinked', outlookId: null, changeKey: null, remoteHash: null }));
-        result.errors.push(`create of ${a.kind} ${a.localId} in Outlook: its earlier copy is gone; it is created again on the next run`);
+        result.errors.push(`create of ${a.kind} ${a.localId} in Outlook: Outlook refused it as already made and no copy of it was found; it is created again on the next run`);
         continue;
       }
     }
@@ -176,6 +175,30 @@ async function pushRemote(actions: RemoteAction[], o: ExecuteOptions, result: Ex
   return applies;
 }
 
+function isDuplicate(answer: WriteResult): boolean {
+  return answer.status === 400 && graphCode(answer.body) === 'ErrorDuplicateTransactionId';
+}
+
+/**
+ * Graph refused a create as a repeat of its transactionId. Either the first attempt did create it
+ * (a lost answer, a crash, a store restored from a backup): find it by our tag, which names this
+ * store and this very item. Or that copy is gone (Graph remembers the transactionId of a deleted
+ * event): create it once more, now, with the next generation's transactionId, recorded first.
+ */
+async function afterDuplicate(a: RemoteCreate, linkId: number, answer: WriteResult, o: ExecuteOptions): Promise<WriteResult> {
+  const found = await o.calendar.findByTag(a.tag);
+  if (found) return { ...answer, status: 201, body: found };
+  const item = o.local.get(`${a.kind}:${a.localId}`);
+  if (!item) return answer;
+  const generation = a.generation + 1;
+  const transactionId = transactionIdFor(o.storeId, a.kind, item.uid, generation);
+  const tag = caseflowIdValue(o.storeId, a.kind, item.uid);
+  o.store.transaction(() => o.store.updateLink(linkId, { state: 'creating', transactionId, tag, generation }));
+  const payload = { ...a.payload, transactionId, singleValueExtendedProperties: [{ id: CASEFLOW_ID_PROPERTY_ID, value: tag }] };
+  const [again] = await o.calendar.write([{ id: '1', method: 'POST', url: '/me/events', headers: {}, body: payload }]);
+  return again ?? answer;
+}
+
 /**
  * An item that could not be written stays pending. The changeKey the plan saw is kept: the round's
  * delta link is saved, so a later If-Match must use what this round read, or it fails forever.
@@ -194,6 +217,7 @@ function applyLocal(action: Action, o: ExecuteOptions, result: ExecutionResult):
   switch (action.type) {
     case 'local.create': {
       const { id, stored } = store.createEvent(action.event, action.content, { readOnly: action.readOnly, recurringInOutlook: action.recurringInOutlook });
+      // Outlook made this event: nothing of ours was sent, so no transactionId and no tag.
       const fields = {
         localId: id,
         outlookId: action.event.id,
@@ -206,7 +230,7 @@ function applyLocal(action: Action, o: ExecuteOptions, result: ExecutionResult):
         iCalUId: action.event.iCalUId,
       };
       if (action.linkId !== null) store.updateLink(action.linkId, fields);
-      else store.insertLink({ ...fields, kind: 'event', transactionId: transactionIdFor(o.staffId, 'event', id, 0), generation: 0 });
+      else store.insertLink({ ...fields, kind: 'event', transactionId: '', tag: null, generation: 0 });
       store.audit({ trigger: o.trigger, direction: 'caseflow', action: o.trigger === 'import' ? 'import' : 'create', kind: 'event', eventId: id, outlookId: action.event.id, summary: `${o.trigger === 'import' ? 'imported' : 'created'} from Outlook: ${action.content.title}` });
       result.pulled.created += 1;
       return;
@@ -243,7 +267,7 @@ function applyLocal(action: Action, o: ExecuteOptions, result: ExecutionResult):
       return;
     case 'link.attendee':
       store.addStaffAsAttendee(action.localId);
-      store.insertLink({ kind: 'event', localId: action.localId, outlookId: action.outlookId, transactionId: transactionIdFor(o.staffId, 'event', action.localId, 0), generation: 0, state: 'linked', role: 'attendee', localHash: null, remoteHash: action.remoteHash, changeKey: action.changeKey, confidential: false, iCalUId: action.iCalUId });
+      store.insertLink({ kind: 'event', localId: action.localId, outlookId: action.outlookId, transactionId: '', tag: null, generation: 0, state: 'linked', role: 'attendee', localHash: null, remoteHash: action.remoteHash, changeKey: action.changeKey, confidential: false, iCalUId: action.iCalUId });
       store.audit({ trigger: o.trigger, direction: 'caseflow', action: 'link-attendee', kind: 'event', eventId: action.localId, outlookId: action.outlookId, summary: 'meeting already in CaseFlow: linked as attendee, not created twice' });
       result.pulled.updated += 1;
       return;

@@ -5,36 +5,40 @@
 import { createHash } from 'node:crypto';
 import { offsetMs, resolveLocal } from '../dates.js';
 import { canonicalInstant, exclusiveEndDate, inclusiveEndDate, normalizeText } from './content.js';
-import type {
-  AttendeeType,
-  GraphDateTime,
-  ItemKind,
-  RemoteEvent,
-  RemoteEventType,
-  Sensitivity,
-  StaffId,
-  SyncContent,
-} from './model.js';
+import type { AttendeeType, GraphDateTime, ItemKind, RemoteEvent, RemoteEventType, Sensitivity, SyncContent } from './model.js';
 
 /** Our single-value extended property (GRAPH.md "Tagging our events"). Never change the GUID. */
 export const CASEFLOW_ID_PROPERTY_ID = 'String {6f1c2a4e-8b3d-4c7a-9e21-5d0b7c3f8a19} Name CaseFlowId';
 
-/** The tag value: which CaseFlow item an Outlook event was created for. */
-export function caseflowIdValue(kind: ItemKind, localId: number): string {
-  return `${kind}:${localId}`;
+/**
+ * The tag value: which item of which store an Outlook event was created for. Unique for all time:
+ * the store's instance id (created once with the store, carried by its backups) and the item's
+ * random uid (never reused). See docs/identity.md.
+ */
+export function caseflowIdValue(storeId: string, kind: ItemKind, uid: string): string {
+  return `cfo1:${storeId}:${kind}:${uid}`;
 }
 
-export function parseCaseflowIdValue(value: string): { kind: ItemKind; localId: number } | null {
-  const m = /^(event|task|deadline):(\d+)$/.exec(value);
-  return m ? { kind: m[1] as ItemKind, localId: Number(m[2]) } : null;
+export type ParsedTag =
+  | { version: 1; storeId: string; kind: ItemKind; uid: string }
+  /** Before store instance ids (`event:12`): says nothing about which store wrote it. */
+  | { version: 0; kind: ItemKind; localId: number };
+
+export function parseCaseflowIdValue(value: string): ParsedTag | null {
+  const v1 = /^cfo1:([0-9a-f]{32}):(event|task|deadline):([0-9a-f]{32})$/.exec(value);
+  if (v1) return { version: 1, storeId: v1[1]!, kind: v1[2] as ItemKind, uid: v1[3]! };
+  const v0 = /^(event|task|deadline):(\d+)$/.exec(value);
+  return v0 ? { version: 0, kind: v0[1] as ItemKind, localId: Number(v0[2]) } : null;
 }
 
 /**
- * Graph `transactionId` for a link generation: derived, not random, so a retry after a crash or
- * a lost response sends the same value and Graph refuses a second event (SPEC §7).
+ * Graph `transactionId` for one generation of an item's Outlook copy: derived, not random, so a
+ * retry after a crash or a lost response sends the same value and Graph refuses a second event,
+ * and so a store restored from a backup can recognise its own creates. It can never repeat for a
+ * different item: it hashes the store instance id and the item's uid.
  */
-export function transactionIdFor(staff: StaffId, kind: ItemKind, localId: number, generation: number): string {
-  const h = createHash('sha256').update(`caseflow-outlook:${staff}:${kind}:${localId}:${generation}`).digest('hex');
+export function transactionIdFor(storeId: string, kind: ItemKind, uid: string, generation: number): string {
+  const h = createHash('sha256').update(`caseflow-outlook:v2:${storeId}:${kind}:${uid}:${generation}`).digest('hex');
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
 }
 
@@ -79,6 +83,7 @@ export interface GraphEventJson {
   '@odata.etag'?: string;
   '@removed'?: { reason?: string };
   changeKey?: string | null;
+  transactionId?: string | null;
   iCalUId?: string | null;
   type?: RemoteEventType;
   seriesMasterId?: string | null;
@@ -188,6 +193,7 @@ export function fromGraphEvent(json: GraphEventJson, opts: { inWindow: boolean }
   return {
     id: json.id,
     changeKey: changeKeyOf(json),
+    ...('transactionId' in json ? { transactionId: typeof json.transactionId === 'string' ? json.transactionId : null } : {}),
     iCalUId: json.iCalUId ?? null,
     type: json.type ?? 'singleInstance',
     seriesMasterId: json.seriesMasterId ?? null,

@@ -24,6 +24,8 @@ export interface RemoteCreate {
   localId: number;
   generation: number;
   transactionId: string;
+  /** The CaseFlowId value the payload carries (stored on the link before the POST). */
+  tag: string;
   confidential: boolean;
   /** The CaseFlow content, for the store and the audit. Never send it: send `payload`. */
   content: SyncContent;

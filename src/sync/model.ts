@@ -31,6 +31,8 @@ export interface SyncContent {
 export interface LocalItem {
   kind: ItemKind;
   id: number;
+  /** Random, never reused: with the store's instance id, what identifies the item in Outlook. */
+  uid: string;
   staff: StaffId;
   content: SyncContent;
   /** From `isConfidential` (SPEC §7): matter-linked or protected category. */
@@ -53,6 +55,11 @@ export type Sensitivity = 'normal' | 'personal' | 'private' | 'confidential';
 export interface RemoteEvent {
   id: string;
   changeKey: string | null;
+  /**
+   * The transactionId the event was created with, when Graph says (null: none; undefined: the
+   * answer did not carry the property). Ours are derived from the store and the item.
+   */
+  transactionId?: string | null | undefined;
   iCalUId: string | null;
   type: RemoteEventType;
   seriesMasterId: string | null;
@@ -88,7 +95,12 @@ export interface Link {
   staff: StaffId;
   kind: ItemKind;
   localId: number;
+  /** The uid of the very item this link was made for (null: unknown, links older than uids). */
+  itemUid: string | null;
+  /** The CaseFlowId value sent with the create (null: nothing was created by us). */
+  tag: string | null;
   outlookId: string | null;
+  /** Of the create we sent ('' when the Outlook copy was not made by us). */
   transactionId: string;
   generation: number;
   state: LinkState;
@@ -115,6 +127,8 @@ export interface Policy {
 
 export interface PlanInput {
   staff: StaffId;
+  /** This store's instance id (created once with the store, carried by its backups). */
+  storeId: string;
   links: Link[];
   /** Every local item that has a link (whatever the window) plus unlinked ones in the window. */
   local: LocalItem[];

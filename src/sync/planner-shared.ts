@@ -2,7 +2,7 @@
 
 import { localHash, mergeRemoteIntoLocal, remoteHash } from './content.js';
 import { toGraphPayload } from './confidentiality.js';
-import { CASEFLOW_ID_PROPERTY_ID, transactionIdFor } from './mapping.js';
+import { CASEFLOW_ID_PROPERTY_ID, caseflowIdValue, transactionIdFor } from './mapping.js';
 import type {
   Action,
   ItemKind,
@@ -49,12 +49,14 @@ export function guardsDescription(link: Link, item: LocalItem | undefined): bool
 export function pushCreate(
   d: Draft,
   item: LocalItem,
-  link: Pick<Link, 'id' | 'generation' | 'transactionId'> | null,
+  link: Pick<Link, 'id' | 'generation' | 'transactionId' | 'tag'> | null,
   reason: 'new' | 'retry' | 'recreate',
 ): void {
   const generation = link === null ? 0 : reason === 'recreate' ? link.generation + 1 : link.generation;
   const transactionId =
-    link !== null && reason === 'retry' ? link.transactionId : transactionIdFor(d.input.staff, item.kind, item.id, generation);
+    link !== null && reason === 'retry' ? link.transactionId : transactionIdFor(d.input.storeId, item.kind, item.uid, generation);
+  // A retried create carries exactly what the first attempt carried.
+  const tag = (reason === 'retry' ? link?.tag : null) ?? caseflowIdValue(d.input.storeId, item.kind, item.uid);
   d.actions.push({
     type: 'remote.create',
     reason,
@@ -64,12 +66,13 @@ export function pushCreate(
     localId: item.id,
     generation,
     transactionId,
+    tag,
     confidential: item.confidential,
     content: item.content,
     payload: toGraphPayload(item, {
       sensitivity: d.input.policy.sensitivity,
       caseflowIdPropertyId: CASEFLOW_ID_PROPERTY_ID,
-      transactionId,
+      create: { transactionId, tag },
     }),
     localHash: localHash(item),
   });

@@ -46,9 +46,15 @@ export function plan(input: PlanInput): PlanResult {
   const linkedRemote = new Set<string>();
 
   for (const link of links) {
-    linkedItems.add(itemKey(link.kind, link.localId));
+    const key = itemKey(link.kind, link.localId);
+    // A link belongs to the very item it was made for. An item that only shares the id (a store
+    // whose ids were reused before they were made permanent) is not that item: for this link the
+    // item is gone, and the newcomer waits until the link is settled (it keeps the id taken).
+    const candidate = local.get(key);
+    const item = candidate && (link.itemUid === null || link.itemUid === candidate.uid) ? candidate : undefined;
+    linkedItems.add(key);
     if (link.outlookId !== null) linkedRemote.add(link.outlookId);
-    planLink(d, link, local.get(itemKey(link.kind, link.localId)), link.outlookId === null ? undefined : remote.get(link.outlookId));
+    planLink(d, link, item, link.outlookId === null ? undefined : remote.get(link.outlookId));
   }
 
   for (const item of [...input.local].sort(byKindThenId)) {

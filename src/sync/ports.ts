@@ -79,8 +79,11 @@ export interface SyncAudit {
   detail?: unknown;
 }
 
-/** A link before the store has given it an id (the staff member is the store's). */
-export type NewLink = Omit<Link, 'id' | 'staff'>;
+/**
+ * A link before the store has given it an id. The staff member is the store's, and so is
+ * `itemUid`: the store records the uid of the item the link is made for at that moment.
+ */
+export type NewLink = Omit<Link, 'id' | 'staff' | 'itemUid'>;
 
 /** What the run needs of the CaseFlow store for one staff member. */
 export interface SyncStore {

@@ -9,7 +9,8 @@ import { BusyError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { localHash, remoteHash } from './content.js';
 import { execute, type Counts } from './executor.js';
-import { caseflowIdValue, fromGraphEvent, type GraphEventJson } from './mapping.js';
+import { claimOwnCreates } from './claim.js';
+import { fromGraphEvent, parseCaseflowIdValue } from './mapping.js';
 import type { Breaker, Link, LocalItem, Policy } from './model.js';
 import { plan, SKIP_REASON_TEXT } from './planner.js';
 import type { AuditTrigger, RemoteCalendar, SyncStore, SyncWindow } from './ports.js';
@@ -33,13 +34,15 @@ export interface RunHost {
   calendar: RemoteCalendar;
   staffEmail: string;
   staffId: number;
+  /** This store's instance id. */
+  storeId: string;
   log: Logger;
   window: SyncWindow;
   /** Saved delta state and the window it was taken for; read after the lock is taken. */
-  readState: () => { deltaLink: string | null; windowStart: string | null; windowEnd: string | null; allowDeletes: boolean };
+  readState: () => { deltaLink: string | null; windowStart: string | null; windowEnd: string | null; deltaFlows: string | null; allowDeletes: boolean };
   /** Graph's origin: a saved link elsewhere (the config changed clouds) is not followed. */
   graphOrigin: string;
-  saveState: (changes: { deltaLink?: string | null; windowStart?: string; windowEnd?: string; lastError?: string | null; breaker?: string | null; allowDeletes?: boolean; success: boolean }) => void;
+  saveState: (changes: { deltaLink?: string | null; windowStart?: string; windowEnd?: string; deltaFlows?: string; lastError?: string | null; breaker?: string | null; allowDeletes?: boolean; success: boolean }) => void;
   lock: () => { renew(): void; release(): void } | { heldBy: string };
 }
 
@@ -65,8 +68,11 @@ async function recoverCreates(host: RunHost, o: RunOptions): Promise<void> {
   for (const link of links) {
     const item = items.get(`${link.kind}:${link.localId}`);
     const retried = item !== undefined && toggles[link.kind] && !item.recurring && !item.readOnly;
-    const found = await host.calendar.findByTag(caseflowIdValue(link.kind, link.localId));
-    if (!found) {
+    const found = link.tag === null ? null : await host.calendar.findByTag(link.tag);
+    // A tag from before store instance ids (`event:12`) says nothing of which store wrote it:
+    // believe it only when the copy carries the transactionId this link sent.
+    const legacy = link.tag !== null && parseCaseflowIdValue(link.tag)?.version === 0;
+    if (!found || (legacy && found.transactionId !== link.transactionId)) {
       if (!retried) host.store.transaction(() => host.store.deleteLink(link.id));
       continue;
     }
@@ -85,6 +91,18 @@ async function recoverCreates(host: RunHost, o: RunOptions): Promise<void> {
   }
 }
 
+/** The flows a delta link was read under: one read while a flow was off misses that flow's changes. */
+export function flowsOf(policy: Pick<Policy, 'events' | 'tasks' | 'deadlines'>): string {
+  return (['events', 'tasks', 'deadlines'] as const).filter((f) => policy[f]).join(',');
+}
+
+/** A saved link serves only if every flow on now was on when it was read (else: a full round). */
+function coversFlows(saved: string | null, now: string): boolean {
+  if (saved === null) return false;
+  const had = new Set(saved.split(',').filter(Boolean));
+  return now.split(',').filter(Boolean).every((f) => had.has(f));
+}
+
 export async function runSync(host: RunHost, o: RunOptions): Promise<RunSummary> {
   const summary: RunSummary = { staff: host.staffEmail, pulled: zero(), pushed: zero(), conflicts: 0, skipped: 0, errors: [] };
   const lock = host.lock();
@@ -94,11 +112,13 @@ export async function runSync(host: RunHost, o: RunOptions): Promise<RunSummary>
   try {
     const state = host.readState();
     await recoverCreates(host, o);
-    const links = host.store.links();
+    let links = host.store.links();
     const local = host.store.localItems(host.window, links);
     const localByKey = new Map<string, LocalItem>(local.map((i) => [`${i.kind}:${i.id}`, i]));
     const sameWindow = state.windowStart === host.window.startUtc && state.windowEnd === host.window.endUtc;
-    const savedLink = sameWindow && state.deltaLink && sameOrigin(state.deltaLink, host.graphOrigin) ? state.deltaLink : null;
+    // A flow switched back on must see what happened in Outlook while it was off: a full round.
+    const flows = flowsOf(o.policy);
+    const savedLink = sameWindow && state.deltaLink && sameOrigin(state.deltaLink, host.graphOrigin) && coversFlows(state.deltaFlows, flows) ? state.deltaLink : null;
     const round = await fetchRound({
       calendar: host.calendar,
       window: host.window,
@@ -107,9 +127,13 @@ export async function runSync(host: RunHost, o: RunOptions): Promise<RunSummary>
       windowLinkedIds: new Set(links.flatMap((l) => (l.outlookId && l.role === 'owner' && localByKey.get(`${l.kind}:${l.localId}`)?.inWindow ? [l.outlookId] : []))),
       log: host.log,
     });
+    if (await claimOwnCreates({ storeId: host.storeId, store: host.store, calendar: host.calendar, links, local, changes: round.changes, trigger: o.trigger })) {
+      links = host.store.links();
+    }
     const allowDeletes = o.allowDeletes || state.allowDeletes;
     const result = plan({
       staff: host.staffId,
+      storeId: host.storeId,
       links,
       local,
       remote: round.changes,
@@ -119,7 +143,7 @@ export async function runSync(host: RunHost, o: RunOptions): Promise<RunSummary>
     summary.skipped = result.skipped.length;
     for (const s of result.skipped) host.log.debug(`skipped ${s.kind ?? 'event'} ${s.localId ?? s.outlookId ?? ''}: ${SKIP_REASON_TEXT[s.reason]}`);
     lock.renew(); // the delta round may have taken a while; the writes come next
-    const done = await execute(result, { store: host.store, calendar: host.calendar, trigger: o.trigger, staffId: host.staffId, local: localByKey, log: host.log });
+    const done = await execute(result, { store: host.store, calendar: host.calendar, trigger: o.trigger, staffId: host.staffId, storeId: host.storeId, local: localByKey, log: host.log });
     Object.assign(summary, { pulled: done.pulled, pushed: done.pushed, conflicts: done.conflicts, errors: done.errors });
     if (result.breaker) {
       summary.breaker = result.breaker;
@@ -132,7 +156,7 @@ export async function runSync(host: RunHost, o: RunOptions): Promise<RunSummary>
     // A disconnect during the run cleared the sync state: do not write it back.
     if (!host.store.stillConnected()) return summary;
     host.saveState({
-      ...(holdRound ? {} : { deltaLink: round.deltaLink, windowStart: host.window.startUtc, windowEnd: host.window.endUtc }),
+      ...(holdRound ? {} : { deltaLink: round.deltaLink, windowStart: host.window.startUtc, windowEnd: host.window.endUtc, deltaFlows: flows }),
       lastError: summary.errors.length ? summary.errors.join('; ').slice(0, 2000) : null,
       breaker: result.breaker ? breakerText(result.breaker) : null,
       // The permission is used up by a run that could delete on both sides.

@@ -52,7 +52,29 @@ export interface Sandbox {
   cleanup: () => void;
 }
 
-export function sandbox(extraEnv: Record<string, string> = {}): Sandbox {
+/**
+ * Runs the CLI in this process through `main.run(argv, {io})`: the same program, store, engine
+ * and HTTP traffic as the binary, without a process start. For what only a real process shows
+ * (exit codes set by signals, TTYs, pipes, the bin script) use `runCli`.
+ */
+export async function runInProcess(args: string[], env: Record<string, string | undefined>): Promise<CliResult> {
+  const { run } = await import('../../src/cli/main.js');
+  let stdout = '';
+  let stderr = '';
+  const merged: Record<string, string | undefined> = { ...process.env, NO_COLOR: '1', ...env };
+  const code = await run(['node', 'caseflow-outlook', ...args], {
+    io: { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), stdoutIsTTY: false, stderrIsTTY: false, env: merged },
+    signal: new AbortController().signal,
+  });
+  return { code, stdout, stderr };
+}
+
+export interface SandboxOptions {
+  /** Run commands in this process (`runInProcess`) instead of spawning the binary. */
+  inProcess?: boolean;
+}
+
+export function sandbox(extraEnv: Record<string, string> = {}, options: SandboxOptions = {}): Sandbox {
   const dir = mkdtempSync(join(tmpdir(), 'cfo-'));
   const db = join(dir, 'store.db');
   const env = {
@@ -63,7 +85,8 @@ export function sandbox(extraEnv: Record<string, string> = {}): Sandbox {
     CASEFLOW_CONFIG: '',
     ...extraEnv,
   };
-  const run = (args: string[], options: CliOptions = {}) => runCli(args, { ...options, env: { ...env, ...options.env } });
+  const run = (args: string[], o: CliOptions = {}) =>
+    options.inProcess && !o.onSpawn && !o.onStderr ? runInProcess(args, { ...env, ...o.env }) : runCli(args, { ...o, env: { ...env, ...o.env } });
   return {
     dir,
     db,

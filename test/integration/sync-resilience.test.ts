@@ -236,7 +236,9 @@ describe('resilience', () => {
     await w.ok(['tasks', 'add', '--staff', ALICE, '--title', 'Brief', '--due', '2026-12-03']);
     // The state a crash leaves between writing the link and hearing Graph's answer.
     const db = new Database(w.sb.db);
-    db.prepare("INSERT INTO links (staff_id, kind, local_id, transaction_id, state) VALUES (1, 'task', 1, 'tx-crashed', 'creating')").run();
+    const store = (db.prepare("SELECT value FROM store_meta WHERE key = 'instance_id'").get() as { value: string }).value;
+    const uid = (db.prepare('SELECT uid FROM tasks WHERE id = 1').get() as { uid: string }).uid;
+    db.prepare("INSERT INTO links (staff_id, kind, local_id, item_uid, tag, transaction_id, state) VALUES (1, 'task', 1, ?, ?, 'tx-crashed', 'creating')").run(uid, `cfo1:${store}:task:${uid}`);
     db.close();
     await w.ok(['prefs', 'set', '--staff', ALICE, '--tasks', 'off']);
     w.sim.control.resetMetrics();

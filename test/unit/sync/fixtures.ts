@@ -2,7 +2,7 @@
 
 import { localHash, remoteHash } from '../../../src/sync/content.js';
 import { toGraphPayload } from '../../../src/sync/confidentiality.js';
-import { fromGraphEvent, type GraphEventJson, transactionIdFor } from '../../../src/sync/mapping.js';
+import { caseflowIdValue, fromGraphEvent, type GraphEventJson, transactionIdFor } from '../../../src/sync/mapping.js';
 import { resolveLocal } from '../../../src/dates.js';
 import type {
   Action,
@@ -17,6 +17,13 @@ import type {
 } from '../../../src/sync/model.js';
 
 export const STAFF = 7;
+/** The store instance id in planner tests. */
+export const STORE = '5e1f0c2a9b8d4e7f a1b2c3d4e5f60718'.replace(' ', '');
+
+/** A deterministic item uid for tests: 32 hex digits from the kind and id. */
+export function uidOf(kind: string, id: number): string {
+  return `${kind === 'event' ? 'e' : kind === 'task' ? 'a' : 'd'}${String(id).padStart(31, '0')}`;
+}
 
 export function content(over: Partial<SyncContent> = {}): SyncContent {
   return {
@@ -34,9 +41,12 @@ export function content(over: Partial<SyncContent> = {}): SyncContent {
 }
 
 export function item(over: Partial<LocalItem> = {}): LocalItem {
+  const kind = over.kind ?? 'event';
+  const id = over.id ?? 1;
   return {
-    kind: 'event',
-    id: 1,
+    kind,
+    id,
+    uid: uidOf(kind, id),
     staff: STAFF,
     content: content(),
     confidential: false,
@@ -116,8 +126,10 @@ export function linkFor(local: LocalItem, remote: RemoteEvent, over: Partial<Lin
     staff: STAFF,
     kind: local.kind,
     localId: local.id,
+    itemUid: local.uid,
+    tag: caseflowIdValue(STORE, local.kind, local.uid),
     outlookId: remote.id,
-    transactionId: transactionIdFor(STAFF, local.kind, local.id, 0),
+    transactionId: transactionIdFor(STORE, local.kind, local.uid, 0),
     generation: 0,
     state: 'linked',
     role: 'owner',
@@ -140,7 +152,7 @@ export function upsert(event: RemoteEvent): RemoteChange {
 }
 
 export function input(over: Partial<PlanInput> = {}): PlanInput {
-  return { staff: STAFF, links: [], local: [], remote: [], knownICalUIds: new Map(), policy: policy(), ...over };
+  return { staff: STAFF, storeId: STORE, links: [], local: [], remote: [], knownICalUIds: new Map(), policy: policy(), ...over };
 }
 
 export function types(actions: readonly Action[]): string[] {

@@ -132,15 +132,23 @@ describe('thin occurrences', () => {
 });
 
 describe('ids', () => {
-  it('the transactionId is derived: the same for a retry, different for the next generation, staff or item', () => {
-    const t = transactionIdFor(1, 'event', 5, 0);
-    expect(transactionIdFor(1, 'event', 5, 0)).toBe(t);
+  const storeA = 'a'.repeat(32);
+  const storeB = 'b'.repeat(32);
+  const uid1 = '1'.repeat(32);
+  const uid2 = '2'.repeat(32);
+  it('the transactionId is derived: the same for a retry, different for the next generation, store, kind or item', () => {
+    const t = transactionIdFor(storeA, 'event', uid1, 0);
+    expect(transactionIdFor(storeA, 'event', uid1, 0)).toBe(t);
     expect(t).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
-    expect(new Set([t, transactionIdFor(1, 'event', 5, 1), transactionIdFor(2, 'event', 5, 0), transactionIdFor(1, 'task', 5, 0), transactionIdFor(1, 'event', 6, 0)]).size).toBe(5);
+    const others = [transactionIdFor(storeA, 'event', uid1, 1), transactionIdFor(storeB, 'event', uid1, 0), transactionIdFor(storeA, 'task', uid1, 0), transactionIdFor(storeA, 'event', uid2, 0)];
+    expect(new Set([t, ...others]).size).toBe(5);
   });
 
-  it('the CaseFlow tag reads back', () => {
-    expect(parseCaseflowIdValue(caseflowIdValue('deadline', 12))).toEqual({ kind: 'deadline', localId: 12 });
+  it('the CaseFlow tag names the store and the item, and reads back; the old kind:id form is known as such', () => {
+    expect(caseflowIdValue(storeA, 'deadline', uid1)).toBe(`cfo1:${storeA}:deadline:${uid1}`);
+    expect(parseCaseflowIdValue(caseflowIdValue(storeA, 'deadline', uid1))).toEqual({ version: 1, storeId: storeA, kind: 'deadline', uid: uid1 });
+    expect(caseflowIdValue(storeA, 'event', uid1)).not.toBe(caseflowIdValue(storeB, 'event', uid1));
+    expect(parseCaseflowIdValue('deadline:12')).toEqual({ version: 0, kind: 'deadline', localId: 12 });
     expect(parseCaseflowIdValue('meeting:1')).toBeNull();
   });
 });

@@ -3,7 +3,7 @@ import { localHash, remoteHash } from '../../../src/sync/content.js';
 import { transactionIdFor } from '../../../src/sync/mapping.js';
 import { plan } from '../../../src/sync/planner.js';
 import type { Link, LocalItem, RemoteEvent } from '../../../src/sync/model.js';
-import { content, editedRemote, input, item, linkFor, only, policy, pushedEvent, STAFF, types, upsert } from './fixtures.js';
+import { content, editedRemote, input, item, linkFor, only, policy, pushedEvent, STAFF, STORE, types, uidOf, upsert } from './fixtures.js';
 
 function synced(over: Partial<LocalItem> = {}, linkOver: Partial<Link> = {}) {
   const local = item(over);
@@ -44,7 +44,7 @@ describe('tasks and deadlines are one-way', () => {
     const { local, link } = task({}, { state: 'unlinked', generation: 2 });
     const edited = { ...local, content: { ...local.content, start: '2026-12-03T09:00:00.000Z', end: '2026-12-03T09:30:00.000Z' } };
     const create = only(plan(input({ links: [link], local: [edited] })).actions, 'remote.create');
-    expect(create).toMatchObject({ reason: 'recreate', linkId: link.id, generation: 3, transactionId: transactionIdFor(STAFF, 'task', 3, 3) });
+    expect(create).toMatchObject({ reason: 'recreate', linkId: link.id, generation: 3, transactionId: transactionIdFor(STORE, 'task', uidOf('task', 3), 3) });
   });
 
   it('a task deleted in CaseFlow is deleted in Outlook even after an Outlook edit', () => {

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { localHash, remoteHash } from '../../../src/sync/content.js';
-import { CASEFLOW_ID_PROPERTY_ID, transactionIdFor } from '../../../src/sync/mapping.js';
+import { CASEFLOW_ID_PROPERTY_ID, caseflowIdValue, transactionIdFor } from '../../../src/sync/mapping.js';
 import { plan } from '../../../src/sync/planner.js';
 import type { RemoteEvent } from '../../../src/sync/model.js';
-import { content, editedRemote, input, item, linkFor, only, policy, pushedEvent, STAFF, types, upsert } from './fixtures.js';
+import { content, editedRemote, input, item, linkFor, only, policy, pushedEvent, STAFF, STORE, types, uidOf, upsert } from './fixtures.js';
 
 function synced(over: Parameters<typeof item>[0] = {}) {
   const local = item(over);
@@ -21,9 +21,9 @@ describe('new on each side', () => {
     const r = plan(input({ local: [local] }));
     const create = only(r.actions, 'remote.create');
     expect(create).toMatchObject({ reason: 'new', linkId: null, localId: 5, kind: 'event', generation: 0 });
-    expect(create.transactionId).toBe(transactionIdFor(STAFF, 'event', 5, 0));
+    expect(create.transactionId).toBe(transactionIdFor(STORE, 'event', uidOf('event', 5), 0));
     expect(create.payload.transactionId).toBe(create.transactionId);
-    expect(create.payload.singleValueExtendedProperties).toEqual([{ id: CASEFLOW_ID_PROPERTY_ID, value: 'event:5' }]);
+    expect(create.payload.singleValueExtendedProperties).toEqual([{ id: CASEFLOW_ID_PROPERTY_ID, value: caseflowIdValue(STORE, 'event', uidOf('event', 5)) }]);
     expect(create.localHash).toBe(localHash(local));
     expect(r.actions).toHaveLength(1);
   });
@@ -138,7 +138,7 @@ describe('deleted on one side while edited on the other: the edit wins', () => {
     const r = plan(input({ links: [link], local: [edited], remote: [{ kind: 'removed', id: link.outlookId!, confirmation: 'deleted' }] }));
     const create = only(r.actions, 'remote.create');
     expect(create).toMatchObject({ reason: 'recreate', linkId: link.id, generation: 1 });
-    expect(create.transactionId).toBe(transactionIdFor(STAFF, 'event', 1, 1));
+    expect(create.transactionId).toBe(transactionIdFor(STORE, 'event', uidOf('event', 1), 1));
     expect(create.transactionId).not.toBe(link.transactionId);
     expect(types(r.actions)).not.toContain('local.delete');
   });

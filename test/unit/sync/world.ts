@@ -5,10 +5,10 @@
 // way the real one must.
 
 import { localHash, remoteHash } from '../../../src/sync/content.js';
-import { caseflowIdValue, fromGraphEvent, transactionIdFor } from '../../../src/sync/mapping.js';
+import { fromGraphEvent } from '../../../src/sync/mapping.js';
 import { plan } from '../../../src/sync/planner.js';
 import type { Action, ItemKind, Link, LocalItem, PlanResult, Policy, RemoteChange, RemoteEvent, SyncContent } from '../../../src/sync/model.js';
-import { graphJson, policy as defaultPolicy, STAFF } from './fixtures.js';
+import { graphJson, policy as defaultPolicy, STAFF, STORE, uidOf } from './fixtures.js';
 
 export interface LocalRec {
   kind: ItemKind;
@@ -99,7 +99,7 @@ export class World {
   }
 
   localItems(): LocalItem[] {
-    return [...this.local.values()].map((r) => ({ ...r, staff: STAFF, recurring: false, inWindow: true }));
+    return [...this.local.values()].map((r) => ({ ...r, uid: uidOf(r.kind, r.id), staff: STAFF, recurring: false, inWindow: true }));
   }
 
   /** One run: resolve unconfirmed creates, read the delta, plan, execute. */
@@ -116,6 +116,7 @@ export class World {
     opts.concurrent?.(this);
     const result = plan({
       staff: STAFF,
+      storeId: STORE,
       links: this.links.map((l) => ({ ...l })),
       local: this.localItems(),
       remote: changes,
@@ -139,7 +140,7 @@ export class World {
   private resolveCreating(): void {
     for (const link of this.links) {
       if (link.state !== 'creating' || link.outlookId !== null) continue;
-      const tag = caseflowIdValue(link.kind, link.localId);
+      const tag = link.tag;
       const found = [...this.tags].find(([id, value]) => value === tag && this.remote.has(id) && !this.links.some((l) => l.outlookId === id));
       if (!found) continue;
       const ev = this.remote.get(found[0])!;
@@ -171,10 +172,10 @@ export class World {
         let link = this.linkById(a.linkId);
         if (!link) {
           // The executor writes the link (state creating) before sending the POST.
-          link = { id: this.seq.link++, staff: STAFF, kind: a.kind, localId: a.localId, outlookId: null, transactionId: a.transactionId, generation: a.generation, state: 'creating', role: 'owner', localHash: null, remoteHash: null, changeKey: null, confidential: a.confidential, iCalUId: null };
+          link = { id: this.seq.link++, staff: STAFF, kind: a.kind, localId: a.localId, itemUid: uidOf(a.kind, a.localId), tag: a.tag, outlookId: null, transactionId: a.transactionId, generation: a.generation, state: 'creating', role: 'owner', localHash: null, remoteHash: null, changeKey: null, confidential: a.confidential, iCalUId: null };
           this.links.push(link);
         }
-        Object.assign(link, { state: 'creating', outlookId: null, transactionId: a.transactionId, generation: a.generation });
+        Object.assign(link, { state: 'creating', outlookId: null, transactionId: a.transactionId, tag: a.tag, generation: a.generation });
         if (crash === 'beforeSend') return;
         const existing = this.txids.get(a.transactionId);
         // Graph refuses a transactionId it has seen (ErrorDuplicateTransactionId); the executor
@@ -187,7 +188,7 @@ export class World {
         const id = existing ?? `R${this.seq.remote++}`;
         const ev = existing === id ? this.remote.get(id)! : this.writeRemote(id, a);
         this.txids.set(a.transactionId, id);
-        this.tags.set(id, caseflowIdValue(a.kind, a.localId));
+        this.tags.set(id, a.tag);
         if (crash === 'afterStore') return;
         Object.assign(link, { outlookId: id, state: 'linked', localHash: existing === id ? null : a.localHash, remoteHash: remoteHash(ev), changeKey: ev.changeKey, confidential: a.confidential, iCalUId: ev.iCalUId });
         return;
@@ -211,8 +212,8 @@ export class World {
         const rec = this.addLocal({ kind: 'event', content: a.content, confidential: false, protected: false, readOnly: a.readOnly, source: 'outlook' });
         const hashes = { localHash: localHash(rec), remoteHash: a.remoteHash, changeKey: a.changeKey };
         const link = this.linkById(a.linkId);
-        if (link) Object.assign(link, { localId: rec.id, ...hashes });
-        else this.links.push({ id: this.seq.link++, staff: STAFF, kind: 'event', localId: rec.id, outlookId: a.event.id, transactionId: transactionIdFor(STAFF, 'event', rec.id, 0), generation: 0, state: 'linked', role: a.role, confidential: false, iCalUId: a.event.iCalUId, ...hashes });
+        if (link) Object.assign(link, { localId: rec.id, itemUid: uidOf('event', rec.id), ...hashes });
+        else this.links.push({ id: this.seq.link++, staff: STAFF, kind: 'event', localId: rec.id, itemUid: uidOf('event', rec.id), tag: null, outlookId: a.event.id, transactionId: '', generation: 0, state: 'linked', role: a.role, confidential: false, iCalUId: a.event.iCalUId, ...hashes });
         return;
       }
       case 'local.update': {
