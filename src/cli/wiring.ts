@@ -9,22 +9,13 @@ import { getAccount } from '../store/accounts.js';
 import { acquireLock } from '../store/lock.js';
 import { storeInstanceId } from '../store/meta.js';
 import type { Db } from '../store/open.js';
-import type { Prefs } from '../store/prefs.js';
 import type { Staff } from '../store/staff.js';
 import { SqliteSyncStore } from '../store/sync-store.js';
 import { getSyncState, syncWindow, updateSyncState } from '../store/sync-state.js';
-import type { RunHost, RunOptions } from '../sync/run.js';
+import type { RunHost } from '../sync/run.js';
 import type { Context } from './context.js';
 
-export function runPolicy(ctx: Context, prefs: Prefs): RunOptions['policy'] {
-  return {
-    events: prefs.events,
-    tasks: prefs.tasks,
-    deadlines: prefs.deadlines,
-    maxDeletes: ctx.settings['sync.maxDeletesPerRun'],
-    sensitivity: ctx.settings['sync.confidentialSensitivity'],
-  };
-}
+export { runPolicy } from './run-policy.js';
 
 export async function remoteCalendarFor(ctx: Context, db: Db, staff: Staff, signal: AbortSignal): Promise<GraphCalendar> {
   const tokens = await tokenSourceFor({

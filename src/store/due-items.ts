@@ -1,5 +1,6 @@
 // Tasks with due dates and matter deadlines. Both have a due date (all-day) or a due instant.
 
+import { isConfidential } from '../sync/confidentiality.js';
 import type { Db } from './open.js';
 
 export interface Due {
@@ -95,7 +96,7 @@ function taskJson(r: TaskRow): TaskJson {
     timeZone: r.time_zone,
     completed: r.completed_at !== null,
     completedAt: r.completed_at,
-    confidential: r.matter_id !== null,
+    confidential: isConfidential({ kind: 'task', matterId: r.matter_id, category: null }, []),
     outlookId: r.outlook_id,
     createdAt: r.created_at,
     updatedAt: r.updated_at,
@@ -146,8 +147,7 @@ export function listDeadlines(db: Db, matterId?: number): DeadlineJson[] {
     due: (r.due_all_day ? r.due_date : r.due_utc) ?? '',
     allDay: r.due_all_day === 1,
     timeZone: r.time_zone,
-    // SPEC §7: deadlines are always matter-linked, so always confidential.
-    confidential: true,
+    confidential: isConfidential({ kind: 'deadline', matterId: r.matter_id, category: null }, []),
     createdAt: r.created_at,
     updatedAt: r.updated_at,
   }));

@@ -1,5 +1,6 @@
 // CaseFlow events: the rows, their attendees, and the JSON shape of SPEC §2.2.
 
+import { isConfidential } from '../sync/confidentiality.js';
 import type { Db } from './open.js';
 
 export type AttendeeType = 'required' | 'optional' | 'resource';
@@ -116,8 +117,7 @@ function toJson(row: EventRow, attendees: Attendee[]): EventJson {
     readOnly: row.read_only === 1,
     recurringInOutlook: row.recurring_in_outlook === 1,
     recurrence: row.recurrence,
-    // SPEC §7: matter-linked or in a protected category.
-    confidential: row.matter_id !== null || row.category_protected === 1,
+    confidential: isConfidential({ kind: 'event', matterId: row.matter_id, category: row.category }, row.category_protected === 1 && row.category ? [row.category] : []),
     outlookId: row.outlook_id,
     createdAt: row.created_at,
     updatedAt: row.updated_at,

@@ -125,7 +125,7 @@ export class SqliteSyncStore implements SyncStore {
         uid: uids.get(e.id)!,
         staff: this.staff.id,
         content: toContent(e),
-        confidential: isConfidential({ matterId: e.matterId, category: e.category }, protectedNames),
+        confidential: e.confidential,
         protected: e.category !== null && protectedSet.has(e.category.toLowerCase()),
         recurring: e.recurrence !== null,
         readOnly: e.readOnly,
@@ -152,8 +152,7 @@ export class SqliteSyncStore implements SyncStore {
           uid: r.uid,
           staff: this.staff.id,
           content,
-          // SPEC §7: deadlines are always matter-linked; tasks when they have a matter.
-          confidential: kind === 'deadline' || r.matter_id !== null,
+          confidential: isConfidential({ kind, matterId: r.matter_id, category: null }, []),
           protected: false,
           recurring: false,
           readOnly: false,

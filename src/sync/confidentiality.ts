@@ -9,18 +9,26 @@
 
 import { normalizeAttendees } from './content.js';
 import { CASEFLOW_ID_PROPERTY_ID, graphStartEnd } from './mapping.js';
-import type { GraphEventPayload, LocalItem, Sensitivity } from './model.js';
+import type { GraphEventPayload, ItemKind, LocalItem, Sensitivity } from './model.js';
 
 export const CONFIDENTIAL_BODY = 'Confidential';
 
 export interface ConfidentialityFacts {
+  /** Default `event`. Deadlines always belong to a matter; tasks and deadlines have no category. */
+  kind?: ItemKind;
   matterId: number | null | undefined;
   category: string | null | undefined;
 }
 
-/** Matter-linked (any matter), or in a protected category (case-insensitive). */
+/**
+ * THE rule, used by the planner's input, every JSON shape and `status`: an item is confidential
+ * when it is linked to a matter (any matter; deadlines always are), or, for an event, when its
+ * category is protected (case-insensitive).
+ */
 export function isConfidential(item: ConfidentialityFacts, protectedCategories: Iterable<string>): boolean {
+  if (item.kind === 'deadline') return true;
   if (item.matterId !== null && item.matterId !== undefined) return true;
+  if (item.kind !== undefined && item.kind !== 'event') return false;
   const category = item.category?.trim().toLowerCase();
   if (!category) return false;
   for (const name of protectedCategories) if (name.trim().toLowerCase() === category) return true;
@@ -29,6 +37,7 @@ export function isConfidential(item: ConfidentialityFacts, protectedCategories: 
 
 /** Why an item is or is not confidential, in words (for `explain`). */
 export function confidentialityReason(item: ConfidentialityFacts, protectedCategories: Iterable<string>): string {
+  if (item.kind === 'deadline') return 'a deadline always belongs to a matter';
   if (item.matterId !== null && item.matterId !== undefined) return `linked to matter ${item.matterId}`;
   if (isConfidential(item, protectedCategories)) return `category "${item.category}" is protected`;
   return 'no matter and no protected category';

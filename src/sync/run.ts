@@ -176,25 +176,23 @@ export function breakerText(b: Breaker): string {
   return `${b.wouldDelete} deletion(s) held back (${b.outlook} in Outlook, ${b.caseflow} in CaseFlow): more than sync.maxDeletesPerRun (${b.limit})`;
 }
 
-/** CaseFlow-side changes waiting for the next scheduled run (for `status`). */
-export function pendingCount(store: SyncStore, window: SyncWindow, policy: Pick<Policy, 'events' | 'tasks' | 'deadlines'>): number {
-  const links = store.links();
-  const local = store.localItems(window, links);
-  const byKey = new Map(links.map((l) => [`${l.kind}:${l.localId}`, l]));
-  let pending = 0;
-  for (const item of local) {
-    if (!policy[item.kind === 'event' ? 'events' : item.kind === 'task' ? 'tasks' : 'deadlines']) continue;
-    if (item.recurring || item.readOnly) continue;
-    const link = byKey.get(`${item.kind}:${item.id}`);
-    if (!link) {
-      if (item.inWindow) pending += 1;
-    } else if (link.state === 'creating' || (link.state === 'linked' && link.role === 'owner' && link.localHash !== localHash(item))) {
-      pending += 1;
-    }
-  }
-  const present = new Set(local.map((i) => `${i.kind}:${i.id}`));
-  pending += links.filter((l) => l.state === 'linked' && l.role === 'owner' && l.outlookId && !present.has(`${l.kind}:${l.localId}`)).length;
-  return pending;
+/**
+ * CaseFlow-side changes waiting for the next scheduled run (for `status`): what the planner would
+ * push if Outlook had nothing new, plus what it holds back (breaker). The planner's own rule, not
+ * a second one.
+ */
+export function pendingCount(host: Pick<RunHost, 'store' | 'staffId' | 'storeId' | 'window'>, policy: Omit<Policy, 'push' | 'pull' | 'allowDeletes'>): number {
+  const links = host.store.links();
+  const result = plan({
+    staff: host.staffId,
+    storeId: host.storeId,
+    links,
+    local: host.store.localItems(host.window, links),
+    remote: [],
+    knownICalUIds: new Map(),
+    policy: { ...policy, push: true, pull: false, allowDeletes: false },
+  });
+  return result.actions.filter((a) => a.type === 'remote.create' || a.type === 'remote.update' || a.type === 'remote.delete').length + result.pendingLocal;
 }
 
 function sameOrigin(link: string, origin: string): boolean {

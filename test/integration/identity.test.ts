@@ -174,3 +174,32 @@ describe('a flow switched off and on again', () => {
     expect((await w.ok<{ title: string }[]>(['events', 'list'])).map((e) => e.title)).toEqual(['Made while off']);
   });
 });
+
+describe('one rule, one place', () => {
+  it("status counts as pending the unlinked event the next run re-creates (the planner's own count)", async () => {
+    w = await world([ALICE], {}, { inProcess: true });
+    const id = await addEvent('Client call', 1);
+    await w.ok(['daemon', '--once']);
+    const [copy] = mailbox();
+    w.sim.control.deleteEvent(ALICE, copy!.id);
+    await w.ok(['events', 'update', String(id), '--location', 'Room 2']);
+    // Sync now only pulls: the CaseFlow edit wins over the Outlook deletion, to be re-created.
+    await w.ok(['sync', '--staff', ALICE]);
+    expect(await w.ok(['status', '--staff', ALICE])).toMatchObject({ pending: 1 });
+    const run = await w.ok(['daemon', '--once', '--staff', ALICE]);
+    expect(run).toMatchObject({ pushed: { created: 1 } });
+    expect(await w.ok(['status', '--staff', ALICE])).toMatchObject({ pending: 0 });
+  });
+
+  it('a task with a matter and every deadline are confidential in their JSON, as in what is pushed', async () => {
+    w = await world([ALICE], {}, { inProcess: true });
+    await w.ok(['matters', 'add', '--name', 'Reyes v. Acme', '--assign', ALICE]);
+    const task = await w.ok(['tasks', 'add', '--staff', ALICE, '--title', 'Brief', '--due', '2026-12-03', '--matter', '1']);
+    const plain = await w.ok(['tasks', 'add', '--staff', ALICE, '--title', 'Lunch', '--due', '2026-12-04']);
+    const deadline = await w.ok(['deadlines', 'add', '--matter', '1', '--title', 'Disclosures', '--due', '2026-12-05']);
+    expect([task.confidential, plain.confidential, deadline.confidential]).toEqual([true, false, true]);
+    await w.ok(['daemon', '--once']);
+    const sensitivity = new Map(mailbox().map((e) => [e.subject, e.sensitivity]));
+    expect(Object.fromEntries(sensitivity)).toEqual({ 'Task: Brief': 'confidential', 'Task: Lunch': 'normal', 'Deadline: Disclosures': 'confidential' });
+  });
+});

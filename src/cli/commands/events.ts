@@ -88,7 +88,11 @@ async function pushAfterSave(ctx: Context, flags: PushFlag, saved: EventJson): P
   const event = getEvent(ctx.db(), saved.id) ?? saved;
   const shown = showEvent(event);
   const out = { ...shown, json: { ...event, push: summary } } as Output;
-  return { output: out, exitCode: summary.errors.length ? ExitCode.transient : ExitCode.ok };
+  if (summary.errors.length === 0) return { output: out };
+  // Saved, but not (all) pushed: say so where people and scripts look, not only in the exit code.
+  ctx.log.warn(`event ${saved.id} was saved, but pushing to Outlook did not finish: ${summary.errors.join('; ')}`);
+  ctx.notice(`hint: it goes out on the next scheduled run, or now with: caseflow-outlook daemon --once --staff ${saved.staff}`);
+  return { output: out, exitCode: ExitCode.transient };
 }
 
 export async function add(ctx: Context, flags: EventFlags & PushFlag): Promise<HandlerResult> {

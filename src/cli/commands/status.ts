@@ -10,6 +10,8 @@ import type { Context } from '../context.js';
 import { list, record, type Output } from '../output.js';
 import { SqliteSyncStore } from '../../store/sync-store.js';
 import { pendingCount } from '../../sync/run.js';
+import { storeInstanceId } from '../../store/meta.js';
+import { runPolicy } from '../run-policy.js';
 
 import { email, yesNo } from './common.js';
 
@@ -118,6 +120,7 @@ export async function syncPending(ctx: Context): Promise<PendingCounter> {
   return (db, staff) => {
     const prefs = getPrefs(db, staff.id);
     const window = syncWindow(db, staff, ctx.now(), ctx.settings['sync.horizonDays']);
-    return pendingCount(new SqliteSyncStore(db, staff, ctx.now), window, prefs);
+    const store = new SqliteSyncStore(db, staff, ctx.now);
+    return pendingCount({ store, staffId: staff.id, storeId: storeInstanceId(db), window }, runPolicy(ctx, prefs));
   };
 }
