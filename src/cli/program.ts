@@ -302,7 +302,8 @@ export function buildProgram(runner: Runner, io: Io): Command {
   sub(conflicts, 'resolve', 'apply the chosen side to the other, now')
     .argument('<id>', 'conflict id')
     .addOption(new Option('--keep <side>', 'which version wins').choices(['caseflow', 'outlook']).makeOptionMandatory())
-    .addHelpText('after', examples('conflicts resolve 3 --keep caseflow', 'conflicts resolve 3 --keep outlook --json'))
+    .option('--by <name>', 'who resolved it, for the record (default: your user name on this machine)')
+    .addHelpText('after', examples('conflicts resolve 3 --keep caseflow', 'conflicts resolve 3 --keep outlook --by "Dana Reyes" --json'))
     .action(action(() => import('./commands/conflicts.js'), (m, ctx, a, o) => m.conflictsResolve(ctx, a[0]!, o)));
 
   // audit and status

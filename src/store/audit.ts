@@ -31,6 +31,24 @@ export interface AuditJson {
   eventId: number | null;
   outlookId: string | null;
   summary: string;
+  /**
+   * For a change made on both sides: both versions, field by field (`caseflow` is the version
+   * CaseFlow had, `outlook` the one Outlook had). Null for every other row.
+   */
+  versions: { caseflow: unknown; outlook: unknown } | null;
+}
+
+/** Rows written before both versions were kept hold only the CaseFlow version that lost. */
+function versionsOf(detail: string | null): AuditJson['versions'] {
+  if (!detail) return null;
+  try {
+    const d = JSON.parse(detail) as { versions?: { caseflow?: unknown; outlook?: unknown }; lostCaseflowVersion?: unknown };
+    if (d.versions) return { caseflow: d.versions.caseflow ?? null, outlook: d.versions.outlook ?? null };
+    if (d.lostCaseflowVersion) return { caseflow: d.lostCaseflowVersion, outlook: null };
+  } catch {
+    return null;
+  }
+  return null;
 }
 
 export function recordAudit(db: Db, row: AuditInput, now: string): number {
@@ -86,6 +104,7 @@ export function listAudit(db: Db, filter: AuditFilter): AuditJson[] {
     event_id: number | null;
     outlook_id: string | null;
     summary: string;
+    detail: string | null;
   }[];
   return rows.map((r) => ({
     id: r.id,
@@ -98,5 +117,6 @@ export function listAudit(db: Db, filter: AuditFilter): AuditJson[] {
     eventId: r.event_id,
     outlookId: r.outlook_id,
     summary: r.summary,
+    versions: versionsOf(r.detail),
   }));
 }

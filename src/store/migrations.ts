@@ -381,6 +381,31 @@ export const MIGRATIONS: Migration[] = [
         ALTER TABLE links_v3 RENAME TO links;
         CREATE UNIQUE INDEX links_outlook ON links(staff_id, outlook_id) WHERE outlook_id IS NOT NULL;
         CREATE INDEX links_local ON links(kind, local_id);
+
+        -- change_key: the Outlook version the conflict was recorded against (a resolution that
+        -- keeps CaseFlow's version is sent with it as If-Match). 'superseded': Outlook changed
+        -- again before the resolution reached it; a fresh conflict replaces this one.
+        CREATE TABLE conflicts_v3 (
+          id INTEGER PRIMARY KEY AUTOINCREMENT,
+          staff_id INTEGER NOT NULL REFERENCES staff(id) ON DELETE CASCADE,
+          link_id INTEGER,
+          event_id INTEGER NOT NULL,
+          outlook_id TEXT,
+          change_key TEXT,
+          detected_at TEXT NOT NULL,
+          status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'resolved', 'superseded')),
+          caseflow TEXT NOT NULL,
+          outlook TEXT NOT NULL,
+          resolution TEXT CHECK (resolution IN ('caseflow', 'outlook')),
+          resolved_at TEXT,
+          resolved_by TEXT,
+          superseded_by INTEGER
+        );
+        INSERT INTO conflicts_v3 (id, staff_id, link_id, event_id, outlook_id, detected_at, status, caseflow, outlook, resolution, resolved_at, resolved_by)
+          SELECT id, staff_id, link_id, event_id, outlook_id, detected_at, status, caseflow, outlook, resolution, resolved_at, resolved_by FROM conflicts;
+        DROP TABLE conflicts;
+        ALTER TABLE conflicts_v3 RENAME TO conflicts;
+        CREATE INDEX conflicts_staff ON conflicts(staff_id, status);
       `);
       // An id used before this migration, even by a row deleted since, is never handed out again:
       // links, conflicts and the audit trail remember ids whose rows are gone.

@@ -6,6 +6,7 @@ import { dueItemContent } from '../sync/content.js';
 import type { ConflictRecord, Link, LocalItem, RemoteEvent, SyncContent } from '../sync/model.js';
 import type { NewLink, SyncAudit, SyncStore, SyncWindow } from '../sync/ports.js';
 import { recordAudit } from './audit.js';
+import { markResolved, markSuperseded } from './conflicts.js';
 import { protectedCategoryNames } from './categories.js';
 import { ownerOfEmail } from './contacts.js';
 import { deleteEvent, getEventInput, insertEvent, listEvents, replaceEvent, type Attendee, type EventInput } from './events.js';
@@ -269,11 +270,19 @@ export class SqliteSyncStore implements SyncStore {
     return Number(
       this.db
         .prepare(
-          `INSERT INTO conflicts (staff_id, link_id, event_id, outlook_id, detected_at, status, caseflow, outlook)
-           VALUES (?, ?, ?, ?, ?, 'open', ?, ?)`,
+          `INSERT INTO conflicts (staff_id, link_id, event_id, outlook_id, change_key, detected_at, status, caseflow, outlook)
+           VALUES (?, ?, ?, ?, ?, ?, 'open', ?, ?)`,
         )
-        .run(this.staff.id, a.linkId, a.localId, a.outlookId, this.now().toISOString(), JSON.stringify(a.caseflow), JSON.stringify(a.outlook)).lastInsertRowid,
+        .run(this.staff.id, a.linkId, a.localId, a.outlookId, a.changeKey, this.now().toISOString(), JSON.stringify(a.caseflow), JSON.stringify(a.outlook)).lastInsertRowid,
     );
+  }
+
+  resolveConflict(id: number, keep: 'caseflow' | 'outlook', by: string): void {
+    markResolved(this.db, id, keep, by, this.now().toISOString());
+  }
+
+  supersedeConflict(id: number, newId: number): void {
+    markSuperseded(this.db, id, newId, this.now().toISOString());
   }
 
   audit(row: SyncAudit): void {

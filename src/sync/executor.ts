@@ -10,7 +10,7 @@ import type { Logger } from '../log.js';
 import { localHash, remoteHash } from './content.js';
 import { caseflowIdValue, fromGraphEvent, transactionIdFor, type GraphEventJson } from './mapping.js';
 import { CASEFLOW_ID_PROPERTY_ID } from './mapping.js';
-import type { Action, LocalItem, PlanResult, RemoteCreate, RemoteDelete, RemoteUpdate } from './model.js';
+import type { Action, ItemKind, LocalItem, PlanResult, RemoteCreate, RemoteDelete, RemoteUpdate } from './model.js';
 import type { AuditTrigger, RemoteCalendar, SyncStore, WriteRequest, WriteResult } from './ports.js';
 
 export interface Counts {
@@ -24,6 +24,8 @@ export interface ExecutionResult {
   conflicts: number;
   /** One line per item that could not be written; it stays pending for the next run. */
   errors: string[];
+  /** The same, as data: which link, and what Outlook answered (412: changed there meanwhile). */
+  failures: { linkId: number; kind: ItemKind; localId: number; status: number }[];
   /** An Outlook change was set aside (CaseFlow edited meanwhile): the round must be read again. */
   replayRound: boolean;
 }
@@ -58,7 +60,7 @@ function request(a: RemoteAction, id: string): WriteRequest {
 }
 
 export async function execute(plan: PlanResult, o: ExecuteOptions): Promise<ExecutionResult> {
-  const result: ExecutionResult = { pushed: zero(), pulled: zero(), conflicts: 0, errors: [], replayRound: false };
+  const result: ExecutionResult = { pushed: zero(), pulled: zero(), conflicts: 0, errors: [], failures: [], replayRound: false };
   const remote = plan.actions.filter(isRemote);
   const writes = remote.length > 0 ? await pushRemote(remote, o, result) : [];
   o.store.transaction(() => {
@@ -140,14 +142,14 @@ async function pushRemote(actions: RemoteAction[], o: ExecuteOptions, result: Ex
         });
         result.pushed.deleted += 1;
       } else {
-        fail(applies, o, result, linkId, `delete of ${a.kind} ${a.localId} in Outlook failed: ${answer.status} ${graphCode(answer.body)}`, a.ifMatch);
+        fail(applies, o, result, { linkId, kind: a.kind, localId: a.localId, status: answer.status }, `delete of ${a.kind} ${a.localId} in Outlook failed: ${answer.status} ${graphCode(answer.body)}`, a.ifMatch);
       }
       continue;
     }
     if (!ok) {
       const why =
         answer.status === 412 ? 'changed in Outlook meanwhile; the next run compares both sides' : `${answer.status} ${graphCode(answer.body)}`.trim();
-      fail(applies, o, result, linkId, `${a.type === 'remote.create' ? 'create' : 'update'} of ${a.kind} ${a.localId} in Outlook failed: ${why}`, a.type === 'remote.update' ? a.ifMatch : null);
+      fail(applies, o, result, { linkId, kind: a.kind, localId: a.localId, status: answer.status }, `${a.type === 'remote.create' ? 'create' : 'update'} of ${a.kind} ${a.localId} in Outlook failed: ${why}`, a.type === 'remote.update' ? a.ifMatch : null);
       continue;
     }
     // A 2xx write answers with the event itself.
@@ -203,8 +205,10 @@ async function afterDuplicate(a: RemoteCreate, linkId: number, answer: WriteResu
  * An item that could not be written stays pending. The changeKey the plan saw is kept: the round's
  * delta link is saved, so a later If-Match must use what this round read, or it fails forever.
  */
-function fail(applies: (() => void)[], o: ExecuteOptions, result: ExecutionResult, linkId: number, message: string, seenChangeKey: string | null = null): void {
+function fail(applies: (() => void)[], o: ExecuteOptions, result: ExecutionResult, failure: ExecutionResult['failures'][number], message: string, seenChangeKey: string | null = null): void {
+  const { linkId } = failure;
   result.errors.push(message);
+  result.failures.push(failure);
   o.log.warn(message);
   applies.push(() => {
     o.store.linkFailed(linkId, message);
@@ -251,9 +255,12 @@ function applyLocal(action: Action, o: ExecuteOptions, result: ExecutionResult):
         kind: 'event',
         eventId: action.localId,
         outlookId: action.outlookId,
-        summary: action.conflict ? `changed on both sides; Outlook's version kept, CaseFlow's saved in this row: ${action.content.title}` : `updated from Outlook: ${action.content.title}`,
-        // SPEC §10: the CaseFlow version that lost is kept in the audit log (local store only).
-        ...(action.conflict ? { detail: { lostCaseflowVersion: action.previous } } : {}),
+        summary: action.conflict
+          ? `changed on both sides: Outlook's version kept ("${action.content.title}"); CaseFlow's ("${action.previous.title}") is kept in this row`
+          : `updated from Outlook: ${action.content.title}`,
+        // The CaseFlow version that lost is kept in the audit log (this store only), beside the
+        // version that won, so a person can compare them field by field.
+        ...(action.conflict ? { detail: { versions: { caseflow: action.previous, outlook: action.content } } } : {}),
       });
       result.pulled.updated += 1;
       if (action.conflict) result.conflicts += 1;

@@ -106,6 +106,10 @@ export interface SyncStore {
   /** "One meeting, one CaseFlow event": this staff member becomes an attendee. */
   addStaffAsAttendee(eventId: number): void;
   recordConflict(action: ConflictRecord): number;
+  /** A person chose a side; `by` is who. */
+  resolveConflict(id: number, keep: 'caseflow' | 'outlook', by: string): void;
+  /** Outlook changed again before a resolution reached it: `newId` replaces `id`. */
+  supersedeConflict(id: number, newId: number): void;
   audit(row: SyncAudit): void;
   /** An event's synced content as stored now (null when it is gone). */
   currentContent(kind: 'event', id: number): SyncContent | null;

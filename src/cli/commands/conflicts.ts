@@ -1,23 +1,19 @@
 // `conflicts list/show/resolve` (SPEC §10). Resolving applies the chosen side to the other at
 // once and records who resolved it and when.
 
-import { NotFoundError, UsageError } from '../../errors.js';
-import { getConflict, listConflicts, markResolved, type ConflictJson } from '../../store/conflicts.js';
-import { requireStaff } from '../../store/staff.js';
-import { SqliteSyncStore } from '../../store/sync-store.js';
-import { acquireLock } from '../../store/lock.js';
-import { localHash, mergeRemoteIntoLocal, remoteHash } from '../../sync/content.js';
-import { toGraphPayload } from '../../sync/confidentiality.js';
-import { fromGraphEvent, type GraphEventJson } from '../../sync/mapping.js';
-import type { RunSummary } from '../../sync/run.js';
-import { BusyError, TransientError } from '../../errors.js';
+import { userInfo } from 'node:os';
+import { ActionRequiredError, NotFoundError, UsageError } from '../../errors.js';
+import { getConflict, listConflicts, type ConflictJson } from '../../store/conflicts.js';
 import { assertOutlookEnabled } from '../../store/firm.js';
+import { getPrefs } from '../../store/prefs.js';
+import { requireStaff } from '../../store/staff.js';
+import { resolveConflict } from '../../sync/resolve.js';
 import type { Context } from '../context.js';
-import { list, record, type Output } from '../output.js';
+import { list, record, type Output, type Tone } from '../output.js';
 import type { HandlerResult } from '../program.js';
+import { runPolicy } from '../run-policy.js';
+import { runHostFor } from '../wiring.js';
 import { email, id as parseId } from './common.js';
-import { syncWindow } from '../../store/sync-state.js';
-import { remoteCalendarFor } from '../wiring.js';
 
 const brief = (c: { title: string; start: string; end: string; location: string }) => `${c.title} (${c.start} .. ${c.end})${c.location ? ` @ ${c.location}` : ''}`;
 
@@ -55,8 +51,31 @@ function requireConflict(ctx: Context, raw: string): ConflictJson {
   return c;
 }
 
+const FIELDS = ['title', 'description', 'allDay', 'start', 'end', 'timeZone', 'location', 'attendees', 'teamsMeeting'] as const;
+
+function fieldText(c: ConflictJson['caseflow'], field: (typeof FIELDS)[number]): string {
+  const v = c[field];
+  if (field === 'attendees') return c.attendees.map((a) => `${a.name ? `${a.name} ` : ''}<${a.email}>${a.type === 'required' ? '' : ` (${a.type})`}`).join(', ');
+  return typeof v === 'boolean' ? (v ? 'yes' : 'no') : String(v ?? '');
+}
+
+/** Both versions, field by field: one line for a field both sides agree on, two where they differ. */
+export function versionFields(caseflow: ConflictJson['caseflow'], outlook: ConflictJson['outlook'], differs: string[]): [string, string, Tone?][] {
+  const rows: [string, string, Tone?][] = [];
+  for (const f of FIELDS) {
+    if (!differs.includes(f)) {
+      rows.push([f, f === 'description' && outlook.description.trim() === 'Confidential' ? `${fieldText(caseflow, f)} (Outlook shows "Confidential")` : fieldText(caseflow, f)]);
+      continue;
+    }
+    rows.push([`${f} (caseflow)`, fieldText(caseflow, f), 'warn']);
+    rows.push([`${f} (outlook)`, fieldText(outlook, f), 'warn']);
+  }
+  return rows;
+}
+
 export async function conflictsShow(ctx: Context, raw: string): Promise<Output> {
   const c = requireConflict(ctx, raw);
+  const differs = differingFields(c);
   // Descriptions are the firm's own data, shown to the operator; never logged.
   return record(
     [
@@ -66,75 +85,65 @@ export async function conflictsShow(ctx: Context, raw: string): Promise<Output> 
       ['outlook id', c.outlookId ?? ''],
       ['status', c.status, c.status === 'open' ? 'warn' : undefined],
       ['detected', c.detectedAt],
-      ['caseflow', brief(c.caseflow)],
-      ['outlook', brief(c.outlook)],
-      ['differs in', differingFields(c).join(', ')],
-      ['resolution', c.resolution ? `keep ${c.resolution} (by ${c.resolvedBy} at ${c.resolvedAt})` : ''],
+      ['differs in', differs.join(', ')],
+      ...versionFields(c.caseflow, c.outlook, differs),
+      ['resolution', c.resolution ? `keep ${c.resolution} (by ${c.resolvedBy} at ${c.resolvedAt})` : c.supersededBy ? `replaced by conflict ${c.supersededBy}` : ''],
     ],
-    c,
+    { ...c, differs },
     c.status === 'open' ? [`resolve with: caseflow-outlook conflicts resolve ${c.id} --keep caseflow|outlook`] : [],
   );
 }
 
-export async function conflictsResolve(ctx: Context, raw: string, opts: { keep?: string }): Promise<HandlerResult> {
-  if (opts.keep !== 'caseflow' && opts.keep !== 'outlook') throw new UsageError(`--keep must be caseflow or outlook (got ${opts.keep === undefined ? 'nothing' : `"${opts.keep}"`})`);
+/** Who resolves: `--by NAME`, else the name the operating system knows this user by. */
+function resolver(ctx: Context, by: string | undefined): string {
+  if (by !== undefined) {
+    const name = by.trim();
+    if (name === '' || name.length > 200 || /[\u0000-\u001f\u007f-\u009f]/.test(name)) {
+      throw new UsageError(`--by must be a name of 1 to 200 printable characters (got "${by}")`, { hint: 'e.g. --by "Dana Reyes"' });
+    }
+    return name;
+  }
+  try {
+    return userInfo().username || ctx.env.USER || ctx.env.LOGNAME || 'unknown';
+  } catch {
+    return ctx.env.USER || ctx.env.LOGNAME || 'unknown';
+  }
+}
+
+export async function conflictsResolve(ctx: Context, raw: string, opts: { keep?: string; by?: string }): Promise<HandlerResult> {
+  if (opts.keep !== 'caseflow' && opts.keep !== 'outlook') {
+    throw new UsageError(`--keep must be caseflow or outlook (got ${opts.keep === undefined ? 'nothing' : `"${opts.keep}"`})`, { hint: `see both versions first: caseflow-outlook conflicts show ${raw}` });
+  }
   const keep = opts.keep;
+  const by = resolver(ctx, opts.by);
   const db = ctx.db();
   const c = requireConflict(ctx, raw);
-  if (c.status !== 'open') throw new UsageError(`conflict ${c.id} is already resolved (kept ${c.resolution})`);
+  if (c.status !== 'open') {
+    throw new UsageError(`conflict ${c.id} is not open (${c.status === 'superseded' ? `replaced by conflict ${c.supersededBy}` : `kept ${c.resolution}`})`, {
+      hint: c.supersededBy ? `resolve the newer one: caseflow-outlook conflicts show ${c.supersededBy}` : 'list open conflicts with: caseflow-outlook conflicts list',
+    });
+  }
   assertOutlookEnabled(db);
   const staff = requireStaff(db, c.staff);
-  const lock = acquireLock(db, staff.id, ctx.now());
-  if ('heldBy' in lock) throw new BusyError(`another run is syncing ${staff.email} right now`, { hint: 'wait for it to finish, then resolve again' });
-  const summary: RunSummary = { staff: staff.email, pulled: { created: 0, updated: 0, deleted: 0 }, pushed: { created: 0, updated: 0, deleted: 0 }, conflicts: 0, skipped: 0, errors: [] };
-  try {
-    const calendar = await remoteCalendarFor(ctx, db, staff, ctx.signal);
-    const store = new SqliteSyncStore(db, staff, ctx.now);
-    const link = store.links().find((l) => l.id === c.linkId);
-    const window = syncWindow(db, staff, ctx.now(), ctx.settings['sync.horizonDays']);
-    const item = link ? store.localItems(window, [link]).find((i) => i.kind === 'event' && i.id === c.eventId) : undefined;
-    if (!link || !item || !link.outlookId) throw new UsageError(`conflict ${c.id}: the event is gone on one side; nothing to apply`, { hint: 'the next sync settles it' });
-    const by = ctx.env.USER || ctx.env.LOGNAME || 'cli';
-    const at = ctx.now().toISOString();
-    if (keep === 'caseflow') {
-      const payload = toGraphPayload(item, { sensitivity: ctx.settings['sync.confidentialSensitivity'] });
-      const [answer] = await calendar.write([{ id: '1', method: 'PATCH', url: `/me/events/${encodeURIComponent(link.outlookId)}`, body: payload }]);
-      if (!answer || answer.status < 200 || answer.status >= 300) {
-        if (answer?.status === 404) throw new UsageError(`conflict ${c.id}: the Outlook event no longer exists`, { hint: 'the next sync settles it' });
-        throw new TransientError(`conflict ${c.id}: Outlook did not take the update (${answer?.status ?? 'no answer'}); nothing was changed`, { hint: `safe to run again: caseflow-outlook conflicts resolve ${c.id} --keep caseflow` });
-      }
-      const event = fromGraphEvent(answer.body as GraphEventJson, { inWindow: true });
-      store.transaction(() => {
-        store.updateLink(link.id, { state: 'linked', changeKey: event.changeKey, remoteHash: remoteHash(event), localHash: localHash(item), confidential: item.confidential });
-        markResolved(db, c.id, keep, by, at);
-        store.audit({ trigger: 'resolve', direction: 'outlook', action: 'resolve', kind: 'conflict', eventId: c.eventId, outlookId: link.outlookId, summary: `conflict ${c.id} resolved by ${by}: CaseFlow's version written to Outlook` });
-      });
-      summary.pushed.updated = 1;
-    } else {
-      const json = await calendar.getEvent(link.outlookId);
-      if (!json) throw new UsageError(`conflict ${c.id}: the Outlook event no longer exists`, { hint: 'the next sync settles it' });
-      const event = fromGraphEvent(json, { inWindow: true });
-      const content = mergeRemoteIntoLocal(item.content, event.content, link.confidential || item.confidential);
-      store.transaction(() => {
-        const stored = store.updateEvent(c.eventId, content, event.joinUrl)!;
-        store.updateLink(link.id, { state: 'linked', changeKey: event.changeKey, remoteHash: remoteHash(event), localHash: localHash({ content: stored, confidential: item.confidential }) });
-        markResolved(db, c.id, keep, by, at);
-        store.audit({ trigger: 'resolve', direction: 'caseflow', action: 'resolve', kind: 'conflict', eventId: c.eventId, outlookId: link.outlookId, summary: `conflict ${c.id} resolved by ${by}: Outlook's version kept in CaseFlow`, detail: { lostCaseflowVersion: item.content } });
-      });
-      summary.pulled.updated = 1;
-    }
-  } finally {
-    lock.release();
+  const prefs = getPrefs(db, staff.id);
+  const host = await runHostFor(ctx, db, staff, ctx.signal);
+  const done = await resolveConflict(host, c, keep, by, runPolicy(ctx, prefs));
+  if (done.supersededBy !== undefined) {
+    throw new ActionRequiredError('conflict_changed', `conflict ${c.id}: the event changed again in Outlook since it was recorded; nothing was overwritten, and conflict ${done.supersededBy} now holds both versions`, {
+      hint: `look at it and resolve that one: caseflow-outlook conflicts show ${done.supersededBy}`,
+    });
   }
+  const s = done.summary;
   return {
     output: record(
       [
         ['conflict', String(c.id)],
         ['kept', keep],
-        ['pulled', `${summary.pulled.updated} updated`],
-        ['pushed', `${summary.pushed.updated} updated`],
+        ['resolved by', by],
+        ['pulled', `${s.pulled.updated} updated`],
+        ['pushed', done.recreated ? 'the Outlook copy was gone: created again on the next run' : `${s.pushed.updated} updated`],
       ],
-      { ...summary, conflict: c.id, kept: keep },
+      { ...s, conflict: c.id, kept: keep, resolvedBy: by, ...(done.recreated ? { recreatedNextRun: true } : {}) },
     ),
   };
 }
