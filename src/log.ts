@@ -1,6 +1,10 @@
-// Logging to stderr. Human lines on a TTY, one JSON object a line otherwise (daemon, SPEC §11).
+// Logging to stderr. Human lines on a TTY, one JSON object a line otherwise (the daemon under cron or systemd).
 // Every line passes through `redact`: tokens and Authorization headers never reach a log, even
 // when a caller slips up (cli-microsoft365 logged its access token under --debug).
+// A human line then passes through `visible`: a title from Outlook holding escape sequences or a
+// line break neither drives the terminal nor forges a second log line.
+
+import { visible } from './safe-text.js';
 
 export type Level = 'debug' | 'info' | 'warn' | 'error';
 
@@ -41,7 +45,7 @@ export function createLogger(options: LoggerOptions): Logger {
     } else {
       const extra = fields && Object.keys(fields).length ? ` ${JSON.stringify(fields)}` : '';
       const prefix = level === 'info' ? '' : `${level}: `;
-      options.write(redact(`${prefix}${message}${extra}`) + '\n');
+      options.write(visible(redact(`${prefix}${message}${extra}`)) + '\n');
     }
   };
   return {

@@ -3,18 +3,21 @@
 export interface Column<T> {
   header: string;
   value: (row: T) => string;
+  /** What a TTY table shows instead of a long value; the list's notes then say it in full. */
+  short?: (row: T) => string;
   /** A colour hint for TTY rendering only. */
   tone?: (row: T) => Tone | undefined;
 }
 export type Tone = 'good' | 'bad' | 'warn' | 'dim';
 
 export type Output =
-  | { kind: 'list'; columns: Column<any>[]; rows: unknown[]; json: unknown; empty?: string }
+  | { kind: 'list'; columns: Column<any>[]; rows: unknown[]; json: unknown; empty?: string; notes?: string[] }
   | { kind: 'record'; fields: [string, string, Tone?][]; json: unknown; notes?: string[] }
   | { kind: 'message'; text: string; json: unknown; tone?: Tone };
 
-export function list<T>(columns: Column<T>[], rows: T[], json: unknown = rows, empty = 'nothing to show'): Output {
-  return { kind: 'list', columns, rows, json, empty };
+/** `notes` are printed after a TTY table only: a pipe has the full values in the rows. */
+export function list<T>(columns: Column<T>[], rows: T[], json: unknown = rows, empty = 'nothing to show', notes?: string[]): Output {
+  return notes?.length ? { kind: 'list', columns, rows, json, empty, notes } : { kind: 'list', columns, rows, json, empty };
 }
 
 export function record(fields: [string, string, Tone?][], json: unknown, notes?: string[]): Output {

@@ -78,7 +78,7 @@ export function buildProgram(runner: Runner, io: Io): Command {
     parent.command(name).description(description).exitOverride().configureOutput({ writeOut: (t) => io.stdout(t), writeErr: () => {}, outputError: () => {} });
 
   // firm
-  const firm = sub(program, 'firm', 'firm settings that gate Outlook sync (SPEC §3)').addHelpText('after', examples('firm show', 'firm set --plan multi-practice --outlook-beta on'));
+  const firm = sub(program, 'firm', 'firm settings; Outlook sync needs the Multi-Practice plan with the Outlook beta switched on').addHelpText('after', examples('firm show', 'firm set --plan multi-practice --outlook-beta on'));
   sub(firm, 'show', 'show the plan, the Outlook beta switch and the time zone')
     .addHelpText('after', examples('firm show', 'firm show --json'))
     .action(action(() => import('./commands/firm.js'), async (m, ctx) => plain(await m.show(ctx))));
@@ -228,7 +228,7 @@ export function buildProgram(runner: Runner, io: Io): Command {
   // connect, disconnect, prefs
   program
     .command('connect')
-    .description('sign a staff member in to Microsoft 365 with a device code (SPEC §4)')
+    .description('sign a staff member in to Microsoft 365 with a device code; only access to their own calendar (Calendars.ReadWrite) is asked for')
     .requiredOption('--staff <email>', 'the staff member')
     .option('--force', 'sign in again even if already connected')
     .addHelpText('after', examples('connect --staff alice@firm.example', 'connect --staff alice@firm.example --force --json'))
@@ -239,7 +239,7 @@ export function buildProgram(runner: Runner, io: Io): Command {
     .requiredOption('--staff <email>', 'the staff member')
     .addHelpText('after', examples('disconnect --staff alice@firm.example'))
     .action(action(() => import('./commands/connect.js'), async (m, ctx, _a, o) => plain(await m.disconnect(ctx, o as { staff: string }))));
-  const prefs = sub(program, 'prefs', 'what syncs for a staff member (SPEC §5)').addHelpText('after', examples('prefs show --staff alice@firm.example', 'prefs set --staff alice@firm.example --tasks off'));
+  const prefs = sub(program, 'prefs', 'what syncs for a staff member: a master switch, events (both ways), tasks and deadlines (to Outlook only)').addHelpText('after', examples('prefs show --staff alice@firm.example', 'prefs set --staff alice@firm.example --tasks off'));
   sub(prefs, 'show', 'show the four toggles')
     .requiredOption('--staff <email>', 'the staff member')
     .addHelpText('after', examples('prefs show --staff alice@firm.example'))
@@ -264,7 +264,7 @@ export function buildProgram(runner: Runner, io: Io): Command {
     .action(action(() => import('./commands/sync.js'), (m, ctx, _a, o) => m.syncCommand(ctx, o as { staff: string; allowDeletes?: boolean })));
   program
     .command('daemon')
-    .description('scheduled sync for every connected staff member: push then pull (SPEC §11)')
+    .description("scheduled sync for every connected staff member: reads Outlook's changes, plans both sides, pushes CaseFlow's changes, then applies Outlook's")
     .option('--once', 'run one cycle and exit')
     .option('--staff <email>', 'with --once: only this staff member')
     .option('--interval <seconds>', 'seconds between cycles (config sync.intervalSeconds, default 300)')
@@ -290,7 +290,7 @@ export function buildProgram(runner: Runner, io: Io): Command {
     .addHelpText('after', examples('simulator', 'simulator --port 9443 --state ~/sim.json --auto-approve alice@firm.example'))
     .action(action(() => import('./commands/simulator.js'), async (m, ctx, _a, o) => plain(await m.simulatorCommand(ctx, o)), { needsStore: false }));
 
-  const conflicts = sub(program, 'conflicts', 'changes made on both sides, waiting for a person (SPEC §10)').addHelpText('after', examples('conflicts list', 'conflicts resolve 3 --keep outlook'));
+  const conflicts = sub(program, 'conflicts', 'events in a protected category changed on both sides, waiting for a person to choose (elsewhere Outlook wins)').addHelpText('after', examples('conflicts list', 'conflicts resolve 3 --keep outlook'));
   sub(conflicts, 'list', 'list conflicts')
     .option('--staff <email>', 'only this staff member')
     .addHelpText('after', examples('conflicts list', 'conflicts list --staff alice@firm.example --json'))
@@ -309,7 +309,7 @@ export function buildProgram(runner: Runner, io: Io): Command {
   // audit and status
   program
     .command('audit')
-    .description('the audit log, newest first (SPEC §12)')
+    .description('the audit log, newest first: every change made on either side, and every connect, disconnect, prefs change, conflict and resolution')
     .option('--staff <email>', 'only this staff member')
     .option('--event <id>', 'only this event')
     .option('--limit <n>', 'at most this many rows (default 50)')
@@ -322,6 +322,31 @@ export function buildProgram(runner: Runner, io: Io): Command {
     .addHelpText('after', examples('status', 'status --staff alice@firm.example --json'))
     .action(action(() => import('./commands/status.js'), async (m, ctx, _a, o) => plain(await m.statusCommand(ctx, o, await m.syncPending(ctx)))));
 
+  for (const group of [program, ...program.commands]) if (group.commands.length) needsSubcommand(group, io);
   for (const c of program.commands) c.exitOverride();
   return program;
+}
+
+/**
+ * A group typed without a subcommand (`events`, `events --json`) is a usage error, as git treats
+ * `git worktree`: the group's help on stderr (not with --json, whose stdout carries the one error
+ * document), then `error:` and `hint:`, exit 2. Without --json stdout stays empty, so a script
+ * gets no help text as data. An unknown subcommand gets the error and hint alone.
+ */
+function needsSubcommand(group: Command, io: Io): void {
+  const path = group.parent ? `caseflow-outlook ${group.name()}` : 'caseflow-outlook';
+  const what = group.parent ? 'subcommand' : 'command';
+  group
+    .helpCommand(true) // an action would otherwise drop the implicit `help [command]`
+    .allowExcessArguments()
+    .configureOutput({ writeErr: (t) => io.stderr(t) })
+    .action(async (...raw: unknown[]) => {
+      const cmd = raw[raw.length - 1] as Command;
+      const names = group.commands.map((c) => c.name()).join(', ');
+      const typed = cmd.args[0];
+      const message = typed === undefined ? `${path} needs a ${what}: ${names}` : `unknown ${what} '${typed}' for ${path}; allowed: ${names}`;
+      if (typed === undefined && !cmd.optsWithGlobals().json) group.outputHelp({ error: true });
+      const { UsageError } = await import('../errors.js');
+      throw new UsageError(message, { hint: `see: ${path} --help` });
+    });
 }

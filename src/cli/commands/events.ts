@@ -1,4 +1,4 @@
-// `events add/update/delete/list/show` (SPEC §2, §2.2).
+// `events add/update/delete/list/show`; the JSON of an event has stable field names.
 
 import { addDays, parseBound } from '../../dates.js';
 import { CliError, ExitCode, NotFoundError, UsageError } from '../../errors.js';
@@ -18,7 +18,7 @@ export function when(e: Pick<EventJson, 'allDay' | 'start' | 'end' | 'timeZone'>
   return `${localTime(e.start, e.timeZone)} - ${localTime(e.end, e.timeZone).slice(11)} ${e.timeZone}`;
 }
 
-/** Why an event does not sync, if it does not (SPEC §7, §8). */
+/** Why an event does not sync, if it does not: CaseFlow-made recurring events are not pushed; Outlook's are read-only. */
 export function syncNotes(e: EventJson): string[] {
   const notes: string[] = [];
   if (e.recurrence) notes.push('not synced: recurring events created in CaseFlow are not pushed to Outlook');
@@ -61,7 +61,7 @@ function requireEvent(ctx: Context, raw: string): EventJson {
 type PushFlag = { pushNow?: boolean };
 
 /**
- * `--push-now` (SPEC §7): checked before anything is written (gate, connection, prefs); after
+ * `--push-now`: checked before anything is written (gate, connection, prefs); after
  * the event is saved, one cycle for its owner sends it at once.
  */
 async function checkPushNow(ctx: Context, flags: PushFlag, ownerEmail: string | undefined, recurring: boolean): Promise<void> {
@@ -147,6 +147,13 @@ export async function show(ctx: Context, rawId: string): Promise<Output> {
   return showEvent(requireEvent(ctx, rawId));
 }
 
+/** The OUTLOOK column of `events list`: how the event stands with Outlook, in words. */
+function outlookState(e: EventJson): string {
+  if (e.recurringInOutlook) return 'recurring in Microsoft 365 (read-only)';
+  if (e.outlookId) return 'linked';
+  return e.recurrence ? 'not synced (recurring)' : '';
+}
+
 export async function listCommand(ctx: Context, opts: { staff?: string; from?: string; to?: string }): Promise<Output> {
   const db = ctx.db();
   const zone = getFirm(db).timeZone;
@@ -166,7 +173,7 @@ export async function listCommand(ctx: Context, opts: { staff?: string; from?: s
       { header: 'CATEGORY', value: (e) => e.category ?? '' },
       { header: 'CONFIDENTIAL', value: (e) => yesNo(e.confidential), tone: (e) => (e.confidential ? 'warn' : undefined) },
       { header: 'SOURCE', value: (e) => e.source },
-      { header: 'OUTLOOK', value: (e) => (e.outlookId ? 'linked' : e.recurrence ? 'not synced (recurring)' : '') },
+      { header: 'OUTLOOK', value: outlookState },
     ],
     events,
     events,

@@ -1,4 +1,4 @@
-// `status [--staff E]` (SPEC §2.2 status shape, §15 warnings).
+// `status [--staff E]`: the status JSON has stable field names; `warnings` say what needs a person.
 
 import { getAccount } from '../../store/accounts.js';
 import { getFirm, outlookEnabled } from '../../store/firm.js';
@@ -43,13 +43,14 @@ export function statusOf(db: Db, staff: Staff, now: Date, pending: PendingCounte
   if (!outlookEnabled(firm)) warnings.push('Outlook sync is not enabled for this firm (Multi-Practice plan with the private beta): contact support');
   if (account?.needsReconnect) warnings.push(`sign-in expired or revoked: run caseflow-outlook connect --staff ${staff.email} --force`);
   if (account && !account.needsReconnect && now.getTime() - Date.parse(account.lastRefreshAt) >= 60 * DAY) {
-    // SPEC §15: Microsoft expires refresh tokens after 90 days of inactivity.
+    // Microsoft expires refresh tokens after 90 days of inactivity:
+    // https://learn.microsoft.com/entra/identity-platform/refresh-tokens#token-lifetime
     warnings.push(`sign-in not refreshed since ${account.lastRefreshAt.slice(0, 10)}: Microsoft expires it after 90 days of inactivity; run caseflow-outlook sync --staff ${staff.email}`);
   }
   const failing = (db.prepare('SELECT COUNT(*) AS n FROM links WHERE staff_id = ? AND fail_count >= 3').get(staff.id) as { n: number }).n;
   if (failing > 0) warnings.push(`${failing} item(s) failed to sync three runs in a row: see caseflow-outlook audit --staff ${staff.email} and the last error`);
   const recurring = (db.prepare('SELECT COUNT(*) AS n FROM events WHERE staff_id = ? AND recurrence IS NOT NULL').get(staff.id) as { n: number }).n;
-  // SPEC §7: recurring events created in CaseFlow are not pushed; say so where people look.
+  // Recurring events created in CaseFlow are not pushed; say so where people look.
   if (recurring > 0) warnings.push(`${recurring} recurring event(s) created in CaseFlow are not pushed to Outlook (recurring events sync only when made in Outlook)`);
   if (state.breaker) warnings.push(`deletions held by the mass-deletion breaker: ${state.breaker}; run caseflow-outlook sync --staff ${staff.email} --allow-deletes`);
   return {
@@ -107,11 +108,14 @@ export async function statusCommand(ctx: Context, opts: { staff?: string }, pend
       { header: 'LAST ERROR', value: (s) => s.lastError ?? '', tone: (s) => (s.lastError ? 'bad' : undefined) },
       { header: 'PENDING', value: (s) => String(s.pending) },
       { header: 'CONFLICTS', value: (s) => String(s.openConflicts) },
-      { header: 'WARNINGS', value: (s) => String(s.warnings.length), tone: (s) => (s.warnings.length ? 'warn' : undefined) },
+      // A pipe gets the warnings themselves in the row; a TTY table counts them and lists them
+      // after the table, where a long sentence does not stretch every row.
+      { header: 'WARNINGS', value: (s) => s.warnings.join(' | '), short: (s) => String(s.warnings.length), tone: (s) => (s.warnings.length ? 'warn' : undefined) },
     ],
     all,
     all,
     'no staff members yet',
+    all.flatMap((s) => s.warnings.map((w) => `warning: ${s.staff}: ${w}`)),
   );
 }
 
