@@ -5,6 +5,7 @@ import { homedir } from 'node:os';
 import { loadSettings } from '../config/load.js';
 import type { Resolved, SettingKey, Settings } from '../config/resolve.js';
 import { createLogger, type Logger } from '../log.js';
+import { visible } from '../safe-text.js';
 import type { Db } from '../store/open.js';
 
 export interface GlobalOptions {
@@ -71,7 +72,8 @@ export function createContext(
     env,
     now,
     log: createLogger({ verbose, json: !io.stderrIsTTY && json, write: io.stderr, now }),
-    notice: (text) => io.stderr(text.endsWith('\n') ? text : `${text}\n`),
+    // Line by line: a notice may span lines, but no control character reaches the terminal.
+    notice: (text) => io.stderr(`${text.replace(/\n$/, '').split('\n').map(visible).join('\n')}\n`),
     signal,
     db: () => {
       if (!store) {

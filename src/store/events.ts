@@ -1,6 +1,7 @@
 // CaseFlow events: the rows, their attendees, and the JSON shape of SPEC §2.2.
 
 import { isConfidential } from '../sync/confidentiality.js';
+import { ownerOfEmail } from './contacts.js';
 import type { Db } from './open.js';
 
 export type AttendeeType = 'required' | 'optional' | 'resource';
@@ -8,6 +9,9 @@ export interface Attendee {
   email: string;
   name: string;
   type: AttendeeType;
+  /** Whose email it is (by email or any alternate email), filled in by the store. */
+  staffId?: number | null;
+  contactId?: number | null;
 }
 
 /** What a caller supplies to create or replace an event (validated by the command first). */
@@ -128,11 +132,11 @@ function attendeesOf(db: Db, ids: number[]): Map<number, Attendee[]> {
   const out = new Map<number, Attendee[]>();
   if (ids.length === 0) return out;
   const stmt = db.prepare(
-    `SELECT event_id, email, name, type FROM event_attendees WHERE event_id IN (SELECT value FROM json_each(?)) ORDER BY event_id, position`,
+    `SELECT event_id, email, name, type, staff_id, contact_id FROM event_attendees WHERE event_id IN (SELECT value FROM json_each(?)) ORDER BY event_id, position`,
   );
-  for (const r of stmt.all(JSON.stringify(ids)) as { event_id: number; email: string; name: string; type: AttendeeType }[]) {
+  for (const r of stmt.all(JSON.stringify(ids)) as { event_id: number; email: string; name: string; type: AttendeeType; staff_id: number | null; contact_id: number | null }[]) {
     const list = out.get(r.event_id) ?? [];
-    list.push({ email: r.email, name: r.name, type: r.type });
+    list.push({ email: r.email, name: r.name, type: r.type, staffId: r.staff_id, contactId: r.contact_id });
     out.set(r.event_id, list);
   }
   return out;
@@ -140,8 +144,11 @@ function attendeesOf(db: Db, ids: number[]): Map<number, Attendee[]> {
 
 function writeAttendees(db: Db, eventId: number, attendees: Attendee[]): void {
   db.prepare('DELETE FROM event_attendees WHERE event_id = ?').run(eventId);
-  const insert = db.prepare('INSERT INTO event_attendees (event_id, email, name, type, position) VALUES (?, ?, ?, ?, ?)');
-  attendees.forEach((a, i) => insert.run(eventId, a.email, a.name, a.type, i));
+  const insert = db.prepare('INSERT INTO event_attendees (event_id, email, name, type, position, staff_id, contact_id) VALUES (?, ?, ?, ?, ?, ?, ?)');
+  attendees.forEach((a, i) => {
+    const owner = ownerOfEmail(db, a.email);
+    insert.run(eventId, a.email, a.name, a.type, i, owner?.type === 'staff' ? owner.id : null, owner?.type === 'contact' ? owner.id : null);
+  });
 }
 
 function columns(input: EventInput): Record<string, unknown> {

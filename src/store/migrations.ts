@@ -257,6 +257,12 @@ export const MIGRATIONS: Migration[] = [
         CREATE TABLE store_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
         -- The flows (events, tasks, deadlines) that were on when the delta link was read.
         ALTER TABLE sync_state ADD COLUMN delta_flows TEXT;
+        -- Whose email an attendee's is: a staff member, or a contact by any of their emails.
+        ALTER TABLE event_attendees ADD COLUMN staff_id INTEGER REFERENCES staff(id) ON DELETE SET NULL;
+        ALTER TABLE event_attendees ADD COLUMN contact_id INTEGER REFERENCES contacts(id) ON DELETE SET NULL;
+        UPDATE event_attendees SET staff_id = (SELECT s.id FROM staff s WHERE s.email = event_attendees.email);
+        UPDATE event_attendees SET contact_id = (SELECT MIN(ce.contact_id) FROM contact_emails ce WHERE ce.email = event_attendees.email)
+          WHERE staff_id IS NULL;
         INSERT INTO store_meta (key, value) VALUES ('instance_id', ${RANDOM_ID});
 
         CREATE TABLE events_v3 (

@@ -202,8 +202,9 @@ export class SqliteSyncStore implements SyncStore {
   }
 
   private attendees(content: SyncContent): Attendee[] {
-    // SPEC §8: attendees matched to staff and contacts by any of their emails.
-    return content.attendees.map((a) => ({ email: a.email, name: a.name || ownerOfEmail(this.db, a.email)?.name || '', type: a.type }));
+    // Attendees are matched to staff and contacts by any of their emails; the name on the record
+    // wins over the display name Outlook sent (the store links the record: see writeAttendees).
+    return content.attendees.map((a) => ({ email: a.email, name: ownerOfEmail(this.db, a.email)?.name || a.name, type: a.type }));
   }
 
   createEvent(event: RemoteEvent, content: SyncContent, flags: { readOnly: boolean; recurringInOutlook: boolean }): { id: number; stored: SyncContent } {
@@ -259,11 +260,11 @@ export class SqliteSyncStore implements SyncStore {
   addStaffAsAttendee(eventId: number): void {
     this.db
       .prepare(
-        `INSERT INTO event_attendees (event_id, email, name, type, position)
-         VALUES (?, ?, ?, 'required', (SELECT COALESCE(MAX(position), -1) + 1 FROM event_attendees WHERE event_id = ?))
+        `INSERT INTO event_attendees (event_id, email, name, type, position, staff_id)
+         VALUES (?, ?, ?, 'required', (SELECT COALESCE(MAX(position), -1) + 1 FROM event_attendees WHERE event_id = ?), ?)
          ON CONFLICT (event_id, email) DO NOTHING`,
       )
-      .run(eventId, this.staff.email, this.staff.name, eventId);
+      .run(eventId, this.staff.email, this.staff.name, eventId, this.staff.id);
   }
 
   recordConflict(a: ConflictRecord): number {

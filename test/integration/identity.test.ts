@@ -203,3 +203,22 @@ describe('one rule, one place', () => {
     expect(Object.fromEntries(sensitivity)).toEqual({ 'Task: Brief': 'confidential', 'Task: Lunch': 'normal', 'Deadline: Disclosures': 'confidential' });
   });
 });
+
+describe('attendees pulled from Outlook', () => {
+  it('matched by an alternate email: the name on the record, and a link to the contact', async () => {
+    w = await world([ALICE], {}, { inProcess: true });
+    await w.ok(['contacts', 'add', '--name', 'Dana Reyes', '--email', 'dana@client.example', '--alt-email', 'dreyes@home.example']);
+    w.sim.control.createEvent(ALICE, {
+      subject: 'Call',
+      start: { dateTime: '2026-12-05T09:00:00', timeZone: 'UTC' },
+      end: { dateTime: '2026-12-05T10:00:00', timeZone: 'UTC' },
+      attendees: [{ emailAddress: { address: 'DReyes@home.example', name: 'dr (home)' }, type: 'required' }, { emailAddress: { address: 'stranger@else.example', name: 'Stranger' }, type: 'optional' }],
+    });
+    await w.ok(['sync', '--staff', ALICE]);
+    const [e] = await w.ok<{ attendees: { email: string; name: string; contactId: number | null; staffId: number | null }[] }[]>(['events', 'list']);
+    expect(e!.attendees).toEqual([
+      { email: 'dreyes@home.example', name: 'Dana Reyes', type: 'required', contactId: 1, staffId: null },
+      { email: 'stranger@else.example', name: 'Stranger', type: 'optional', contactId: null, staffId: null },
+    ]);
+  });
+});
