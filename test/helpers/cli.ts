@@ -70,7 +70,11 @@ export async function runInProcess(args: string[], env: Record<string, string | 
 }
 
 export interface SandboxOptions {
-  /** Run commands in this process (`runInProcess`) instead of spawning the binary. */
+  /**
+   * Run commands in this process (`runInProcess`, the default) or spawn the built binary
+   * (`false`: for exit codes set by signals, TTYs, pipes and the bin script). A run given
+   * `onSpawn` or `onStderr` always spawns.
+   */
   inProcess?: boolean;
 }
 
@@ -86,7 +90,7 @@ export function sandbox(extraEnv: Record<string, string> = {}, options: SandboxO
     ...extraEnv,
   };
   const run = (args: string[], o: CliOptions = {}) =>
-    options.inProcess && !o.onSpawn && !o.onStderr ? runInProcess(args, { ...env, ...o.env }) : runCli(args, { ...o, env: { ...env, ...o.env } });
+    options.inProcess !== false && !o.onSpawn && !o.onStderr ? runInProcess(args, { ...env, ...o.env }) : runCli(args, { ...o, env: { ...env, ...o.env } });
   return {
     dir,
     db,
