@@ -6,8 +6,18 @@ import type { Client, GraphError } from '@microsoft/microsoft-graph-client';
 import { ActionRequiredError, CliError, TransientError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { CASEFLOW_ID_PROPERTY_ID } from '../sync/mapping.js';
-import { DeltaExpiredError, type DeltaPage, type GraphEventJson, type RemoteCalendar, type WriteRequest, type WriteResult } from '../sync/ports.js';
+import {
+  DeltaExpiredError,
+  InvalidItemError,
+  type DeltaPage,
+  type GraphEventJson,
+  type InvalidItem,
+  type RemoteCalendar,
+  type WriteRequest,
+  type WriteResult,
+} from '../sync/ports.js';
 import { delayFor, parseRetryAfter, RETRYABLE_STATUS, sleep, type RetryPolicy } from './retry.js';
+import { validateEvent } from './validate.js';
 
 /** Not in the token: sent on every page (GRAPH.md "Delta query"). */
 export function preferHeader(pageSize?: number): string {
@@ -80,28 +90,41 @@ export class GraphCalendar implements RemoteCalendar {
   }
 
   async getEvent(id: string): Promise<GraphEventJson | null> {
+    let res: unknown;
     try {
-      return await this.call('read event', () => this.o.client.api(`/me/events/${encodeURIComponent(id)}`).header('Prefer', preferHeader()).get());
+      res = await this.call('read event', () => this.o.client.api(`/me/events/${encodeURIComponent(id)}`).header('Prefer', preferHeader()).get());
     } catch (error) {
       if (error instanceof GraphCallError && error.status === 404) return null;
       throw error;
     }
+    const checked = validateEvent(res);
+    // The id asked for, even when the answer carries none: it is the one to read again.
+    if (!checked.ok) throw new InvalidItemError({ id, problem: checked.problem });
+    return checked.event;
   }
 
   async findByTag(value: string): Promise<GraphEventJson | null> {
     const filter = `singleValueExtendedProperties/Any(ep: ep/id eq '${CASEFLOW_ID_PROPERTY_ID}' and ep/value eq '${value.replace(/'/g, "''")}')`;
     const res = await this.call('find event by CaseFlow id', () => this.o.client.api('/me/events').filter(filter).header('Prefer', preferHeader()).get());
-    const found = (res as { value?: GraphEventJson[] }).value ?? [];
-    return found[0] ?? null;
+    const found = listOf(res, 'find event by CaseFlow id');
+    if (found.length === 0) return null;
+    const checked = validateEvent(found[0]);
+    if (!checked.ok) throw new InvalidItemError({ id: checked.id, problem: checked.problem });
+    return checked.event;
   }
 
+  /** Entries that fail validation are left out, each named in a warning. */
   async calendarView(startUtc: string, endUtc: string): Promise<GraphEventJson[]> {
     const out: GraphEventJson[] = [];
     let res = await this.call('calendar view', () =>
       this.o.client.api('/me/calendarView').query({ startDateTime: startUtc, endDateTime: endUtc }).header('Prefer', preferHeader(100)).get(),
     );
     for (let pages = 0; ; pages += 1) {
-      out.push(...((res as { value?: GraphEventJson[] }).value ?? []));
+      for (const raw of listOf(res, 'calendar view')) {
+        const checked = validateEvent(raw);
+        if (checked.ok) out.push(checked.event);
+        else this.o.log.warn(`calendar view: Outlook event ${checked.id ?? '(no id)'} left out: ${checked.problem}`);
+      }
       const next = (res as Record<string, unknown>)['@odata.nextLink'];
       if (typeof next !== 'string' || pages > 1000) return out;
       res = await this.call('calendar view', () => this.o.client.api(next).header('Prefer', preferHeader(100)).get());
@@ -158,18 +181,50 @@ export class GraphCalendar implements RemoteCalendar {
         ...(i >= chains ? { dependsOn: [chunk[i - chains]!.id] } : {}),
       })),
     };
-    const res = (await this.call('$batch', () => this.o.client.api('/$batch').post(body))) as { responses?: unknown[] };
+    const res = (await this.call('$batch', () => this.o.client.api('/$batch').post(body))) as { responses?: unknown } | null;
+    const sent = new Map(chunk.map((r) => [r.id, r]));
     const byId = new Map<string, WriteResult>();
-    for (const raw of res.responses ?? []) {
-      const item = raw as { id?: string; status?: number; body?: unknown; headers?: Record<string, string> };
-      if (typeof item.id !== 'string') continue;
-      const headers: Record<string, string> = {};
-      for (const [k, v] of Object.entries(item.headers ?? {})) headers[k.toLowerCase()] = String(v);
-      byId.set(item.id, { id: item.id, status: Number(item.status ?? 0), body: item.body ?? null, headers });
+    for (const raw of Array.isArray(res?.responses) ? res.responses : []) {
+      const answer = this.batchAnswer(raw, sent);
+      if (answer) byId.set(answer.id, answer);
     }
-    // An item missing from the answer is treated as unavailable, so it is retried.
+    // An item missing from the answer (or unreadable) is treated as unavailable, so it is retried.
     return chunk.map((r) => byId.get(r.id) ?? { id: r.id, status: 503, body: null, headers: {} });
   }
+
+  /**
+   * One item of a $batch answer, checked. A 2xx POST or PATCH answers with the event itself, which
+   * the engine reads as the truth of what it wrote: when that event fails validation the item is
+   * answered 502 InvalidAnswer instead (never retried: the write itself may have been done), so
+   * the item stays pending and the next run finds the event again by its tag or its delta entry.
+   */
+  private batchAnswer(raw: unknown, sent: Map<string, WriteRequest>): WriteResult | null {
+    if (typeof raw !== 'object' || raw === null) return null;
+    const item = raw as { id?: unknown; status?: unknown; body?: unknown; headers?: unknown };
+    const request = typeof item.id === 'string' ? sent.get(item.id) : undefined;
+    const status = item.status;
+    if (!request || typeof status !== 'number' || !Number.isInteger(status) || status < 100 || status > 599) return null;
+    const headers: Record<string, string> = {};
+    if (typeof item.headers === 'object' && item.headers !== null && !Array.isArray(item.headers)) {
+      for (const [k, v] of Object.entries(item.headers)) headers[k.toLowerCase()] = String(v);
+    }
+    if (status >= 200 && status < 300 && request.method !== 'DELETE') {
+      const checked = validateEvent(item.body);
+      if (!checked.ok) {
+        this.o.log.warn(`$batch: Graph's answer to ${request.method} ${request.url.split('/').slice(0, 3).join('/')} failed validation: ${checked.problem}`);
+        return { id: request.id, status: 502, body: { error: { code: `InvalidAnswer (${checked.problem})` } }, headers };
+      }
+      return { id: request.id, status, body: checked.event, headers };
+    }
+    return { id: request.id, status, body: item.body ?? null, headers };
+  }
+}
+
+/** The `value` list of a collection answer; an answer without one is a failed call. */
+function listOf(res: unknown, what: string): unknown[] {
+  const value = (res as { value?: unknown } | null)?.value;
+  if (!Array.isArray(value)) throw new GraphCallError(`${what}: Graph answered without a list of events`, 502, 'InvalidAnswer');
+  return value;
 }
 
 export class GraphCallError extends TransientError {
@@ -179,9 +234,21 @@ export class GraphCallError extends TransientError {
   }
 }
 
+/**
+ * A delta page, every entry validated. A page without its list of entries cannot be trusted to
+ * have said nothing: the round fails (and is not committed) rather than lose what it held.
+ */
 function page(res: unknown): DeltaPage {
   const r = (res ?? {}) as Record<string, unknown>;
-  const out: DeltaPage = { value: Array.isArray(r.value) ? (r.value as GraphEventJson[]) : [] };
+  const value: GraphEventJson[] = [];
+  const invalid: InvalidItem[] = [];
+  for (const raw of listOf(res, 'delta')) {
+    const checked = validateEvent(raw, { delta: true });
+    if (checked.ok) value.push(checked.event);
+    else invalid.push({ id: checked.id, problem: checked.problem });
+  }
+  const out: DeltaPage = { value };
+  if (invalid.length > 0) out.invalid = invalid;
   if (typeof r['@odata.nextLink'] === 'string') out.nextLink = r['@odata.nextLink'];
   if (typeof r['@odata.deltaLink'] === 'string') out.deltaLink = r['@odata.deltaLink'];
   return out;

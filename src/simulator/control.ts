@@ -5,6 +5,7 @@ import { ControlError, type CalendarRole, type ExtendedProperty, type StoredEven
 import { parseEventInput } from './eventInput.js';
 import { acceptInvitation, createEvent, deleteEvent, updateEvent } from './calendarOps.js';
 import { etag } from './eventView.js';
+import { parseMalformation, type Malformation } from './malform.js';
 import { formatInstant, parseIsoInstant } from './time.js';
 import type { Directory } from './directory.js';
 import type { TokenStore } from './tokens.js';
@@ -71,6 +72,13 @@ export interface SimulatorControl {
   faults(): FaultSettings;
   clearFaults(): void;
   expireDeltaTokens(email: string): void;
+  /**
+   * Graph serves this event's JSON rewritten (delta pages, reads, lists, write answers) until
+   * cleared; the stored event and its changeKey are untouched. Replaces an earlier malformation.
+   */
+  malformEvent(email: string, id: string, malformation: Malformation): void;
+  /** Serve it well again (every event of the mailbox when no id is given). */
+  clearMalformed(email: string, id?: string): void;
   revokeUser(email: string): void;
   /** Hold admitted Graph requests in flight until resume(). */
   pause(): void;
@@ -197,6 +205,14 @@ export function createControl(d: ControlDeps): SimulatorControl {
     clearFaults: () => d.faults.clear(),
     expireDeltaTokens(email) {
       d.directory.require(email).deltaEpoch++;
+    },
+    malformEvent(email, id, malformation) {
+      d.directory.require(email).malformed.set(target(email, id).key, parseMalformation(malformation));
+    },
+    clearMalformed(email, id) {
+      const mailbox = d.directory.require(email);
+      if (id === undefined) mailbox.malformed.clear();
+      else mailbox.malformed.delete(target(email, id).key);
     },
     revokeUser(email) {
       d.directory.require(email);

@@ -9,6 +9,7 @@ import type { Gate, Limiter } from './throttle.js';
 import type { RequestLog } from './requestLog.js';
 import { redactHeaders } from './requestLog.js';
 import { route } from './graphRouter.js';
+import { malformBody } from './malform.js';
 import { parsePrefer, type GraphCall, type GraphEnv, type GraphReply } from './graphContext.js';
 import { uuid } from './random.js';
 
@@ -116,6 +117,7 @@ function execute(core: SimCore, r: ReturnType<typeof route>, env: GraphEnv, call
   let reply: CallResult;
   try {
     reply = withType(r.run(env, call));
+    if (reply.status < 300 && reply.body !== undefined) reply = { ...reply, body: malformBody(env.mailbox, reply.body) };
   } catch (error) {
     if (!(error instanceof GraphError)) throw error;
     reply = errorReply(core, error.status, error.code, error.message, error.headers);

@@ -6,6 +6,7 @@ import { computeTimes, applyOnlineMeeting, completeFields } from './eventRules.j
 import { occurrenceAt, occurrencesBetween, type OccurrenceTimes } from './recurrence.js';
 import { derivedChangeKey, newChangeKey, newEventIds, newICalUId, newKey, occurrenceIds, parseOccurrenceId, uuid } from './random.js';
 import type { EventInput } from './eventInput.js';
+import type { Malformation } from './malform.js';
 
 export interface CreateMeta {
   calendar?: CalendarRole;
@@ -24,6 +25,8 @@ export class Mailbox {
   private readonly ids = new Map<string, string>();
   seq = 0;
   deltaEpoch = 0;
+  /** Events served malformed, by event key (a test's control; not persisted). */
+  readonly malformed = new Map<string, Malformation>();
   readonly calendarIds: Record<CalendarRole, string> = {
     primary: `AAMkA${Buffer.from(uuid()).toString('base64url')}AAA=`,
     secondary: `AAMkA${Buffer.from(uuid()).toString('base64url')}AAB=`,

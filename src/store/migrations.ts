@@ -436,6 +436,25 @@ export const MIGRATIONS: Migration[] = [
       seed.run('links', maxLink ?? 0);
     },
   },
+  {
+    version: 4,
+    name: 'outlook items that failed validation',
+    up(db) {
+      db.exec(`
+        -- Outlook events whose JSON could not be believed: skipped without touching CaseFlow and
+        -- read again by id on every later run until they read well (then the row goes).
+        CREATE TABLE invalid_items (
+          staff_id INTEGER NOT NULL REFERENCES staff(id) ON DELETE CASCADE,
+          outlook_id TEXT NOT NULL,
+          problem TEXT NOT NULL,
+          first_seen_at TEXT NOT NULL,
+          last_seen_at TEXT NOT NULL,
+          seen_count INTEGER NOT NULL DEFAULT 1,
+          PRIMARY KEY (staff_id, outlook_id)
+        );
+      `);
+    },
+  },
 ];
 
 export function migrate(db: Database.Database, now: () => Date, migrations: Migration[] = MIGRATIONS): number[] {

@@ -1,6 +1,7 @@
 // The ports through which the sync engine sees Outlook. `graph/` implements them; tests can use
 // the simulator behind the real implementation. Nothing here imports Graph or the store.
 
+import { TransientError } from '../errors.js';
 import type { ConflictRecord, ItemKind, Link, LocalItem, RemoteEvent, SyncContent } from './model.js';
 
 import type { GraphEventJson } from './mapping.js';
@@ -9,9 +10,20 @@ import type { GraphEventJson } from './mapping.js';
 export type { GraphEventJson };
 
 export interface DeltaPage {
+  /** Entries that passed validation. */
   value: GraphEventJson[];
+  /** Entries that failed it: skipped, reported, and read again by id on later runs. */
+  invalid?: InvalidItem[];
   nextLink?: string;
   deltaLink?: string;
+}
+
+/** An Outlook entry that failed validation. */
+export interface InvalidItem {
+  /** null when the entry had no usable id (it can be counted, not read again). */
+  id: string | null;
+  /** One line naming the field and what was wrong; never a field's value. */
+  problem: string;
 }
 
 export interface WriteRequest {
@@ -36,9 +48,9 @@ export interface RemoteCalendar {
   deltaStart(startUtc: string, endUtc: string, pageSize: number): Promise<DeltaPage>;
   /** A following page: an opaque nextLink or a saved deltaLink. 410 -> DeltaExpiredError. */
   deltaNext(link: string, pageSize: number): Promise<DeltaPage>;
-  /** null when Graph says 404 ErrorItemNotFound. */
+  /** null when Graph says 404 ErrorItemNotFound; InvalidItemError when the answer fails validation. */
   getEvent(id: string): Promise<GraphEventJson | null>;
-  /** The event created for a CaseFlow item, found by our extended property (GRAPH.md). */
+  /** The event created for a CaseFlow item, found by our extended property (GRAPH.md); InvalidItemError as getEvent. */
   findByTag(value: string): Promise<GraphEventJson | null>;
   /** Writes through $batch (20 a request), retrying throttled items by their own Retry-After. */
   write(requests: WriteRequest[]): Promise<WriteResult[]>;
@@ -51,6 +63,18 @@ export class DeltaExpiredError extends Error {
   constructor(readonly code: string) {
     super(`delta state expired (${code})`);
     this.name = 'DeltaExpiredError';
+  }
+}
+
+/**
+ * A single read whose answer failed validation: the event exists but cannot be believed. Exit 4
+ * when it reaches a person: Outlook may answer well later, and nothing was written.
+ */
+export class InvalidItemError extends TransientError {
+  constructor(readonly item: InvalidItem) {
+    super(`Outlook event ${item.id ?? '(no id)'} could not be read: ${item.problem}`, {
+      hint: 'run the same command again later; if it keeps failing, check that event in Outlook',
+    });
   }
 }
 

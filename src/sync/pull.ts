@@ -1,13 +1,15 @@
 // One delta round (SPEC §8, GRAPH.md "Delta query"): follow nextLinks to a deltaLink with a page
 // limit and loop detection; a 410 starts a full round once; duplicates and replays are folded;
 // every @removed of a linked event is confirmed with a GET; thin occurrences are completed from
-// their series master. Nothing is written here: the caller commits the round, then the link.
+// their series master. Entries that failed validation (the Graph adapter checks them) are skipped
+// and returned in `invalid`; ids that failed in earlier rounds are read again by id (`recheckIds`)
+// until they read well. Nothing is written here: the caller commits the round, then the link.
 
 import { TransientError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { completeFromMaster, fromGraphEvent, isThinOccurrence, type GraphEventJson } from './mapping.js';
 import type { RemoteChange } from './model.js';
-import { DeltaExpiredError, type RemoteCalendar, type SyncWindow } from './ports.js';
+import { DeltaExpiredError, InvalidItemError, type InvalidItem, type RemoteCalendar, type SyncWindow } from './ports.js';
 
 export const PAGE_SIZE = 50;
 export const MAX_PAGES = 2_000;
@@ -18,6 +20,12 @@ export interface Round {
   /** A full round (first, window moved, or after a 410). */
   full: boolean;
   pages: number;
+  /**
+   * What could not be believed this round, nothing of it applied: delta entries that failed
+   * validation, entries whose series master or removal check read badly, and `recheckIds` that
+   * still fail. Those with an id are to be read again next round; an id of null cannot be.
+   */
+  invalid: InvalidItem[];
 }
 
 export interface RoundOptions {
@@ -32,18 +40,30 @@ export interface RoundOptions {
    * exists, not what went away: those of them it does not mention are checked with a GET.
    */
   windowLinkedIds: Set<string>;
+  /**
+   * Outlook ids that failed validation in earlier rounds: each is read again by id, unless this
+   * round's delta mentions it (its entry decides). One that reads well becomes an upsert; one that
+   * is gone (404) a confirmed removal when linked; one still failing stays in `Round.invalid`.
+   */
+  recheckIds?: Iterable<string>;
   log: Logger;
   pageSize?: number;
   maxPages?: number;
 }
 
-async function collect(o: RoundOptions, start: string | null): Promise<{ entries: GraphEventJson[]; deltaLink: string; pages: number }> {
-  const entries: GraphEventJson[] = [];
+/** A delta entry as folded: believed, or not. */
+type Entry = { ok: true; json: GraphEventJson } | { ok: false; item: InvalidItem };
+
+async function collect(o: RoundOptions, start: string | null): Promise<{ entries: Entry[]; deltaLink: string; pages: number }> {
+  const entries: Entry[] = [];
   const seen = new Set<string>();
   const pageSize = o.pageSize ?? PAGE_SIZE;
   let page = start ? await o.calendar.deltaNext(start, pageSize) : await o.calendar.deltaStart(o.window.startUtc, o.window.endUtc, pageSize);
   for (let pages = 1; ; pages += 1) {
-    entries.push(...page.value);
+    // Within a page the invalid entries count as the later ones: an id both good and bad on one
+    // page is held back and read again, rather than applied from a copy that may be stale.
+    for (const json of page.value) entries.push({ ok: true, json });
+    for (const item of page.invalid ?? []) entries.push({ ok: false, item });
     if (page.deltaLink) return { entries, deltaLink: page.deltaLink, pages };
     if (!page.nextLink) throw new TransientError('Graph ended a delta round without a deltaLink', { hint: 'run the sync again' });
     if (seen.has(page.nextLink)) {
@@ -66,7 +86,7 @@ function inWindow(json: GraphEventJson, window: SyncWindow): boolean {
 
 export async function fetchRound(o: RoundOptions): Promise<Round> {
   let full = o.savedLink === null;
-  let raw: { entries: GraphEventJson[]; deltaLink: string; pages: number };
+  let raw: { entries: Entry[]; deltaLink: string; pages: number };
   try {
     raw = await collect(o, o.savedLink);
   } catch (error) {
@@ -82,40 +102,84 @@ export async function fetchRound(o: RoundOptions): Promise<Round> {
   }
 
   // Order is not guaranteed and an event may appear twice: the last entry for an id wins.
-  const last = new Map<string, GraphEventJson>();
+  const last = new Map<string, Entry>();
+  const invalid: InvalidItem[] = [];
+  const refuse = (item: InvalidItem) => {
+    invalid.push(item);
+    o.log.warn(`Outlook event ${item.id ?? '(no id)'} skipped: ${item.problem}`);
+  };
   for (const e of raw.entries) {
-    if (typeof e.id !== 'string') continue;
-    last.delete(e.id);
-    last.set(e.id, e);
-  }
-
-  const masters = new Map<string, GraphEventJson | null>();
-  const changes: RemoteChange[] = [];
-  for (const [id, entry] of last) {
-    if ('@removed' in entry) {
-      if (!o.linkedIds.has(id)) continue;
-      // A removal is not proof of deletion: the event may only have left the window.
-      const found = await o.calendar.getEvent(id);
-      if (found === null) changes.push({ kind: 'removed', id, confirmation: 'deleted' });
-      else changes.push({ kind: 'removed', id, confirmation: 'exists', event: fromGraphEvent(found, { inWindow: inWindow(found, o.window) }) });
+    if (!e.ok && e.item.id === null) {
+      refuse(e.item);
       continue;
     }
-    let json = entry;
+    const id = e.ok ? e.json.id : (e.item.id as string);
+    last.delete(id);
+    last.set(id, e);
+  }
+
+  const masters = new Map<string, Read>();
+  const changes: RemoteChange[] = [];
+  /** A readable event -> an upsert; a thin occurrence is completed from its master first. */
+  const upsert = async (id: string, json: GraphEventJson): Promise<void> => {
     if (isThinOccurrence(json)) {
       const masterId = json.seriesMasterId!;
-      if (!masters.has(masterId)) masters.set(masterId, (await o.calendar.getEvent(masterId)));
-      const master = masters.get(masterId);
-      if (!master) continue; // the series is gone; its removal will follow
-      json = completeFromMaster(json, master);
+      if (!masters.has(masterId)) masters.set(masterId, await readById(o.calendar, masterId));
+      const master = masters.get(masterId)!;
+      if (master.kind === 'gone') return; // the series is gone; its removal will follow
+      if (master.kind === 'invalid') return refuse({ id, problem: `its series master could not be read: ${master.problem}` });
+      json = completeFromMaster(json, master.json);
     }
     changes.push({ kind: 'upsert', event: fromGraphEvent(json, { inWindow: inWindow(json, o.window) }) });
+  };
+
+  for (const [id, entry] of last) {
+    if (!entry.ok) {
+      refuse(entry.item);
+      continue;
+    }
+    if ('@removed' in entry.json) {
+      if (!o.linkedIds.has(id)) continue;
+      // A removal is not proof of deletion: the event may only have left the window.
+      const found = await readById(o.calendar, id);
+      if (found.kind === 'gone') changes.push({ kind: 'removed', id, confirmation: 'deleted' });
+      else if (found.kind === 'invalid') refuse({ id, problem: found.problem });
+      else changes.push({ kind: 'removed', id, confirmation: 'exists', event: fromGraphEvent(found.json, { inWindow: inWindow(found.json, o.window) }) });
+      continue;
+    }
+    await upsert(id, entry.json);
   }
+
+  const read = new Set(last.keys());
+  for (const id of new Set(o.recheckIds ?? [])) {
+    if (read.has(id)) continue;
+    read.add(id);
+    const found = await readById(o.calendar, id);
+    if (found.kind === 'gone') {
+      if (o.linkedIds.has(id)) changes.push({ kind: 'removed', id, confirmation: 'deleted' });
+    } else if (found.kind === 'invalid') refuse({ id, problem: found.problem });
+    else await upsert(id, found.json);
+  }
+
   if (full) {
     for (const id of o.windowLinkedIds) {
-      if (last.has(id)) continue;
-      const found = await o.calendar.getEvent(id);
-      if (found === null) changes.push({ kind: 'removed', id, confirmation: 'deleted' });
+      if (read.has(id)) continue;
+      // An answer that fails validation still says the event exists: no removal.
+      if ((await readById(o.calendar, id)).kind === 'gone') changes.push({ kind: 'removed', id, confirmation: 'deleted' });
     }
   }
-  return { changes, deltaLink: raw.deltaLink, full, pages: raw.pages };
+  return { changes, deltaLink: raw.deltaLink, full, pages: raw.pages, invalid };
+}
+
+type Read = { kind: 'ok'; json: GraphEventJson } | { kind: 'gone' } | { kind: 'invalid'; problem: string };
+
+/** A GET by id: the event, gone (404), or what was wrong with the answer. */
+async function readById(calendar: RemoteCalendar, id: string): Promise<Read> {
+  try {
+    const json = await calendar.getEvent(id);
+    return json === null ? { kind: 'gone' } : { kind: 'ok', json };
+  } catch (error) {
+    if (error instanceof InvalidItemError) return { kind: 'invalid', problem: error.item.problem };
+    throw error;
+  }
 }
