@@ -8,6 +8,7 @@ import { retryPolicyFromEnv } from '../graph/retry.js';
 import { getAccount } from '../store/accounts.js';
 import { acquireLock } from '../store/lock.js';
 import { storeInstanceId } from '../store/meta.js';
+import { invalidItemIds, recordInvalidItems } from '../store/invalid-items.js';
 import type { Db } from '../store/open.js';
 import type { Staff } from '../store/staff.js';
 import { SqliteSyncStore } from '../store/sync-store.js';
@@ -69,6 +70,8 @@ export async function runHostFor(ctx: Context, db: Db, staff: Staff, signal: Abo
       updateSyncState(db, staff.id, { ...changes, lastSyncAt: at, ...(success ? { lastSuccessAt: at } : {}) });
     },
     lock: () => acquireLock(db, staff.id, ctx.now()),
+    invalidIds: () => invalidItemIds(db, staff.id),
+    saveInvalid: (items) => recordInvalidItems(db, staff.id, items, ctx.now().toISOString()),
   };
 }
 

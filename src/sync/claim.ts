@@ -10,7 +10,7 @@
 import { comparable } from './content.js';
 import { caseflowIdValue, transactionIdFor } from './mapping.js';
 import type { Link, LocalItem, RemoteChange, RemoteEvent } from './model.js';
-import type { AuditTrigger, RemoteCalendar, SyncStore } from './ports.js';
+import { InvalidItemError, type AuditTrigger, type RemoteCalendar, type SyncStore } from './ports.js';
 
 export interface ClaimOptions {
   storeId: string;
@@ -72,7 +72,10 @@ export async function claimOwnCreates(o: ClaimOptions): Promise<number> {
       // Graph did not say: ask by tag, only for an item that looks like this event.
       for (const c of open) {
         if (taken.has(c) || !sameShape(event, c.item)) continue;
-        const copy = await o.calendar.findByTag(c.tag);
+        const copy = await o.calendar.findByTag(c.tag).catch((error: unknown) => {
+          if (error instanceof InvalidItemError) return null;
+          throw error;
+        });
         if (copy?.id === event.id) {
           found = c;
           break;

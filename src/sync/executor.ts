@@ -11,7 +11,7 @@ import { localHash, remoteHash } from './content.js';
 import { caseflowIdValue, fromGraphEvent, transactionIdFor, type GraphEventJson } from './mapping.js';
 import { CASEFLOW_ID_PROPERTY_ID } from './mapping.js';
 import type { Action, ItemKind, LocalItem, PlanResult, RemoteCreate, RemoteDelete, RemoteUpdate } from './model.js';
-import type { AuditTrigger, RemoteCalendar, SyncStore, WriteRequest, WriteResult } from './ports.js';
+import { InvalidItemError, type AuditTrigger, type RemoteCalendar, type SyncStore, type WriteRequest, type WriteResult } from './ports.js';
 
 export interface Counts {
   created: number;
@@ -125,7 +125,13 @@ async function pushRemote(actions: RemoteAction[], o: ExecuteOptions, result: Ex
     const linkId = linkIds.get(a)!;
     const title = a.type === 'remote.delete' ? '' : a.content.title;
     if (a.type === 'remote.create' && isDuplicate(answer)) {
-      answer = await afterDuplicate(a, linkId, answer, o);
+      try {
+        answer = await afterDuplicate(a, linkId, answer, o);
+      } catch (error) {
+        if (!(error instanceof InvalidItemError)) throw error;
+        fail(applies, o, result, { linkId, kind: a.kind, localId: a.localId, status: 502 }, `create of ${a.kind} ${a.localId} in Outlook: its copy could not be read (${error.item.problem})`);
+        continue;
+      }
       if (isDuplicate(answer)) {
         applies.push(() => o.store.updateLink(linkId, { state: 'unlinked', outlookId: null, changeKey: null, remoteHash: null }));
         result.errors.push(`create of ${a.kind} ${a.localId} in Outlook: Outlook refused it as already made and no copy of it was found; it is created again on the next run`);

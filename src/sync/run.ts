@@ -10,10 +10,10 @@ import type { Logger } from '../log.js';
 import { localHash, remoteHash } from './content.js';
 import { execute, type Counts } from './executor.js';
 import { claimOwnCreates } from './claim.js';
-import { fromGraphEvent, parseCaseflowIdValue } from './mapping.js';
+import { fromGraphEvent, parseCaseflowIdValue, type GraphEventJson } from './mapping.js';
 import type { Breaker, Link, LocalItem, Policy } from './model.js';
 import { plan, SKIP_REASON_TEXT } from './planner.js';
-import type { AuditTrigger, RemoteCalendar, SyncStore, SyncWindow } from './ports.js';
+import { InvalidItemError, type AuditTrigger, type InvalidItem, type RemoteCalendar, type SyncStore, type SyncWindow } from './ports.js';
 import { fetchRound } from './pull.js';
 
 export interface RunSummary {
@@ -44,6 +44,10 @@ export interface RunHost {
   graphOrigin: string;
   saveState: (changes: { deltaLink?: string | null; windowStart?: string; windowEnd?: string; deltaFlows?: string; lastError?: string | null; breaker?: string | null; allowDeletes?: boolean; success: boolean }) => void;
   lock: () => { renew(): void; release(): void } | { heldBy: string };
+  /** Outlook ids whose JSON failed validation in earlier rounds: read again by id. */
+  invalidIds: () => string[];
+  /** What is still invalid after this round (replaces the list). */
+  saveInvalid: (items: InvalidItem[]) => void;
 }
 
 export interface RunOptions {
@@ -68,7 +72,15 @@ async function recoverCreates(host: RunHost, o: RunOptions): Promise<void> {
   for (const link of links) {
     const item = items.get(`${link.kind}:${link.localId}`);
     const retried = item !== undefined && toggles[link.kind] && !item.recurring && !item.readOnly;
-    const found = link.tag === null ? null : await host.calendar.findByTag(link.tag);
+    let found: GraphEventJson | null = null;
+    try {
+      found = link.tag === null ? null : await host.calendar.findByTag(link.tag);
+    } catch (error) {
+      if (!(error instanceof InvalidItemError)) throw error;
+      // Stays `creating`: a create sent again carries the same transactionId.
+      host.log.warn(`unfinished create of ${link.kind} ${link.localId}: its Outlook copy could not be read (${error.item.problem})`);
+      continue;
+    }
     // A tag from before store instance ids (`event:12`) says nothing of which store wrote it:
     // believe it only when the copy carries the transactionId this link sent.
     const legacy = link.tag !== null && parseCaseflowIdValue(link.tag)?.version === 0;
@@ -125,6 +137,7 @@ export async function runSync(host: RunHost, o: RunOptions): Promise<RunSummary>
       savedLink,
       linkedIds: new Set(links.flatMap((l) => (l.outlookId ? [l.outlookId] : []))),
       windowLinkedIds: new Set(links.flatMap((l) => (l.outlookId && l.role === 'owner' && localByKey.get(`${l.kind}:${l.localId}`)?.inWindow ? [l.outlookId] : []))),
+      recheckIds: host.invalidIds(),
       log: host.log,
     });
     if (await claimOwnCreates({ storeId: host.storeId, store: host.store, calendar: host.calendar, links, local, changes: round.changes, trigger: o.trigger })) {
@@ -144,7 +157,7 @@ export async function runSync(host: RunHost, o: RunOptions): Promise<RunSummary>
     for (const s of result.skipped) host.log.debug(`skipped ${s.kind ?? 'event'} ${s.localId ?? s.outlookId ?? ''}: ${SKIP_REASON_TEXT[s.reason]}`);
     lock.renew(); // the delta round may have taken a while; the writes come next
     const done = await execute(result, { store: host.store, calendar: host.calendar, trigger: o.trigger, staffId: host.staffId, storeId: host.storeId, local: localByKey, log: host.log });
-    Object.assign(summary, { pulled: done.pulled, pushed: done.pushed, conflicts: done.conflicts, errors: done.errors });
+    Object.assign(summary, { pulled: done.pulled, pushed: done.pushed, conflicts: done.conflicts, errors: [...done.errors, ...invalidText(round.invalid)] });
     if (result.breaker) {
       summary.breaker = result.breaker;
       summary.errors.push(breakerText(result.breaker));
@@ -155,6 +168,7 @@ export async function runSync(host: RunHost, o: RunOptions): Promise<RunSummary>
     const holdRound = ((result.breaker?.caseflow ?? 0) > 0 && result.breaker?.side !== 'outlook') || done.replayRound;
     // A disconnect during the run cleared the sync state: do not write it back.
     if (!host.store.stillConnected()) return summary;
+    host.saveInvalid(round.invalid);
     host.saveState({
       ...(holdRound ? {} : { deltaLink: round.deltaLink, windowStart: host.window.startUtc, windowEnd: host.window.endUtc, deltaFlows: flows }),
       lastError: summary.errors.length ? summary.errors.join('; ').slice(0, 2000) : null,
@@ -170,6 +184,15 @@ export async function runSync(host: RunHost, o: RunOptions): Promise<RunSummary>
   } finally {
     lock.release();
   }
+}
+
+/** Outlook events skipped because their JSON did not read well (they are read again next run). */
+export function invalidText(items: InvalidItem[]): string[] {
+  const noId = items.filter((i) => i.id === null).length;
+  return [
+    ...items.flatMap((i) => (i.id === null ? [] : [`Outlook event ${i.id} skipped: ${i.problem} (read again on the next run)`])),
+    ...(noId ? [`${noId} Outlook entr${noId === 1 ? 'y' : 'ies'} without an id skipped`] : []),
+  ];
 }
 
 export function breakerText(b: Breaker): string {

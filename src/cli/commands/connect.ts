@@ -9,6 +9,7 @@ import { assertOutlookEnabled, getFirm } from '../../store/firm.js';
 import { inTransaction } from '../../store/open.js';
 import { requireStaff } from '../../store/staff.js';
 import { clearSyncState, getSyncState, updateSyncState } from '../../store/sync-state.js';
+import { clearInvalidItems } from '../../store/invalid-items.js';
 import type { Context } from '../context.js';
 import { message, record, type Output } from '../output.js';
 import { auditCli, email } from './common.js';
@@ -83,6 +84,7 @@ export async function disconnect(ctx: Context, opts: { staff: string }): Promise
     // Links and events stay (SPEC §4); the delta state goes, syncFrom stays for a later reconnect.
     const { syncFrom } = getSyncState(db, staff.id);
     clearSyncState(db, staff.id);
+    clearInvalidItems(db, staff.id);
     if (syncFrom) updateSyncState(db, staff.id, { syncFrom });
     auditCli(ctx, { staffId: staff.id, staffEmail: staff.email, direction: 'none', action: 'disconnect', kind: 'account', summary: `disconnected Microsoft account ${account.username}` });
     return account;

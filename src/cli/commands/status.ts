@@ -1,6 +1,7 @@
 // `status [--staff E]`: the status JSON has stable field names; `warnings` say what needs a person.
 
 import { getAccount } from '../../store/accounts.js';
+import { listInvalidItems } from '../../store/invalid-items.js';
 import { getFirm, outlookEnabled } from '../../store/firm.js';
 import type { Db } from '../../store/open.js';
 import { getPrefs, type Prefs } from '../../store/prefs.js';
@@ -49,6 +50,9 @@ export function statusOf(db: Db, staff: Staff, now: Date, pending: PendingCounte
   }
   const failing = (db.prepare('SELECT COUNT(*) AS n FROM links WHERE staff_id = ? AND fail_count >= 3').get(staff.id) as { n: number }).n;
   if (failing > 0) warnings.push(`${failing} item(s) failed to sync three runs in a row: see caseflow-outlook audit --staff ${staff.email} and the last error`);
+  for (const bad of listInvalidItems(db, staff.id)) {
+    warnings.push(`Outlook event ${bad.outlookId} could not be read since ${bad.firstSeenAt.slice(0, 16)}Z (${bad.problem}); it is skipped and read again every run: fix or delete it in Outlook`);
+  }
   const recurring = (db.prepare('SELECT COUNT(*) AS n FROM events WHERE staff_id = ? AND recurrence IS NOT NULL').get(staff.id) as { n: number }).n;
   // Recurring events created in CaseFlow are not pushed; say so where people look.
   if (recurring > 0) warnings.push(`${recurring} recurring event(s) created in CaseFlow are not pushed to Outlook (recurring events sync only when made in Outlook)`);
