@@ -72,7 +72,7 @@ describe('daemon --once under a signal', () => {
     ]);
     expect(w.requests(ALICE)).toBeGreaterThan(0);
     expect(w.requests(CAROL)).toBe(0);
-    expect(r.stderr).toContain('interrupted: 1 staff member(s) not started');
+    expect(r.stderr).toContain('interrupted: 1 run(s) in flight stopped, 1 staff member(s) not started');
   });
 
   it('a needs-reconnect found before the signal still makes the interrupted run exit 3', async () => {

@@ -229,7 +229,8 @@ export async function daemonOnce(ctx: Context, opts: { staff?: string }): Promis
   if (ctx.signal.aborted) {
     const notStarted = targets.slice(next);
     for (const staff of notStarted) results.push(interrupted(staff, false));
-    ctx.log.warn(`interrupted: ${notStarted.length} staff member(s) not started; the next run includes them`);
+    const stopped = results.filter((r) => r.entry.reason === 'interrupted').length - notStarted.length;
+    ctx.log.warn(`interrupted: ${stopped} run(s) in flight stopped, ${notStarted.length} staff member(s) not started; the next run includes them`);
   }
   // The interruption itself is not a failure (exit 0); what finished before it still counts.
   const worst = Math.max(ExitCode.ok, ...results.map((r) => r.exitCode));
