@@ -1,7 +1,7 @@
-// Builds the program, runs one command, renders its result and maps every error to an exit code
-// (SPEC §2). The one place that knows about exit codes and the error format.
+// Builds the program, runs one command, renders its result and maps every error to an exit code.
+// The one place that knows about exit codes, the error format, signals and a closed stdout.
 
-import { CommanderError } from 'commander';
+import { Command, CommanderError } from 'commander';
 import { CliError, ExitCode, InterruptedError, UsageError } from '../errors.js';
 import { redact } from '../log.js';
 import type { Context, GlobalOptions, Io } from './context.js';
@@ -13,10 +13,36 @@ export interface RunOptions {
   signal?: AbortSignal;
 }
 
+/**
+ * A reader that went away (`status | head -1`) closes our stdout: the write fails with EPIPE, as
+ * an 'error' event on the stream. Nobody is left to read, so further output is dropped and the
+ * command ends as it would have; no stack trace, no unhandled 'error' event. Same for stderr.
+ */
+const closed = { stdout: false, stderr: false };
+let watching = false;
+function watchClosedStreams(): void {
+  if (watching) return;
+  watching = true;
+  for (const name of ['stdout', 'stderr'] as const) {
+    process[name].on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'EPIPE' || error.code === 'ERR_STREAM_DESTROYED') {
+        closed[name] = true;
+        return;
+      }
+      throw error;
+    });
+  }
+}
+
 function processIo(): Io {
+  watchClosedStreams();
+  const write = (name: 'stdout' | 'stderr') => (t: string) => {
+    if (closed[name] || process[name].destroyed) return;
+    process[name].write(t);
+  };
   return {
-    stdout: (t) => process.stdout.write(t),
-    stderr: (t) => process.stderr.write(t),
+    stdout: write('stdout'),
+    stderr: write('stderr'),
     stdoutIsTTY: Boolean(process.stdout.isTTY),
     stderrIsTTY: Boolean(process.stderr.isTTY),
     env: process.env,
@@ -25,12 +51,24 @@ function processIo(): Io {
 
 export async function run(argv: string[], options: RunOptions = {}): Promise<number> {
   const io = options.io ?? processIo();
-  const wantsJson = argv.slice(2).includes('--json');
-  const verbose = argv.slice(2).includes('--verbose');
+  const args = argv.slice(2);
+  const wantsJson = args.includes('--json');
+  const verbose = args.includes('--verbose');
   const controller = new AbortController();
   const signal = options.signal ?? controller.signal;
-  const onSigint = () => controller.abort(new InterruptedError());
-  if (!options.signal) process.once('SIGINT', onSigint);
+  let program: Command | null = null;
+  // SIGINT and SIGTERM alike: the first asks the command to stop cleanly (it rolls back, exits
+  // 130; the daemon prints what finished); a second one stops at once.
+  let signals = 0;
+  const onSignal = () => {
+    signals += 1;
+    if (signals === 1) {
+      controller.abort(new InterruptedError());
+      return;
+    }
+    process.exit(reportError(new InterruptedError('interrupted again: stopped at once'), io, wantsJson, false, program, args));
+  };
+  if (!options.signal) for (const s of SIGNALS) process.on(s, onSignal);
 
   let ctx: Context | null = null;
   let output: Output | null = null;
@@ -46,7 +84,7 @@ export async function run(argv: string[], options: RunOptions = {}): Promise<num
     if (result.exitCode !== undefined) exitCode = result.exitCode;
   };
 
-  const program = buildProgram(runner, io);
+  program = buildProgram(runner, io);
   try {
     await program.parseAsync(argv);
     if (output) {
@@ -61,18 +99,49 @@ export async function run(argv: string[], options: RunOptions = {}): Promise<num
     }
     return exitCode;
   } catch (error) {
-    return reportError(error, io, wantsJson, verbose);
+    // Whatever a command was doing when the signal came (a fetch, a sleep), the signal is why it stopped.
+    const e = signal.aborted && !(error instanceof CliError) ? new InterruptedError() : error;
+    return reportError(e, io, wantsJson, verbose, program, args);
   } finally {
     (ctx as Context | null)?.close();
-    if (!options.signal) process.removeListener('SIGINT', onSigint);
+    if (!options.signal) for (const s of SIGNALS) process.removeListener(s, onSignal);
   }
 }
 
-function normalize(error: unknown): CliError {
+const SIGNALS = ['SIGINT', 'SIGTERM'] as const;
+
+/** `caseflow-outlook events add`: the command words of argv, skipping options and their values. */
+function commandLine(program: Command | null, args: string[]): string {
+  const words = ['caseflow-outlook'];
+  let current = program;
+  for (let i = 0; current && i < args.length; i += 1) {
+    const word = args[i]!;
+    if (word === '--') break;
+    if (word.startsWith('-')) {
+      if (!word.includes('=') && takesValue(current, word)) i += 1;
+      continue;
+    }
+    const sub: Command | undefined = current.commands.find((c) => c.name() === word || c.aliases().includes(word));
+    if (!sub) continue;
+    words.push(sub.name());
+    current = sub;
+  }
+  return words.join(' ');
+}
+
+function takesValue(cmd: Command, flag: string): boolean {
+  for (let c: Command | null = cmd; c; c = c.parent) {
+    const option = c.options.find((o) => o.long === flag || o.short === flag);
+    if (option) return option.required || option.optional;
+  }
+  return false;
+}
+
+function normalize(error: unknown, help: string): CliError {
   if (error instanceof CliError) return error;
   if (error instanceof CommanderError) {
-    const message = error.message.replace(/^error:\s*/i, '');
-    return new UsageError(message, { hint: 'see --help for the allowed flags and values' });
+    const message = error.message.replace(/^error:\s*/i, '').replace(/\s*\n\s*/g, ' ');
+    return new UsageError(message, { hint: `see the allowed flags and values: ${help}` });
   }
   if (error instanceof Error && error.name === 'AbortError') return new InterruptedError();
   const message = error instanceof Error ? error.message : String(error);
@@ -82,16 +151,21 @@ function normalize(error: unknown): CliError {
   });
 }
 
-function reportError(error: unknown, io: Io, json: boolean, verbose: boolean): number {
+/**
+ * One error, one report: with --json the `{"error": ...}` document on stdout and nothing on
+ * stderr; otherwise `error: ...` and `hint: ...` on stderr. Every error has a hint: one the
+ * command gave, else its help.
+ */
+function reportError(error: unknown, io: Io, json: boolean, verbose: boolean, program: Command | null, args: string[]): number {
   if (error instanceof CommanderError && ['commander.helpDisplayed', 'commander.help', 'commander.version'].includes(error.code)) {
     return ExitCode.ok;
   }
-  const e = normalize(error);
+  const help = `${commandLine(program, args)} --help`;
+  const e = normalize(error, help);
   const message = redact(e.message);
-  const hint = e.hint ? redact(e.hint) : undefined;
-  if (json) io.stdout(`${JSON.stringify({ error: { code: e.code, message, hint: hint ?? null } }, null, 2)}\n`);
-  io.stderr(`error: ${message}\n`);
-  if (hint) io.stderr(`hint: ${hint}\n`);
+  const hint = redact(e.hint ?? `see: ${help}`);
+  if (json) io.stdout(`${JSON.stringify({ error: { code: e.code, message, hint } }, null, 2)}\n`);
+  else io.stderr(`error: ${message}\nhint: ${hint}\n`);
   if (verbose) {
     const cause = e.cause ?? (e.code === 'unexpected' ? error : undefined);
     const stack = cause instanceof Error ? cause.stack : e.stack;
@@ -99,4 +173,3 @@ function reportError(error: unknown, io: Io, json: boolean, verbose: boolean): n
   }
   return e.exitCode;
 }
-

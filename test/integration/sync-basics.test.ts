@@ -137,7 +137,7 @@ describe('prefs, gating and failures', () => {
     await w.ok(['prefs', 'set', '--staff', ALICE, '--enabled', 'off']);
     const paused = await w.ok(['daemon', '--once', '--staff', ALICE]);
     expect(paused.note).toContain('paused');
-    expect(await w.ok(['daemon', '--once'])).toEqual([]);
+    expect(await w.ok(['daemon', '--once'])).toMatchObject([{ staff: ALICE, outcome: 'skipped', reason: 'paused' }]);
     expect(w.requests(ALICE)).toBe(0);
     await w.ok(['prefs', 'set', '--staff', ALICE, '--enabled', 'on', '--events', 'off']);
     const run = await w.ok(['daemon', '--once', '--staff', ALICE]);

@@ -1,7 +1,7 @@
-// `sync --staff E [--allow-deletes]` (Sync now: pull only, SPEC §8) and `daemon --once`
-// (one scheduled cycle: both directions, SPEC §11) for one or every eligible staff member.
+// `sync --staff E [--allow-deletes]` (Sync now: pull only) and `daemon --once` (one scheduled
+// cycle: both directions) for one or every staff member.
 
-import { ActionRequiredError, CliError, ExitCode, TransientError } from '../../errors.js';
+import { ActionRequiredError, CliError, ExitCode, InterruptedError, TransientError } from '../../errors.js';
 import { getAccount } from '../../store/accounts.js';
 import { assertOutlookEnabled } from '../../store/firm.js';
 import { getPrefs } from '../../store/prefs.js';
@@ -9,7 +9,8 @@ import { listStaff, requireStaff, type Staff } from '../../store/staff.js';
 import { updateSyncState } from '../../store/sync-state.js';
 import { runSync, type RunSummary } from '../../sync/run.js';
 import type { Context } from '../context.js';
-import { list, record, type Output } from '../output.js';
+import { list, record, type Output, type Tone } from '../output.js';
+import type { Db } from '../../store/open.js';
 import type { HandlerResult } from '../program.js';
 import { email } from './common.js';
 import { notConnected, needsReconnect } from '../../auth/tokens.js';
@@ -17,10 +18,78 @@ import { runHostFor, runPolicy } from '../wiring.js';
 
 const counts = (c: RunSummary['pulled']) => `${c.created} created, ${c.updated} updated, ${c.deleted} deleted`;
 
-function summaryOutput(s: RunSummary): Output {
+export type Outcome = 'synced' | 'skipped' | 'failed';
+/** Why a staff member was not synced (or not to the end): a stable word for scripts. */
+export type Reason = 'needs-reconnect' | 'paused' | 'not-connected' | 'interrupted';
+
+/**
+ * A run summary that says what happened to this staff member and, when it was not synced, why
+ * (`reason`) and what to run (`note`). A scheduled run has one for every staff member.
+ */
+export interface RunEntry extends Omit<RunSummary, 'note'> {
+  outcome: Outcome;
+  reason: Reason | null;
+  note: string | null;
+}
+
+/** An entry and the exit code it stands for (3 a person must act, 4 run again, ...). */
+interface Scored {
+  entry: RunEntry;
+  exitCode: number;
+}
+
+const zero = () => ({ created: 0, updated: 0, deleted: 0 });
+
+function entry(staff: Staff, outcome: Outcome, reason: Reason | null, note: string | null, errors: string[] = []): RunEntry {
+  return { staff: staff.email, pulled: zero(), pushed: zero(), conflicts: 0, skipped: 0, errors, outcome, reason, note };
+}
+
+/** Why a staff member cannot be synced at all, known before any request; null when they can. */
+function standingSkip(db: Db, staff: Staff): Scored | null {
+  const e = staff.email;
+  if (!getPrefs(db, staff.id).enabled) {
+    return { entry: entry(staff, 'skipped', 'paused', `sync is paused (prefs --enabled off); resume with: caseflow-outlook prefs set --staff ${e} --enabled on`), exitCode: ExitCode.ok };
+  }
+  const account = getAccount(db, staff.id);
+  if (!account) {
+    return { entry: entry(staff, 'skipped', 'not-connected', `not connected to Microsoft 365; connect with: caseflow-outlook connect --staff ${e}`), exitCode: ExitCode.ok };
+  }
+  if (account.needsReconnect) return { entry: entry(staff, 'skipped', 'needs-reconnect', reconnectNote(staff, account.reconnectReason)), exitCode: ExitCode.actionRequired };
+  return null;
+}
+
+function reconnectNote(staff: Staff, why: string | null): string {
+  return `the Microsoft sign-in expired or was revoked${why ? ` (${why})` : ''}; sign in again: caseflow-outlook connect --staff ${staff.email} --force`;
+}
+
+/** A run that went to its end: synced, or failed for the items it lists under errors. */
+function finished(staff: Staff, s: RunSummary): Scored {
+  const exitCode = exitCodeOf(s);
+  let note = s.note ?? null;
+  if (s.breaker) note = `deletions held back; let them through with: caseflow-outlook sync --staff ${staff.email} --allow-deletes`;
+  else if (s.errors.length) note = `some items stay pending; safe to run again: caseflow-outlook daemon --once --staff ${staff.email}`;
+  return { entry: { ...s, outcome: s.errors.length ? 'failed' : 'synced', reason: null, note }, exitCode };
+}
+
+/** A run that stopped on an error: the sign-in refused mid-run, Graph down, the lock busy. */
+function failed(staff: Staff, e: CliError): Scored {
+  const reason: Reason | null = e.code === 'needs_reconnect' ? 'needs-reconnect' : e.code === 'not_connected' ? 'not-connected' : null;
+  const note = reason === 'needs-reconnect' ? reconnectNote(staff, null) : (e.hint ?? null);
+  return { entry: entry(staff, 'failed', reason, note, [e.message]), exitCode: e.exitCode };
+}
+
+function interrupted(staff: Staff, started: boolean): Scored {
+  const note = started
+    ? 'interrupted before it finished; what was written is kept and the next run carries on'
+    : 'not started: the run was interrupted; the next run includes it';
+  return { entry: entry(staff, started ? 'failed' : 'skipped', 'interrupted', note, started ? ['interrupted'] : []), exitCode: ExitCode.ok };
+}
+
+function summaryOutput(s: RunEntry): Output {
   return record(
     [
       ['staff', s.staff],
+      ['outcome', outcomeText(s), outcomeTone(s)],
       ['pulled', counts(s.pulled)],
       ['pushed', counts(s.pushed)],
       ['conflicts', String(s.conflicts), s.conflicts ? 'warn' : undefined],
@@ -30,6 +99,13 @@ function summaryOutput(s: RunSummary): Output {
     ],
     s,
   );
+}
+
+const outcomeText = (s: RunEntry) => (s.reason ? `${s.outcome} (${s.reason})` : s.outcome);
+function outcomeTone(s: RunEntry): Tone | undefined {
+  if (s.outcome === 'failed' && s.reason !== 'interrupted') return 'bad';
+  if (s.reason === 'needs-reconnect') return 'bad';
+  return s.outcome === 'skipped' ? 'dim' : undefined;
 }
 
 /** Before `events add/update --push-now` writes anything: can this staff member be pushed to now? */
@@ -48,7 +124,7 @@ export function assertCanPushNow(ctx: Context, staff: Staff): void {
 }
 
 /**
- * `--push-now` (SPEC §7): one cycle for the event's owner at once, so invitations go out without
+ * `--push-now`: one cycle for the event's owner at once, so invitations go out without
  * waiting for the schedule. It is the scheduled cycle (Outlook read first, then both sides), so
  * anything else of theirs that was waiting goes out with it.
  */
@@ -64,7 +140,7 @@ async function runOne(ctx: Context, staff: Staff, push: boolean, allowDeletes: b
   const db = ctx.db();
   const prefs = getPrefs(db, staff.id);
   const empty = { staff: staff.email, pulled: { created: 0, updated: 0, deleted: 0 }, pushed: { created: 0, updated: 0, deleted: 0 }, conflicts: 0, skipped: 0, errors: [] };
-  if (!prefs.enabled) return { ...empty, note: 'sync is paused for this staff member (prefs --enabled off)' };
+  if (!prefs.enabled) return { ...empty, note: `sync is paused (prefs --enabled off); resume with: caseflow-outlook prefs set --staff ${staff.email} --enabled on` };
   const account = getAccount(db, staff.id);
   if (!account) throw notConnected(staff);
   if (account.needsReconnect) throw needsReconnect(staff, account.reconnectReason);
@@ -77,12 +153,23 @@ export async function syncCommand(ctx: Context, opts: { staff: string; allowDele
   const db = ctx.db();
   const staff = requireStaff(db, email(opts.staff, '--staff'));
   assertOutlookEnabled(db);
+  const paused = pausedEntry(db, staff);
+  if (paused) return { output: summaryOutput(paused.entry), exitCode: paused.exitCode };
+  const retry = `caseflow-outlook sync --staff ${staff.email}`;
   try {
-    const summary = await runOne(ctx, staff, false, Boolean(opts.allowDeletes));
-    return { output: summaryOutput(summary), exitCode: exitCodeOf(summary) };
+    const { entry: done, exitCode } = finished(staff, await runOne(ctx, staff, false, Boolean(opts.allowDeletes)));
+    if (done.errors.length && !done.breaker) done.note = `some items stay pending; safe to run again: ${retry}`;
+    return { output: summaryOutput(done), exitCode };
   } catch (error) {
-    throw withRetryHint(error, `caseflow-outlook sync --staff ${staff.email}`);
+    if (error instanceof InterruptedError || ctx.signal.aborted) throw new InterruptedError('interrupted', { hint: `what was written is kept; safe to run again: ${retry}`, cause: error });
+    throw withRetryHint(error, retry);
   }
+}
+
+/** Paused is not an error for one named staff member: the answer says so (exit 0). */
+function pausedEntry(db: Db, staff: Staff): Scored | null {
+  const skip = standingSkip(db, staff);
+  return skip?.entry.reason === 'paused' ? skip : null;
 }
 
 /** Held deletions need a person (--allow-deletes): 3. Items left pending: 4, run again. */
@@ -96,55 +183,74 @@ function withRetryHint(error: unknown, retry: string): unknown {
   return error;
 }
 
-/** One scheduled cycle for one or every eligible staff member; one failure never stops the others. */
+/**
+ * One scheduled cycle for one or every staff member; one failure never stops the others. Every
+ * staff member is in the answer: synced, failed (and why), or skipped and why (needs reconnect,
+ * paused, not connected), so cron hears about a revoked sign-in on every run, not only the
+ * first. Exit code: the worst of them; paused and never-connected staff alone are not a failure.
+ */
 export async function daemonOnce(ctx: Context, opts: { staff?: string }): Promise<HandlerResult> {
   const db = ctx.db();
   assertOutlookEnabled(db);
-  const targets = opts.staff !== undefined
-    ? [requireStaff(db, email(opts.staff, '--staff'))]
-    : listStaff(db).filter((s) => {
-        const account = getAccount(db, s.id);
-        return account !== null && !account.needsReconnect && getPrefs(db, s.id).enabled;
-      });
-  const summaries: RunSummary[] = [];
-  let worst: number = ExitCode.ok;
+  const one = opts.staff !== undefined ? requireStaff(db, email(opts.staff, '--staff')) : null;
+  const results: Scored[] = [];
+  const targets: Staff[] = [];
+  for (const staff of one ? [one] : listStaff(db)) {
+    // A named staff member who is not connected or must reconnect is an error (runOne throws it).
+    const skip = one ? pausedEntry(db, staff) : standingSkip(db, staff);
+    if (skip) {
+      if (skip.entry.reason === 'needs-reconnect') ctx.log.warn(`${staff.email}: skipped: ${skip.entry.note}`);
+      else ctx.log.info(`${staff.email}: skipped: ${skip.entry.note}`);
+      results.push(skip);
+    } else targets.push(staff);
+  }
   const concurrency = ctx.settings['daemon.concurrency'];
   let next = 0;
   const worker = async () => {
-    while (next < targets.length) {
-      // SPEC §11: on SIGINT/SIGTERM the daemon finishes or abandons safely and exits 0.
-      if (ctx.signal.aborted) return;
+    // On SIGINT/SIGTERM no one new is started; a run in flight stops at its next request and
+    // keeps what it wrote (each item is its own transaction; the delta position is not saved).
+    while (next < targets.length && !ctx.signal.aborted) {
       const staff = targets[next++]!;
       try {
-        const s = await runOne(ctx, staff, true, false);
-        summaries.push(s);
-        worst = Math.max(worst, exitCodeOf(s));
+        results.push(finished(staff, await runOne(ctx, staff, true, false)));
       } catch (error) {
-        if (ctx.signal.aborted) return;
+        if (ctx.signal.aborted) {
+          results.push(interrupted(staff, true));
+          continue;
+        }
         const e = error instanceof CliError ? error : new CliError('unexpected', (error as Error).message, ExitCode.failure);
-        if (opts.staff !== undefined) throw withRetryHint(e, `caseflow-outlook daemon --once --staff ${staff.email}`);
+        if (one) throw withRetryHint(e, `caseflow-outlook daemon --once --staff ${staff.email}`);
         ctx.log.warn(`${staff.email}: ${e.message}`);
-        summaries.push({ staff: staff.email, pulled: { created: 0, updated: 0, deleted: 0 }, pushed: { created: 0, updated: 0, deleted: 0 }, conflicts: 0, skipped: 0, errors: [e.message] });
-        worst = Math.max(worst, e.exitCode);
+        results.push(failed(staff, withRetryHint(e, `caseflow-outlook daemon --once --staff ${staff.email}`) as CliError));
       }
     }
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, Math.max(1, targets.length)) }, worker));
-  if (ctx.signal.aborted) worst = ExitCode.ok;
-  summaries.sort((a, b) => a.staff.localeCompare(b.staff));
-  if (opts.staff !== undefined) return { output: summaryOutput(summaries[0]!), exitCode: worst };
+  if (ctx.signal.aborted) {
+    const notStarted = targets.slice(next);
+    for (const staff of notStarted) results.push(interrupted(staff, false));
+    const stopped = results.filter((r) => r.entry.reason === 'interrupted').length - notStarted.length;
+    ctx.log.warn(`interrupted: ${stopped} run(s) in flight stopped, ${notStarted.length} staff member(s) not started; the next run includes them`);
+  }
+  // The interruption itself is not a failure (exit 0); what finished before it still counts.
+  const worst = Math.max(ExitCode.ok, ...results.map((r) => r.exitCode));
+  const entries = results.map((r) => r.entry).sort((a, b) => a.staff.localeCompare(b.staff));
+  if (one) return { output: summaryOutput(entries[0]!), exitCode: worst };
+  const dash = (s: RunEntry, text: string) => (s.outcome === 'skipped' ? '-' : text);
   return {
-    output: list<RunSummary>(
+    output: list<RunEntry>(
       [
         { header: 'STAFF', value: (s) => s.staff },
-        { header: 'PULLED', value: (s) => counts(s.pulled) },
-        { header: 'PUSHED', value: (s) => counts(s.pushed) },
-        { header: 'CONFLICTS', value: (s) => String(s.conflicts) },
+        { header: 'PULLED', value: (s) => dash(s, counts(s.pulled)) },
+        { header: 'PUSHED', value: (s) => dash(s, counts(s.pushed)) },
+        { header: 'CONFLICTS', value: (s) => dash(s, String(s.conflicts)) },
         { header: 'ERRORS', value: (s) => s.errors.join('; '), tone: (s) => (s.errors.length ? 'bad' : undefined) },
+        { header: 'OUTCOME', value: outcomeText, tone: outcomeTone },
+        { header: 'NOTE', value: (s) => s.note ?? '' },
       ],
-      summaries,
-      summaries,
-      'no connected staff member with sync enabled',
+      entries,
+      entries,
+      'no staff members yet: add one with caseflow-outlook staff add --email E --name N',
     ),
     exitCode: worst,
   };
