@@ -4,7 +4,7 @@
 // A human line then passes through `visible`: a title from Outlook holding escape sequences or a
 // line break neither drives the terminal nor forges a second log line.
 
-import { visible } from './safe-text.js';
+import { terminalSafeJson, visible } from './safe-text.js';
 
 export type Level = 'debug' | 'info' | 'warn' | 'error';
 
@@ -41,7 +41,7 @@ export function createLogger(options: LoggerOptions): Logger {
   const emit = (level: Level, message: string, fields?: Record<string, unknown>): void => {
     if (level === 'debug' && !options.verbose) return;
     if (options.json) {
-      options.write(redact(JSON.stringify({ at: now().toISOString(), level, message, ...fields })) + '\n');
+      options.write(terminalSafeJson(redact(JSON.stringify({ at: now().toISOString(), level, message, ...fields }))) + '\n');
     } else {
       const extra = fields && Object.keys(fields).length ? ` ${JSON.stringify(fields)}` : '';
       const prefix = level === 'info' ? '' : `${level}: `;

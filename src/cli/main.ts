@@ -4,6 +4,7 @@
 import { Command, CommanderError } from 'commander';
 import { CliError, ExitCode, InterruptedError, UsageError } from '../errors.js';
 import { redact } from '../log.js';
+import { terminalSafeJson, visible } from '../safe-text.js';
 import type { Context, GlobalOptions, Io } from './context.js';
 import type { Output } from './output.js';
 import { buildProgram, type Runner } from './program.js';
@@ -164,12 +165,14 @@ function reportError(error: unknown, io: Io, json: boolean, verbose: boolean, pr
   const e = normalize(error, help);
   const message = redact(e.message);
   const hint = redact(e.hint ?? `see: ${help}`);
-  if (json) io.stdout(`${JSON.stringify({ error: { code: e.code, message, hint } }, null, 2)}\n`);
-  else io.stderr(`error: ${message}\nhint: ${hint}\n`);
+  // A message may quote what came from outside (a title, a server's answer): JSON keeps it
+  // exact but terminal-safe; the human lines show control characters as text.
+  if (json) io.stdout(`${terminalSafeJson(JSON.stringify({ error: { code: e.code, message, hint } }, null, 2))}\n`);
+  else io.stderr(`error: ${visible(message)}\nhint: ${visible(hint)}\n`);
   if (verbose) {
     const cause = e.cause ?? (e.code === 'unexpected' ? error : undefined);
     const stack = cause instanceof Error ? cause.stack : e.stack;
-    if (stack) io.stderr(`${redact(stack)}\n`);
+    if (stack) io.stderr(`${redact(stack).split('\n').map(visible).join('\n')}\n`);
   }
   return e.exitCode;
 }

@@ -23,3 +23,15 @@ describe('log lines', () => {
     expect(JSON.parse(line)).toMatchObject({ level: 'warn', title: EVIL, message: `pulled "${EVIL}"\ninfo: forged line` });
   });
 });
+
+describe('JSON log lines on a terminal', () => {
+  it('write DEL, C1 and bidi controls as \\u escapes, and still parse to the exact message', async () => {
+    const { createLogger } = await import('../../src/log.js');
+    const lines: string[] = [];
+    const log = createLogger({ verbose: false, json: true, write: (l) => lines.push(l), now: () => new Date(0) });
+    const title = 'x\u009b2J\u202ey\u007f';
+    log.warn(`skipped ${title}`);
+    expect(lines[0]).not.toMatch(/[\u007f-\u009f\u202a-\u202e]/);
+    expect(JSON.parse(lines[0]!).message).toBe(`skipped ${title}`);
+  });
+});
