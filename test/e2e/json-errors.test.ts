@@ -32,7 +32,8 @@ describe('errors with --json', () => {
     const r = await sb.json(['--db', sb.db, 'firm', 'set', '--time-zone', 'UTC', '--plan', 'enterprise']);
     expect(r.body.error.hint).toBe('see the allowed flags and values: caseflow-outlook firm set --help');
     const unknown = await sb.json(['evnts']);
-    expect(unknown.body.error).toEqual({ code: 'usage', message: "unknown command 'evnts' (Did you mean events?)", hint: 'see the allowed flags and values: caseflow-outlook --help' });
+    expect(unknown.body.error).toMatchObject({ code: 'usage', hint: 'see: caseflow-outlook --help' });
+    expect(unknown.body.error.message).toMatch(/^unknown command 'evnts' for caseflow-outlook \(did you mean events\?\); allowed: firm, staff, /);
   });
 });
 

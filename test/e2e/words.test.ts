@@ -86,7 +86,7 @@ describe('words for users', () => {
   it('an unknown subcommand is one error line naming the allowed ones, and `help` still works', async () => {
     const bad = await inProcess(['events', 'lst']);
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toBe("error: unknown subcommand 'lst' for caseflow-outlook events; allowed: add, update, delete, list, show\nhint: see: caseflow-outlook events --help\n");
+    expect(bad.stderr).toBe("error: unknown subcommand 'lst' for caseflow-outlook events (did you mean list?); allowed: add, update, delete, list, show\nhint: see: caseflow-outlook events --help\n");
     const help = await inProcess(['events', 'help', 'list']);
     expect(help.code).toBe(0);
     expect(help.stdout).toContain('Usage: caseflow-outlook events list [options]');
