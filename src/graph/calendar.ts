@@ -5,7 +5,6 @@
 import type { Client, GraphError } from '@microsoft/microsoft-graph-client';
 import { ActionRequiredError, CliError, TransientError } from '../errors.js';
 import type { Logger } from '../log.js';
-import { CASEFLOW_ID_PROPERTY_ID } from '../sync/mapping.js';
 import {
   DeltaExpiredError,
   InvalidItemError,
@@ -13,13 +12,64 @@ import {
   type GraphEventJson,
   type InvalidItem,
   type RemoteCalendar,
-  type WriteRequest,
-  type WriteResult,
+  type WriteOp,
+  type WriteOutcome,
 } from '../sync/ports.js';
 import { delayFor, parseRetryAfter, RETRYABLE_STATUS, sleep, type RetryPolicy } from './retry.js';
 import { validateEvent } from './validate.js';
 
 /** Not in the token: sent on every page (GRAPH.md "Delta query"). */
+/**
+ * The single-value extended property that carries our tag (never change the GUID):
+ * https://learn.microsoft.com/graph/api/resources/extended-properties-overview
+ */
+export const CASEFLOW_ID_PROPERTY_ID = 'String {6f1c2a4e-8b3d-4c7a-9e21-5d0b7c3f8a19} Name CaseFlowId';
+
+/** One request of a $batch (relative to the version root, e.g. `/me/events/{id}`). */
+interface WriteRequest {
+  id: string;
+  method: 'POST' | 'PATCH' | 'DELETE';
+  url: string;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+interface WriteResult {
+  id: string;
+  status: number;
+  body: unknown;
+  headers: Record<string, string>;
+}
+
+function graphCode(body: unknown): string {
+  const code = (body as { error?: { code?: unknown } } | null)?.error?.code;
+  return typeof code === 'string' ? code : '';
+}
+
+/** A domain write as Graph wants it: https://learn.microsoft.com/graph/api/user-post-events */
+function requestFor(op: WriteOp, id: string): WriteRequest {
+  if (op.op === 'create') {
+    const body = { ...op.payload, transactionId: op.transactionId, singleValueExtendedProperties: [{ id: CASEFLOW_ID_PROPERTY_ID, value: op.tag }] };
+    return { id, method: 'POST', url: '/me/events', headers: {}, body };
+  }
+  const url = `/me/events/${encodeURIComponent(op.id)}`;
+  const headers: Record<string, string> = op.ifMatch ? { 'If-Match': `W/"${op.ifMatch}"` } : {};
+  return op.op === 'update' ? { id, method: 'PATCH', url, headers, body: op.payload } : { id, method: 'DELETE', url, headers };
+}
+
+/** Graph's answer to one write, in the engine's words. */
+function outcomeOf(op: WriteOp, r: WriteResult): WriteOutcome {
+  if (r.status >= 200 && r.status < 300) return { status: 'ok', event: op.op === 'delete' ? null : (r.body as GraphEventJson) };
+  const code = graphCode(r.body);
+  const detail = `${r.status}${code ? ` ${code}` : ''}`;
+  // A stale If-Match has been seen as 412 ErrorIrresolvableConflict.
+  if (r.status === 412) return { status: 'preconditionFailed' };
+  if (r.status === 404) return { status: 'notFound' };
+  if (r.status === 400 && code === 'ErrorDuplicateTransactionId') return { status: 'duplicate' };
+  if (RETRYABLE_STATUS.has(r.status) || r.status === 424) return { status: 'throttled', detail };
+  return { status: 'failed', detail };
+}
+
 export function preferHeader(pageSize?: number): string {
   const parts = ['outlook.timezone="UTC"', 'IdType="ImmutableId"', 'outlook.body-content-type="text"'];
   if (pageSize) parts.unshift(`odata.maxpagesize=${pageSize}`);
@@ -136,7 +186,12 @@ export class GraphCalendar implements RemoteCalendar {
    * sent again after the longest Retry-After among them (or backoff), up to the retry bound;
    * what is still failing is returned with its status for the caller to keep pending.
    */
-  async write(requests: WriteRequest[]): Promise<WriteResult[]> {
+  async write(ops: WriteOp[]): Promise<WriteOutcome[]> {
+    const results = await this.send(ops.map((op, i) => requestFor(op, String(i + 1))));
+    return results.map((r, i) => outcomeOf(ops[i]!, r));
+  }
+
+  private async send(requests: WriteRequest[]): Promise<WriteResult[]> {
     const results = new Map<string, WriteResult>();
     let pending = requests;
     for (let attempt = 0; pending.length > 0; attempt += 1) {

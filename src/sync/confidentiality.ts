@@ -8,7 +8,7 @@
 // titles would break the explicit rule and turn every such event into an unnamed block in Outlook.
 
 import { normalizeAttendees } from './content.js';
-import { CASEFLOW_ID_PROPERTY_ID, graphStartEnd } from './mapping.js';
+import { graphStartEnd } from './mapping.js';
 import type { GraphEventPayload, ItemKind, LocalItem, Sensitivity } from './model.js';
 
 export const CONFIDENTIAL_BODY = 'Confidential';
@@ -45,13 +45,10 @@ export function confidentialityReason(item: ConfidentialityFacts, protectedCateg
 
 export interface PayloadOptions {
   sensitivity: 'confidential' | 'private';
-  caseflowIdPropertyId?: string;
-  /** Given on create only: the transactionId and our tag are set once, at POST. */
-  create?: { transactionId: string; tag: string };
 }
 
 /**
- * The Graph event JSON for a CaseFlow item (POST when `create` is given, PATCH otherwise).
+ * The event fields sent for a CaseFlow item, on create and update alike.
  * Non-confidential items are sent with `sensitivity: normal` so that an item that stops being
  * confidential is reset. Teams is only ever switched on: Graph cannot switch it off.
  */
@@ -70,10 +67,6 @@ export function toGraphPayload(item: LocalItem, opts: PayloadOptions): GraphEven
   if (c.teamsMeeting) {
     payload.isOnlineMeeting = true;
     payload.onlineMeetingProvider = 'teamsForBusiness';
-  }
-  if (opts.create !== undefined) {
-    payload.transactionId = opts.create.transactionId;
-    payload.singleValueExtendedProperties = [{ id: opts.caseflowIdPropertyId ?? CASEFLOW_ID_PROPERTY_ID, value: opts.create.tag }];
   }
   return payload;
 }

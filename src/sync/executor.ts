@@ -9,23 +9,29 @@ import { ActionRequiredError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { localHash, remoteHash } from './content.js';
 import { caseflowIdValue, fromGraphEvent, transactionIdFor, type GraphEventJson } from './mapping.js';
-import { CASEFLOW_ID_PROPERTY_ID } from './mapping.js';
 import type { Action, ItemKind, LocalItem, PlanResult, RemoteCreate, RemoteDelete, RemoteUpdate } from './model.js';
-import { InvalidItemError, type AuditTrigger, type RemoteCalendar, type SyncStore, type WriteRequest, type WriteResult } from './ports.js';
+import { InvalidItemError, type AuditTrigger, type RemoteCalendar, type SyncStore, type WriteOp, type WriteOutcome } from './ports.js';
 
 export interface Counts {
   created: number;
   updated: number;
   deleted: number;
 }
+export interface Failure {
+  linkId: number;
+  kind: ItemKind;
+  localId: number;
+  outcome: Exclude<WriteOutcome['status'], 'ok'> | 'failed';
+}
+
 export interface ExecutionResult {
   pushed: Counts;
   pulled: Counts;
   conflicts: number;
   /** One line per item that could not be written; it stays pending for the next run. */
   errors: string[];
-  /** The same, as data: which link, and what Outlook answered (412: changed there meanwhile). */
-  failures: { linkId: number; kind: ItemKind; localId: number; status: number }[];
+  /** The same, as data: which link, and what became of its write. */
+  failures: Failure[];
   /** An Outlook change was set aside (CaseFlow edited meanwhile): the round must be read again. */
   replayRound: boolean;
 }
@@ -45,19 +51,6 @@ export interface ExecuteOptions {
 type RemoteAction = RemoteCreate | RemoteUpdate | RemoteDelete;
 const isRemote = (a: Action): a is RemoteAction => a.type === 'remote.create' || a.type === 'remote.update' || a.type === 'remote.delete';
 const zero = (): Counts => ({ created: 0, updated: 0, deleted: 0 });
-
-function graphCode(body: unknown): string {
-  const code = (body as { error?: { code?: unknown } } | null)?.error?.code;
-  return typeof code === 'string' ? code : '';
-}
-
-function request(a: RemoteAction, id: string): WriteRequest {
-  const url = a.type === 'remote.create' ? '/me/events' : `/me/events/${encodeURIComponent(a.outlookId)}`;
-  const headers: Record<string, string> = {};
-  if (a.type !== 'remote.create' && a.ifMatch) headers['If-Match'] = `W/"${a.ifMatch}"`;
-  if (a.type === 'remote.delete') return { id, method: 'DELETE', url, headers };
-  return { id, method: a.type === 'remote.create' ? 'POST' : 'PATCH', url, headers, body: a.payload };
-}
 
 export async function execute(plan: PlanResult, o: ExecuteOptions): Promise<ExecutionResult> {
   const result: ExecutionResult = { pushed: zero(), pulled: zero(), conflicts: 0, errors: [], failures: [], replayRound: false };
@@ -117,49 +110,47 @@ async function pushRemote(actions: RemoteAction[], o: ExecuteOptions, result: Ex
     }
   });
 
-  const requests = actions.map((a, i) => request(a, String(i + 1)));
-  const answers = await o.calendar.write(requests);
+  const outcomes = await o.calendar.write(actions.map(opFor));
   const applies: (() => void)[] = [];
   for (const [i, a] of actions.entries()) {
-    let answer: WriteResult = answers[i]!;
+    let outcome: WriteOutcome = outcomes[i]!;
     const linkId = linkIds.get(a)!;
+    const failure = (status: Failure['outcome']) => ({ linkId, kind: a.kind, localId: a.localId, outcome: status });
     const title = a.type === 'remote.delete' ? '' : a.content.title;
-    if (a.type === 'remote.create' && isDuplicate(answer)) {
+    if (a.type === 'remote.create' && outcome.status === 'duplicate') {
       try {
-        answer = await afterDuplicate(a, linkId, answer, o);
+        outcome = await afterDuplicate(a, linkId, o);
       } catch (error) {
         if (!(error instanceof InvalidItemError)) throw error;
-        fail(applies, o, result, { linkId, kind: a.kind, localId: a.localId, status: 502 }, `create of ${a.kind} ${a.localId} in Outlook: its copy could not be read (${error.item.problem})`);
+        fail(applies, o, result, failure('failed'), `create of ${a.kind} ${a.localId} in Outlook: its copy could not be read (${error.item.problem})`);
         continue;
       }
-      if (isDuplicate(answer)) {
+      if (outcome.status === 'duplicate') {
         applies.push(() => o.store.updateLink(linkId, { state: 'unlinked', outlookId: null, changeKey: null, remoteHash: null }));
         result.errors.push(`create of ${a.kind} ${a.localId} in Outlook: Outlook refused it as already made and no copy of it was found; it is created again on the next run`);
+        result.failures.push(failure('duplicate'));
         continue;
       }
     }
-    const ok = answer.status >= 200 && answer.status < 300;
     if (a.type === 'remote.delete') {
-      if (ok || answer.status === 404) {
-        // 404: already gone (GRAPH.md: treat as done).
+      // Not found: already gone, which is what was asked.
+      if (outcome.status === 'ok' || outcome.status === 'notFound') {
         applies.push(() => {
           o.store.deleteLink(linkId);
           o.store.audit({ trigger: o.trigger, direction: 'outlook', action: 'delete', kind: a.kind, eventId: a.localId, outlookId: a.outlookId, summary: `deleted in Outlook (deleted in CaseFlow)` });
         });
         result.pushed.deleted += 1;
       } else {
-        fail(applies, o, result, { linkId, kind: a.kind, localId: a.localId, status: answer.status }, `delete of ${a.kind} ${a.localId} in Outlook failed: ${answer.status} ${graphCode(answer.body)}`, a.ifMatch);
+        fail(applies, o, result, failure(outcome.status), `delete of ${a.kind} ${a.localId} in Outlook failed: ${why(outcome)}`, a.ifMatch);
       }
       continue;
     }
-    if (!ok) {
-      const why =
-        answer.status === 412 ? 'changed in Outlook meanwhile; the next run compares both sides' : `${answer.status} ${graphCode(answer.body)}`.trim();
-      fail(applies, o, result, { linkId, kind: a.kind, localId: a.localId, status: answer.status }, `${a.type === 'remote.create' ? 'create' : 'update'} of ${a.kind} ${a.localId} in Outlook failed: ${why}`, a.type === 'remote.update' ? a.ifMatch : null);
+    if (outcome.status !== 'ok' || outcome.event === null) {
+      const verb = a.type === 'remote.create' ? 'create' : 'update';
+      fail(applies, o, result, failure(outcome.status === 'ok' ? 'failed' : outcome.status), `${verb} of ${a.kind} ${a.localId} in Outlook failed: ${why(outcome)}`, a.type === 'remote.update' ? a.ifMatch : null);
       continue;
     }
-    // A 2xx write answers with the event itself.
-    const event = fromGraphEvent(answer.body as GraphEventJson, { inWindow: true });
+    const event = fromGraphEvent(outcome.event, { inWindow: true });
     applies.push(() => {
       o.store.updateLink(linkId, {
         state: 'linked',
@@ -183,8 +174,27 @@ async function pushRemote(actions: RemoteAction[], o: ExecuteOptions, result: Ex
   return applies;
 }
 
-function isDuplicate(answer: WriteResult): boolean {
-  return answer.status === 400 && graphCode(answer.body) === 'ErrorDuplicateTransactionId';
+function opFor(a: RemoteAction): WriteOp {
+  if (a.type === 'remote.create') return { op: 'create', payload: a.payload, transactionId: a.transactionId, tag: a.tag };
+  if (a.type === 'remote.update') return { op: 'update', id: a.outlookId, payload: a.payload, ifMatch: a.ifMatch };
+  return { op: 'delete', id: a.outlookId, ifMatch: a.ifMatch };
+}
+
+function why(outcome: WriteOutcome): string {
+  switch (outcome.status) {
+    case 'preconditionFailed':
+      return 'changed in Outlook meanwhile; the next run compares both sides';
+    case 'notFound':
+      return 'not found in Outlook; the next run reads what happened';
+    case 'duplicate':
+      return 'Outlook refused it as already made';
+    case 'throttled':
+      return `Outlook is busy (${outcome.detail}); it is sent again on the next run`;
+    case 'failed':
+      return outcome.detail;
+    case 'ok':
+      return 'Outlook answered without the event';
+  }
 }
 
 /**
@@ -193,25 +203,24 @@ function isDuplicate(answer: WriteResult): boolean {
  * store and this very item. Or that copy is gone (Graph remembers the transactionId of a deleted
  * event): create it once more, now, with the next generation's transactionId, recorded first.
  */
-async function afterDuplicate(a: RemoteCreate, linkId: number, answer: WriteResult, o: ExecuteOptions): Promise<WriteResult> {
+async function afterDuplicate(a: RemoteCreate, linkId: number, o: ExecuteOptions): Promise<WriteOutcome> {
   const found = await o.calendar.findByTag(a.tag);
-  if (found) return { ...answer, status: 201, body: found };
+  if (found) return { status: 'ok', event: found };
   const item = o.local.get(`${a.kind}:${a.localId}`);
-  if (!item) return answer;
+  if (!item) return { status: 'duplicate' };
   const generation = a.generation + 1;
   const transactionId = transactionIdFor(o.storeId, a.kind, item.uid, generation);
   const tag = caseflowIdValue(o.storeId, a.kind, item.uid);
   o.store.transaction(() => o.store.updateLink(linkId, { state: 'creating', transactionId, tag, generation }));
-  const payload = { ...a.payload, transactionId, singleValueExtendedProperties: [{ id: CASEFLOW_ID_PROPERTY_ID, value: tag }] };
-  const [again] = await o.calendar.write([{ id: '1', method: 'POST', url: '/me/events', headers: {}, body: payload }]);
-  return again ?? answer;
+  const [again] = await o.calendar.write([{ op: 'create', payload: a.payload, transactionId, tag }]);
+  return again ?? { status: 'duplicate' };
 }
 
 /**
  * An item that could not be written stays pending. The changeKey the plan saw is kept: the round's
  * delta link is saved, so a later If-Match must use what this round read, or it fails forever.
  */
-function fail(applies: (() => void)[], o: ExecuteOptions, result: ExecutionResult, failure: ExecutionResult['failures'][number], message: string, seenChangeKey: string | null = null): void {
+function fail(applies: (() => void)[], o: ExecuteOptions, result: ExecutionResult, failure: Failure, message: string, seenChangeKey: string | null = null): void {
   const { linkId } = failure;
   result.errors.push(message);
   result.failures.push(failure);

@@ -7,9 +7,6 @@ import { offsetMs, resolveLocal } from '../dates.js';
 import { canonicalInstant, exclusiveEndDate, inclusiveEndDate, normalizeText } from './content.js';
 import type { AttendeeType, GraphDateTime, ItemKind, RemoteEvent, RemoteEventType, Sensitivity, SyncContent } from './model.js';
 
-/** Our single-value extended property (GRAPH.md "Tagging our events"). Never change the GUID. */
-export const CASEFLOW_ID_PROPERTY_ID = 'String {6f1c2a4e-8b3d-4c7a-9e21-5d0b7c3f8a19} Name CaseFlowId';
-
 /**
  * The tag value: which item of which store an Outlook event was created for. Unique for all time:
  * the store's instance id (created once with the store, carried by its backups) and the item's

@@ -139,7 +139,7 @@ export interface PlanInput {
   policy: Policy;
 }
 
-/** Graph event JSON we send (POST creates, PATCH updates). Built by `toGraphPayload`. */
+/** The event fields we send (creates and updates alike). Built by `toGraphPayload`. */
 export interface GraphDateTime {
   dateTime: string;
   timeZone: string;
@@ -155,8 +155,6 @@ export interface GraphEventPayload {
   sensitivity: Sensitivity;
   isOnlineMeeting?: true;
   onlineMeetingProvider?: 'teamsForBusiness';
-  transactionId?: string;
-  singleValueExtendedProperties?: { id: string; value: string }[];
 }
 
 export * from './model-actions.js';

@@ -2,7 +2,7 @@
 
 import { localHash, mergeRemoteIntoLocal, remoteHash } from './content.js';
 import { toGraphPayload } from './confidentiality.js';
-import { CASEFLOW_ID_PROPERTY_ID, caseflowIdValue, transactionIdFor } from './mapping.js';
+import { caseflowIdValue, transactionIdFor } from './mapping.js';
 import type {
   Action,
   ItemKind,
@@ -69,11 +69,7 @@ export function pushCreate(
     tag,
     confidential: item.confidential,
     content: item.content,
-    payload: toGraphPayload(item, {
-      sensitivity: d.input.policy.sensitivity,
-      caseflowIdPropertyId: CASEFLOW_ID_PROPERTY_ID,
-      create: { transactionId, tag },
-    }),
+    payload: toGraphPayload(item, { sensitivity: d.input.policy.sensitivity }),
     localHash: localHash(item),
   });
 }

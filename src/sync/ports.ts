@@ -2,7 +2,7 @@
 // the simulator behind the real implementation. Nothing here imports Graph or the store.
 
 import { TransientError } from '../errors.js';
-import type { ConflictRecord, ItemKind, Link, LocalItem, RemoteEvent, SyncContent } from './model.js';
+import type { ConflictRecord, GraphEventPayload, ItemKind, Link, LocalItem, RemoteEvent, SyncContent } from './model.js';
 
 import type { GraphEventJson } from './mapping.js';
 
@@ -26,22 +26,29 @@ export interface InvalidItem {
   problem: string;
 }
 
-export interface WriteRequest {
-  /** Unique within one `write` call. */
-  id: string;
-  method: 'POST' | 'PATCH' | 'DELETE';
-  /** Relative to the version root, e.g. `/me/events` or `/me/events/{id}`. */
-  url: string;
-  body?: unknown;
-  headers?: Record<string, string>;
-}
+/**
+ * A write, in the engine's words. How it travels (URLs, If-Match headers, $batch, the tag's
+ * extended property) is `graph/`'s business.
+ */
+export type WriteOp =
+  /** `transactionId` makes a retry safe; `tag` lets this store find the copy again. */
+  | { op: 'create'; payload: GraphEventPayload; transactionId: string; tag: string }
+  /** `ifMatch`: the changeKey last seen (null: write whatever Outlook holds). */
+  | { op: 'update'; id: string; payload: GraphEventPayload; ifMatch: string | null }
+  | { op: 'delete'; id: string; ifMatch: string | null };
 
-export interface WriteResult {
-  id: string;
-  status: number;
-  body: unknown;
-  headers: Record<string, string>;
-}
+/** What became of one write. `detail` names a status and code, never a field's value. */
+export type WriteOutcome =
+  /** `event`: Outlook's copy as it now is (null for a delete). */
+  | { status: 'ok'; event: GraphEventJson | null }
+  /** The copy changed in Outlook since `ifMatch`: nothing was written. */
+  | { status: 'preconditionFailed' }
+  | { status: 'notFound' }
+  /** A create whose transactionId Outlook has seen before. */
+  | { status: 'duplicate' }
+  /** Still throttled or unavailable after the retries allowed. */
+  | { status: 'throttled'; detail: string }
+  | { status: 'failed'; detail: string };
 
 export interface RemoteCalendar {
   /** First page of a delta round over a window (ISO instants). */
@@ -52,8 +59,8 @@ export interface RemoteCalendar {
   getEvent(id: string): Promise<GraphEventJson | null>;
   /** The event created for a CaseFlow item, found by our extended property (GRAPH.md); InvalidItemError as getEvent. */
   findByTag(value: string): Promise<GraphEventJson | null>;
-  /** Writes through $batch (20 a request), retrying throttled items by their own Retry-After. */
-  write(requests: WriteRequest[]): Promise<WriteResult[]>;
+  /** Carries out writes (several at once, within Outlook's limits); one outcome per op, in order. */
+  write(ops: WriteOp[]): Promise<WriteOutcome[]>;
   /** calendarView over a window (imports), all pages. */
   calendarView(startUtc: string, endUtc: string): Promise<GraphEventJson[]>;
 }

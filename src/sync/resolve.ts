@@ -62,8 +62,8 @@ export async function resolveConflict(
       pushUpdate(d, link, item, c.changeKey ?? link.changeKey);
       const done = await execute({ actions: d.actions, skipped: [], pendingLocal: 0 }, run);
       const failure = done.failures[0];
-      if (failure?.status === 412) return { summary, supersededBy: await supersede(host, c, link, item) };
-      if (failure?.status === 404) {
+      if (failure?.outcome === 'preconditionFailed') return { summary, supersededBy: await supersede(host, c, link, item) };
+      if (failure?.outcome === 'notFound') {
         store.transaction(() => {
           store.updateLink(link.id, { state: 'unlinked', outlookId: null, changeKey: null, remoteHash: null });
           store.resolveConflict(c.id, keep, by);
@@ -72,7 +72,7 @@ export async function resolveConflict(
         return { summary, recreated: true };
       }
       if (failure) {
-        throw new TransientError(`conflict ${c.id}: Outlook did not take CaseFlow's version (${done.errors[0] ?? failure.status}); nothing was changed`, {
+        throw new TransientError(`conflict ${c.id}: Outlook did not take CaseFlow's version (${done.errors[0] ?? failure.outcome}); nothing was changed`, {
           hint: `safe to run again: caseflow-outlook conflicts resolve ${c.id} --keep caseflow`,
         });
       }

@@ -187,19 +187,19 @@ describe('single reads that fail validation', () => {
 });
 
 describe('write answers that fail validation', () => {
-  it('a 200 whose event is malformed comes back 502 InvalidAnswer naming the problem, and is not sent again', async () => {
+  it('a 200 whose event is malformed is a failed write naming the problem, and is not sent again', async () => {
     const ev = add('Hearing', 3);
     sim.control.malformEvent(ALICE, ev.id, { set: { attendees: 'x' } });
     sim.control.clearRequestLog();
-    const [answer] = await calendar.write([{ id: '1', method: 'PATCH', url: `/me/events/${encodeURIComponent(ev.immutableId)}`, body: { location: { displayName: 'Court 2' } } }]);
-    expect(answer).toMatchObject({ id: '1', status: 502, body: { error: { code: 'InvalidAnswer (attendees is not an array (string))' } } });
+    const [answer] = await calendar.write([{ op: 'update', id: ev.immutableId, payload: { location: { displayName: 'Court 2' } } as never, ifMatch: null }]);
+    expect(answer).toEqual({ status: 'failed', detail: '502 InvalidAnswer (attendees is not an array (string))' });
     expect(sim.control.requestLog().filter((e) => e.kind === 'event.update')).toHaveLength(1);
   });
 
   it('a well-formed answer passes through as the event', async () => {
     const ev = add('Hearing', 3);
-    const [answer] = await calendar.write([{ id: '1', method: 'PATCH', url: `/me/events/${encodeURIComponent(ev.immutableId)}`, body: { location: { displayName: 'Court 2' } } }]);
-    expect(answer).toMatchObject({ status: 200, body: { id: ev.immutableId, location: { displayName: 'Court 2' } } });
+    const [answer] = await calendar.write([{ op: 'update', id: ev.immutableId, payload: { location: { displayName: 'Court 2' } } as never, ifMatch: null }]);
+    expect(answer).toMatchObject({ status: 'ok', event: { id: ev.immutableId, location: { displayName: 'Court 2' } } });
   });
 
   it('findByTag throws InvalidItemError for a malformed match', async () => {

@@ -1,7 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CONFIDENTIAL_BODY, confidentialityReason, isConfidential, toGraphPayload } from '../../../src/sync/confidentiality.js';
-import { CASEFLOW_ID_PROPERTY_ID } from '../../../src/sync/mapping.js';
 import { plan } from '../../../src/sync/planner.js';
 import type { GraphEventPayload, LocalItem } from '../../../src/sync/model.js';
 import { content, input, item, linkFor, policy, pushedEvent } from './fixtures.js';
@@ -94,12 +93,9 @@ function toItem(g: Gen, confidential: boolean): LocalItem {
 describe('the confidentiality rule (property)', () => {
   it('a matter-linked or protected item: configured sensitivity, body exactly "Confidential", no trace of the description', () => {
     fc.assert(
-      fc.property(arbItem, facts, fc.constantFrom('confidential' as const, 'private' as const), fc.boolean(), (g, f, sensitivity, create) => {
+      fc.property(arbItem, facts, fc.constantFrom('confidential' as const, 'private' as const), (g, f, sensitivity) => {
         expect(isConfidential(f, PROTECTED)).toBe(true);
-        const payload = toGraphPayload(toItem(g, isConfidential(f, PROTECTED)), {
-          sensitivity,
-          ...(create ? { transactionId: 'tx-1', caseflowIdPropertyId: CASEFLOW_ID_PROPERTY_ID } : {}),
-        });
+        const payload = toGraphPayload(toItem(g, isConfidential(f, PROTECTED)), { sensitivity });
         expect(payload.sensitivity).toBe(sensitivity);
         expect(payload.body).toEqual({ contentType: 'text', content: CONFIDENTIAL_BODY });
         assertNoTrace(payload, g.description);

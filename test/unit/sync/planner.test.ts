@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { localHash, remoteHash } from '../../../src/sync/content.js';
-import { CASEFLOW_ID_PROPERTY_ID, caseflowIdValue, transactionIdFor } from '../../../src/sync/mapping.js';
+import { caseflowIdValue, transactionIdFor } from '../../../src/sync/mapping.js';
 import { plan } from '../../../src/sync/planner.js';
 import type { RemoteEvent } from '../../../src/sync/model.js';
 import { content, editedRemote, input, item, linkFor, only, policy, pushedEvent, STAFF, STORE, types, uidOf, upsert } from './fixtures.js';
@@ -22,8 +22,7 @@ describe('new on each side', () => {
     const create = only(r.actions, 'remote.create');
     expect(create).toMatchObject({ reason: 'new', linkId: null, localId: 5, kind: 'event', generation: 0 });
     expect(create.transactionId).toBe(transactionIdFor(STORE, 'event', uidOf('event', 5), 0));
-    expect(create.payload.transactionId).toBe(create.transactionId);
-    expect(create.payload.singleValueExtendedProperties).toEqual([{ id: CASEFLOW_ID_PROPERTY_ID, value: caseflowIdValue(STORE, 'event', uidOf('event', 5)) }]);
+    expect(create.tag).toBe(caseflowIdValue(STORE, 'event', uidOf('event', 5)));
     expect(create.localHash).toBe(localHash(local));
     expect(r.actions).toHaveLength(1);
   });
@@ -71,8 +70,7 @@ describe('edited on each side', () => {
     const update = only(r.actions, 'remote.update');
     expect(update).toMatchObject({ outlookId: link.outlookId, ifMatch: 'ck-1', localHash: localHash(edited) });
     expect(update.payload.subject).toBe('Hearing moved');
-    expect(update.payload.transactionId).toBeUndefined();
-    expect(update.payload.singleValueExtendedProperties).toBeUndefined();
+    expect(Object.keys(update.payload)).not.toContain('transactionId');
   });
 
   it('an Outlook edit with CaseFlow unchanged is pulled', () => {
