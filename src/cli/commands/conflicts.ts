@@ -77,11 +77,17 @@ export async function conflictsShow(ctx: Context, raw: string): Promise<Output> 
 }
 
 export async function conflictsResolve(ctx: Context, raw: string, opts: { keep?: string }): Promise<HandlerResult> {
-  if (opts.keep !== 'caseflow' && opts.keep !== 'outlook') throw new UsageError(`--keep must be caseflow or outlook (got ${opts.keep === undefined ? 'nothing' : `"${opts.keep}"`})`);
+  if (opts.keep !== 'caseflow' && opts.keep !== 'outlook') {
+    throw new UsageError(`--keep must be caseflow or outlook (got ${opts.keep === undefined ? 'nothing' : `"${opts.keep}"`})`, {
+      hint: `compare both versions with: caseflow-outlook conflicts show ${raw}, then add --keep caseflow or --keep outlook`,
+    });
+  }
   const keep = opts.keep;
   const db = ctx.db();
   const c = requireConflict(ctx, raw);
-  if (c.status !== 'open') throw new UsageError(`conflict ${c.id} is already resolved (kept ${c.resolution})`);
+  if (c.status !== 'open') {
+    throw new UsageError(`conflict ${c.id} is already resolved (kept ${c.resolution})`, { hint: `see how with: caseflow-outlook conflicts show ${c.id}; open ones: caseflow-outlook conflicts list` });
+  }
   assertOutlookEnabled(db);
   const staff = requireStaff(db, c.staff);
   const lock = acquireLock(db, staff.id, ctx.now());
@@ -93,14 +99,15 @@ export async function conflictsResolve(ctx: Context, raw: string, opts: { keep?:
     const link = store.links().find((l) => l.id === c.linkId);
     const window = syncWindow(db, staff, ctx.now(), ctx.settings['sync.horizonDays']);
     const item = link ? store.localItems(window, [link]).find((i) => i.kind === 'event' && i.id === c.eventId) : undefined;
-    if (!link || !item || !link.outlookId) throw new UsageError(`conflict ${c.id}: the event is gone on one side; nothing to apply`, { hint: 'the next sync settles it' });
+    const settle = { hint: `nothing to choose any more; the next sync settles it: caseflow-outlook sync --staff ${staff.email}` };
+    if (!link || !item || !link.outlookId) throw new UsageError(`conflict ${c.id}: the event is gone on one side; nothing to apply`, settle);
     const by = ctx.env.USER || ctx.env.LOGNAME || 'cli';
     const at = ctx.now().toISOString();
     if (keep === 'caseflow') {
       const payload = toGraphPayload(item, { sensitivity: ctx.settings['sync.confidentialSensitivity'] });
       const [answer] = await calendar.write([{ id: '1', method: 'PATCH', url: `/me/events/${encodeURIComponent(link.outlookId)}`, body: payload }]);
       if (!answer || answer.status < 200 || answer.status >= 300) {
-        if (answer?.status === 404) throw new UsageError(`conflict ${c.id}: the Outlook event no longer exists`, { hint: 'the next sync settles it' });
+        if (answer?.status === 404) throw new UsageError(`conflict ${c.id}: the Outlook event no longer exists`, settle);
         throw new TransientError(`conflict ${c.id}: Outlook did not take the update (${answer?.status ?? 'no answer'}); nothing was changed`, { hint: `safe to run again: caseflow-outlook conflicts resolve ${c.id} --keep caseflow` });
       }
       const event = fromGraphEvent(answer.body as GraphEventJson, { inWindow: true });
@@ -112,7 +119,7 @@ export async function conflictsResolve(ctx: Context, raw: string, opts: { keep?:
       summary.pushed.updated = 1;
     } else {
       const json = await calendar.getEvent(link.outlookId);
-      if (!json) throw new UsageError(`conflict ${c.id}: the Outlook event no longer exists`, { hint: 'the next sync settles it' });
+      if (!json) throw new UsageError(`conflict ${c.id}: the Outlook event no longer exists`, settle);
       const event = fromGraphEvent(json, { inWindow: true });
       const content = mergeRemoteIntoLocal(item.content, event.content, link.confidential || item.confidential);
       store.transaction(() => {
