@@ -40,9 +40,20 @@ export function isValidTimeZone(zone: string): boolean {
   }
 }
 
+/** A known zone whose city part is `zone` ("london" -> Europe/London), for "did you mean". */
+function zoneLike(zone: string): string | null {
+  const city = zone.trim().toLowerCase().replace(/\s+/g, '_');
+  if (!city) return null;
+  const all = Intl.supportedValuesOf('timeZone');
+  return all.find((z) => z.toLowerCase() === city) ?? all.find((z) => z.toLowerCase().endsWith(`/${city}`)) ?? null;
+}
+
 export function assertTimeZone(zone: string, flag: string): string {
   if (!isValidTimeZone(zone)) {
-    throw new UsageError(`${flag} "${zone}" is not a known IANA time zone (for example Europe/London, America/New_York, UTC)`);
+    const guess = zoneLike(zone);
+    throw new UsageError(`${flag} "${zone}" is not a known IANA time zone (for example Europe/London, America/New_York, UTC)`, {
+      hint: guess && guess !== zone ? `did you mean ${flag} ${guess}?` : 'use an IANA zone name such as Europe/London or America/New_York',
+    });
   }
   return zone;
 }
@@ -91,7 +102,7 @@ function validCalendarDate(y: number, m: number, d: number): boolean {
 export function parseDate(value: string, flag: string): string {
   const m = DATE_RE.exec(value);
   if (!m || !validCalendarDate(Number(m[1]), Number(m[2]), Number(m[3]))) {
-    throw new UsageError(`${flag} "${value}" is not a valid date: use YYYY-MM-DD, for example 2026-12-01`);
+    throw new UsageError(`${flag} "${value}" is not a valid date: use YYYY-MM-DD, for example 2026-12-01`, { hint: `give a date that exists, e.g. ${flag} 2026-12-01` });
   }
   return value;
 }
@@ -107,32 +118,46 @@ export interface ParsedInstant {
  * that occurs twice (clocks go back) is the first occurrence, as calendar apps do.
  */
 export function parseDateTime(value: string, zone: string, flag: string): ParsedInstant {
-  const hint = `use YYYY-MM-DDTHH:MM (read in ${zone}) or add an offset such as 2026-12-01T09:00-05:00`;
+  const invalid = () => {
+    // A bare date where a time is needed is most often an all-day event typed without --all-day.
+    const next = DATE_RE.test(value.trim()) && (flag === '--start' || flag === '--end')
+      ? `for a whole-day event add --all-day; otherwise give a time, e.g. ${flag} ${value.trim()}T09:00`
+      : flag === '--due' || flag === '--from' || flag === '--to'
+        ? `e.g. ${flag} 2026-12-01 or ${flag} 2026-12-01T17:00`
+        : `e.g. ${flag} 2026-12-01T09:00 or, with an offset, ${flag} 2026-12-01T09:00-05:00`;
+    return new UsageError(
+      `${flag} "${value}" is not a valid date and time: use YYYY-MM-DDTHH:MM (read in ${zone}) or add an offset such as 2026-12-01T09:00-05:00`,
+      { hint: next },
+    );
+  };
   const withOffset = OFFSET_RE.exec(value);
   if (withOffset) {
     const [, y, mo, d, h, mi, s] = withOffset;
-    if (!validCalendarDate(Number(y), Number(mo), Number(d)) || !validTime(Number(h), Number(mi), Number(s ?? 0))) {
-      throw new UsageError(`${flag} "${value}" is not a valid date and time: ${hint}`);
-    }
+    if (!validCalendarDate(Number(y), Number(mo), Number(d)) || !validTime(Number(h), Number(mi), Number(s ?? 0))) throw invalid();
     const ms = Date.parse(value);
-    if (Number.isNaN(ms)) throw new UsageError(`${flag} "${value}" is not a valid date and time: ${hint}`);
+    if (Number.isNaN(ms)) throw invalid();
     return { utc: new Date(ms).toISOString() };
   }
   const local = LOCAL_RE.exec(value);
-  if (!local) throw new UsageError(`${flag} "${value}" is not a valid date and time: ${hint}`);
+  if (!local) throw invalid();
   const [, y, mo, d, h, mi, s] = local.map(Number) as number[];
-  if (!validCalendarDate(y!, mo!, d!) || !validTime(h!, mi!, s ?? 0)) {
-    throw new UsageError(`${flag} "${value}" is not a valid date and time: ${hint}`);
-  }
+  if (!validCalendarDate(y!, mo!, d!) || !validTime(h!, mi!, s ?? 0)) throw invalid();
   const wall = Date.UTC(y!, mo! - 1, d!, h!, mi!, Number.isNaN(s) ? 0 : (s ?? 0));
   const resolved = resolveLocal(wall, zone);
   if (resolved.kind === 'gap') {
-    throw new UsageError(
-      `${flag} "${value}" does not exist in ${zone} (the clocks go forward then): choose another time or give an offset`,
-    );
+    throw new UsageError(`${flag} "${value}" does not exist in ${zone} (the clocks go forward then): choose another time or give an offset`, {
+      hint: `e.g. ${flag} ${firstWallTimeAfterGap(wall, zone)}, the first minute after the change`,
+    });
   }
   const ms = resolved.kind === 'unique' ? resolved.instantMs : resolved.earlierMs;
   return { utc: new Date(ms).toISOString() };
+}
+
+/** The first wall-clock minute after a DST gap that contains `wallMs`, as YYYY-MM-DDTHH:MM. */
+function firstWallTimeAfterGap(wallMs: number, zone: string): string {
+  let probe = wallMs;
+  for (let i = 0; i < 24 * 60 && resolveLocal(probe, zone).kind === 'gap'; i += 1) probe += 60_000;
+  return new Date(probe).toISOString().slice(0, 16);
 }
 
 function validTime(h: number, m: number, s: number): boolean {

@@ -6,7 +6,7 @@ import type { DeviceCodeRequest } from '@azure/msal-node';
 type DeviceCodeResponse = Parameters<DeviceCodeRequest['deviceCodeCallback']>[0];
 import { ActionRequiredError, InterruptedError, TransientError } from '../errors.js';
 import type { Logger } from '../log.js';
-import { createPca, SCOPES, type AuthSettings } from './msal.js';
+import { createPca, SCOPES, signInServerFailure, type AuthSettings } from './msal.js';
 
 export interface SignedIn {
   homeAccountId: string;
@@ -38,10 +38,11 @@ export async function deviceCodeSignIn(o: DeviceCodeOptions): Promise<SignedIn> 
   try {
     const result = await pca.acquireTokenByDeviceCode(request);
     if (o.signal.aborted) throw new InterruptedError('interrupted: sign-in cancelled, nothing was saved');
-    if (!result?.account) throw new TransientError('Microsoft returned no account for this sign-in', { hint: 'try again' });
+    if (!result?.account) throw new TransientError('Microsoft returned no account for this sign-in, nothing was saved', { hint: 'run the same connect command again' });
     return { homeAccountId: result.account.homeAccountId, username: result.account.username, cache: pca.getTokenCache().serialize() };
   } catch (error) {
-    throw mapSignInError(error, o.signal);
+    const server = o.signal.aborted ? null : await signInServerFailure(error, o.settings);
+    throw server ?? mapSignInError(error, o.signal);
   } finally {
     o.signal.removeEventListener('abort', onAbort);
   }
@@ -63,5 +64,5 @@ function mapSignInError(error: unknown, signal: AbortSignal): Error {
       hint: 'check auth.clientId and auth.tenantId (the app registration must allow public client flows)',
     });
   }
-  return new TransientError(`sign-in failed: ${e.message ?? String(error)}`, { hint: 'check the network and auth.authorityHost, then run connect again', cause: error });
+  return new TransientError(`sign-in failed, nothing was saved: ${e.message ?? String(error)}`, { hint: 'check the network and auth.authorityHost (env CASEFLOW_AUTHORITY_HOST), then run the same connect command again', cause: error });
 }

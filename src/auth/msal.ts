@@ -2,7 +2,7 @@
 // Calendars.ReadWrite; MSAL adds openid, profile and offline_access itself.
 
 import type { Configuration, ICachePlugin, PublicClientApplication as Pca } from '@azure/msal-node';
-import { UsageError } from '../errors.js';
+import { CliError, ExitCode, networkFailure, unreachable, UnreachableError, UsageError } from '../errors.js';
 import type { Logger } from '../log.js';
 
 export const SCOPES = ['Calendars.ReadWrite'];
@@ -67,4 +67,49 @@ export function isReconnectError(error: unknown): boolean {
   const code = `${e.errorCode ?? ''} ${e.subError ?? ''}`;
   return /invalid_grant|interaction_required|login_required|consent_required|no_tokens_found|bad_token|token_refresh_required/.test(code) ||
     /invalid_grant/.test(e.message ?? '');
+}
+
+/** The setting a user fixes when the sign-in server cannot be reached. */
+const SIGN_IN_SETTING = 'auth.authorityHost (env CASEFLOW_AUTHORITY_HOST)';
+
+/** MSAL's codes for "the sign-in server did not answer usefully" (msal-common ClientAuthErrorCodes). */
+const SERVER_CODES = new Set(['network_error', 'endpoints_resolution_error', 'openid_config_error', 'no_network_connectivity']);
+
+/**
+ * Says why the sign-in server could not be used, or null when `error` is not about reaching it.
+ * MSAL keeps no cause: endpoints_resolution_error drops the failed request's error, network_error
+ * keeps only "fetch failed". So on those codes the server is asked once more, directly, for the
+ * OpenID metadata MSAL wanted (nothing secret is sent), and the answer or the failure is named.
+ */
+export async function signInServerFailure(error: unknown, settings: AuthSettings): Promise<CliError | null> {
+  const code = (error as { errorCode?: unknown } | null)?.errorCode;
+  const direct = networkFailure(error);
+  if (direct) return unreachable('the Microsoft sign-in server', settings.authorityHost, direct, SIGN_IN_SETTING, error);
+  if (typeof code !== 'string' || !SERVER_CODES.has(code)) return null;
+  const metadata = `${settings.authorityHost}/${encodeURIComponent(settings.tenantId)}/v2.0/.well-known/openid-configuration`;
+  let status: number;
+  try {
+    const res = await fetch(metadata, { redirect: 'manual', signal: AbortSignal.timeout(10_000) });
+    status = res.status;
+    await res.arrayBuffer().catch(() => undefined);
+  } catch (probeError) {
+    const failure = networkFailure(probeError);
+    if (failure) return unreachable('the Microsoft sign-in server', settings.authorityHost, failure, SIGN_IN_SETTING, error);
+    return new UnreachableError(`cannot reach the Microsoft sign-in server at ${settings.authorityHost} (${code})`, {
+      hint: `check ${SIGN_IN_SETTING} and the network, then run the same command again`,
+      cause: error,
+    });
+  }
+  if (code === 'network_error' || code === 'no_network_connectivity' || (status >= 200 && status < 300)) {
+    return new UnreachableError(`the connection to the Microsoft sign-in server at ${settings.authorityHost} failed (${code})`, {
+      hint: 'check the network, then run the same command again',
+      cause: error,
+    });
+  }
+  return new CliError(
+    'sign_in_server',
+    `the sign-in server at ${settings.authorityHost} answered ${status} when asked for the sign-in endpoints of tenant "${settings.tenantId}" (${code})`,
+    ExitCode.transient,
+    { hint: 'check auth.authorityHost and auth.tenantId in the config file (env CASEFLOW_AUTHORITY_HOST), then run the same command again', cause: error },
+  );
 }

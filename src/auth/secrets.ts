@@ -4,7 +4,8 @@
 
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { chmodSync, closeSync, existsSync, openSync, readFileSync, writeSync } from 'node:fs';
-import { ActionRequiredError, UsageError } from '../errors.js';
+import { dirname } from 'node:path';
+import { ActionRequiredError, CliError, ExitCode, UsageError } from '../errors.js';
 
 const VERSION = 1;
 const IV_BYTES = 12;
@@ -20,7 +21,9 @@ function decodeKey(raw: string, where: string): Buffer {
   const text = raw.trim();
   const key = /^[0-9a-fA-F]{64}$/.test(text) ? Buffer.from(text, 'hex') : Buffer.from(text, 'base64');
   if (key.length !== 32 || (!/^[0-9a-fA-F]{64}$/.test(text) && key.toString('base64').replace(/=+$/, '') !== text.replace(/=+$/, ''))) {
-    throw new UsageError(`${where} must be a 256-bit key: 64 hex characters or 44 base64 characters (make one with: openssl rand -base64 32)`);
+    throw new UsageError(`${where} must be a 256-bit key: 64 hex characters or 44 base64 characters`, {
+      hint: `set ${where} to the key in use when staff connected (a new one from openssl rand -base64 32 means connecting everyone again), or unset it to use the key file beside the store`,
+    });
   }
   return key;
 }
@@ -30,7 +33,13 @@ function keyFromFile(path: string): Buffer {
   try {
     return decodeKey(readFileSync(path, 'utf8'), `key file ${path}`);
   } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
+    if (!(error instanceof UsageError)) {
+      const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+      throw new CliError('store_unreadable', `cannot read the key file ${path} beside the store (${code})`, ExitCode.failure, {
+        hint: `check the permissions of ${path}, or set CASEFLOW_OUTLOOK_KEY to the same key`,
+        cause: error,
+      });
+    }
     throw new ActionRequiredError('wrong_key', `key file ${path} does not hold a 256-bit key (it is damaged or was replaced)`, {
       hint: 'restore the key file from a backup; without it, delete it and sign every staff member in again with connect --force',
     });
@@ -58,8 +67,12 @@ export function loadKey(env: Record<string, string | undefined>, storePath: stri
     chmodSync(path, 0o600);
   } catch (error) {
     // Another process created it first: use theirs.
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return loadKey(env, storePath, false);
-    throw error;
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') return loadKey(env, storePath, false);
+    throw new CliError('store_not_writable', `cannot create the key file ${path} beside the store (${code ?? (error as Error).message})`, ExitCode.failure, {
+      hint: `check the permissions of ${dirname(path)}, or set CASEFLOW_OUTLOOK_KEY (make one with: openssl rand -base64 32)`,
+      cause: error,
+    });
   }
   return { key, source: 'file', path };
 }

@@ -7,7 +7,7 @@ import type { Logger } from '../log.js';
 import { getAccount, markNeedsReconnect, updateTokenCache } from '../store/accounts.js';
 import type { Db } from '../store/open.js';
 import type { Staff } from '../store/staff.js';
-import { createPca, isReconnectError, SCOPES, type AuthSettings } from './msal.js';
+import { createPca, isReconnectError, SCOPES, signInServerFailure, type AuthSettings } from './msal.js';
 import { decrypt, encrypt, loadKey } from './secrets.js';
 
 export interface TokenSource {
@@ -78,6 +78,8 @@ export async function tokenSourceFor(o: TokenSourceOptions): Promise<TokenSource
         markNeedsReconnect(o.db, o.staff.id, code);
         throw needsReconnect(o.staff, code);
       }
+      const server = await signInServerFailure(error, o.settings);
+      if (server) throw server;
       throw new TransientError(`could not refresh the Microsoft sign-in of ${o.staff.email}: ${(error as Error).message}`, {
         hint: `try again: caseflow-outlook sync --staff ${o.staff.email}`,
         cause: error,

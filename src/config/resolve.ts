@@ -36,47 +36,75 @@ export interface ResolveInput {
   home: string;
 }
 
-type Validator = (value: unknown, where: string) => unknown;
+/** Where a value came from: messages name it, hints say how to fix it there. */
+interface Origin {
+  source: Exclude<Source, 'default'>;
+  /** The flag (`--interval`), the variable (`CASEFLOW_GRAPH_URL`) or the key (`sync.horizonDays`). */
+  name: string;
+  file?: string;
+}
 
-const httpsUrl: Validator = (value, where) => {
-  if (typeof value !== 'string') throw new UsageError(`${where} must be an https URL, for example https://login.microsoftonline.com`);
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw new UsageError(`${where} "${value}" is not a URL: give an https URL, for example https://login.microsoftonline.com`);
-  }
-  if (url.protocol !== 'https:') throw new UsageError(`${where} "${value}" must use https (Microsoft sign-in and Graph require TLS)`);
-  return value.replace(/\/+$/, '');
-};
+type Parsed = { ok: true; value: unknown } | { ok: false; why?: string };
 
-const nonEmpty: Validator = (value, where) => {
-  if (typeof value !== 'string' || value.trim() === '') throw new UsageError(`${where} must be a non-empty string`);
-  return value.trim();
-};
+interface Check {
+  /** What is allowed, in words: "a whole number from 1 to 1825". */
+  expected: string;
+  /** The JSON type a config file must use; flags and variables are text and are parsed. */
+  jsonType: 'number' | 'string';
+  parse: (value: unknown) => Parsed;
+}
 
-function integer(min: number, max: number): Validator {
-  return (value, where) => {
-    const n = typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
-    if (typeof n !== 'number' || !Number.isInteger(n) || n < min || n > max) {
-      throw new UsageError(`${where} must be a whole number from ${min} to ${max} (got ${JSON.stringify(value)})`);
-    }
-    return n;
+function httpsUrl(example: string): Check {
+  return {
+    expected: `an https URL such as ${example}`,
+    jsonType: 'string',
+    parse: (value) => {
+      if (typeof value !== 'string') return { ok: false };
+      let url: URL;
+      try {
+        url = new URL(value.trim());
+      } catch {
+        return { ok: false, why: 'which is not a URL' };
+      }
+      // Microsoft sign-in and Graph only speak TLS; a token must never travel in clear.
+      if (url.protocol !== 'https:') return { ok: false, why: 'which is not https' };
+      return { ok: true, value: value.trim().replace(/\/+$/, '') };
+    },
   };
 }
 
-function oneOf<T extends string>(...allowed: T[]): Validator {
-  return (value, where) => {
-    if (typeof value !== 'string' || !allowed.includes(value as T)) {
-      throw new UsageError(`${where} must be one of ${allowed.join(', ')} (got ${JSON.stringify(value)})`);
-    }
-    return value;
+function nonEmpty(what: string): Check {
+  return {
+    expected: `a non-empty ${what}`,
+    jsonType: 'string',
+    parse: (value) => (typeof value === 'string' && value.trim() !== '' ? { ok: true, value: value.trim() } : { ok: false }),
+  };
+}
+
+function integer(min: number, max: number): Check {
+  return {
+    expected: `a whole number from ${min} to ${max}`,
+    jsonType: 'number',
+    parse: (value) => {
+      const n = typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
+      return typeof n === 'number' && Number.isInteger(n) && n >= min && n <= max ? { ok: true, value: n } : { ok: false };
+    },
+  };
+}
+
+function oneOf(...allowed: string[]): Check {
+  return {
+    expected: `one of ${allowed.join(', ')}`,
+    jsonType: 'string',
+    parse: (value) => (typeof value === 'string' && allowed.includes(value) ? { ok: true, value } : { ok: false }),
   };
 }
 
 interface KeySpec {
   env?: string;
-  validate: Validator;
+  check: Check;
+  /** A good value, shown in hints. */
+  example: string | number;
   default: (home: string, env: Record<string, string | undefined>) => unknown;
 }
 
@@ -86,39 +114,120 @@ function xdgData(home: string, env: Record<string, string | undefined>): string 
 }
 
 export const SPECS: Record<SettingKey, KeySpec> = {
-  'store.path': { env: 'CASEFLOW_DB', validate: nonEmpty, default: xdgData },
-  'auth.clientId': { env: 'CASEFLOW_CLIENT_ID', validate: nonEmpty, default: () => null },
-  'auth.tenantId': { validate: nonEmpty, default: () => 'organizations' },
-  'auth.authorityHost': { env: 'CASEFLOW_AUTHORITY_HOST', validate: httpsUrl, default: () => 'https://login.microsoftonline.com' },
-  'graph.baseUrl': { env: 'CASEFLOW_GRAPH_URL', validate: httpsUrl, default: () => 'https://graph.microsoft.com' },
-  'sync.intervalSeconds': { validate: integer(1, 86_400), default: () => 300 },
-  'sync.horizonDays': { validate: integer(1, 1_825), default: () => 365 },
-  'sync.confidentialSensitivity': { validate: oneOf('confidential', 'private'), default: () => 'confidential' },
-  'sync.maxDeletesPerRun': { validate: integer(0, 100_000), default: () => 25 },
+  'store.path': { env: 'CASEFLOW_DB', check: nonEmpty('file path'), example: '/var/lib/caseflow-outlook/store.db', default: xdgData },
+  'auth.clientId': { env: 'CASEFLOW_CLIENT_ID', check: nonEmpty('application (client) id'), example: '00000000-0000-0000-0000-000000000000', default: () => null },
+  'auth.tenantId': { check: nonEmpty('tenant id or domain'), example: 'organizations', default: () => 'organizations' },
+  'auth.authorityHost': {
+    env: 'CASEFLOW_AUTHORITY_HOST',
+    check: httpsUrl('https://login.microsoftonline.com'),
+    example: 'https://login.microsoftonline.com',
+    default: () => 'https://login.microsoftonline.com',
+  },
+  'graph.baseUrl': { env: 'CASEFLOW_GRAPH_URL', check: httpsUrl('https://graph.microsoft.com'), example: 'https://graph.microsoft.com', default: () => 'https://graph.microsoft.com' },
+  'sync.intervalSeconds': { check: integer(1, 86_400), example: 300, default: () => 300 },
+  'sync.horizonDays': { check: integer(1, 1_825), example: 365, default: () => 365 },
+  'sync.confidentialSensitivity': { check: oneOf('confidential', 'private'), example: 'confidential', default: () => 'confidential' },
+  'sync.maxDeletesPerRun': { check: integer(0, 100_000), example: 25, default: () => 25 },
   // Graph allows 4 concurrent requests per mailbox (GRAPH.md); more would only be throttled.
-  'sync.maxRequestsInFlightPerMailbox': { validate: integer(1, 4), default: () => 4 },
-  'daemon.concurrency': { validate: integer(1, 64), default: () => 4 },
+  'sync.maxRequestsInFlightPerMailbox': { check: integer(1, 4), example: 4, default: () => 4 },
+  'daemon.concurrency': { check: integer(1, 64), example: 4, default: () => 4 },
 };
 
+/** A JSON value in a few words, for "got ..." in messages. */
+function described(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'object') return 'an object';
+  if (typeof value === 'string') return `the string ${JSON.stringify(value)}`;
+  return `the ${typeof value} ${JSON.stringify(value)}`;
+}
+
+/** `"sync": {"horizonDays": 365}`: how a key is written in the config file. */
+function asJson(key: string, value: unknown): string {
+  const [section, name] = key.split('.') as [string, string];
+  return `"${section}": {"${name}": ${JSON.stringify(value)}}`;
+}
+
+/** Validates one value from where it came, or refuses it naming the place, the key and what is allowed. */
+function validate(key: SettingKey, value: unknown, origin: Origin): unknown {
+  const { check, example } = SPECS[key];
+  if (origin.source === 'file') {
+    const file = origin.file!;
+    const fix = { hint: `fix ${key} in ${file}, e.g. ${asJson(key, example)}` };
+    // A file holds JSON: "365" is text, not a number, and is refused like an unknown key.
+    if (typeof value !== check.jsonType) {
+      throw new UsageError(`config file ${file}: ${key} must be a JSON ${check.jsonType}, ${check.expected} (got ${described(value)})`, fix);
+    }
+    const parsed = check.parse(value);
+    if (!parsed.ok) throw new UsageError(`config file ${file}: ${key} must be ${check.expected} (got ${JSON.stringify(value)}${parsed.why ? `, ${parsed.why}` : ''})`, fix);
+    return parsed.value;
+  }
+  const parsed = check.parse(value);
+  if (parsed.ok) return parsed.value;
+  const got = `(got ${JSON.stringify(typeof value === 'string' ? value : String(value))}${parsed.why ? `, ${parsed.why}` : ''})`;
+  if (origin.source === 'env') {
+    throw new UsageError(`environment variable ${origin.name} must be ${check.expected} ${got}`, {
+      hint: `fix or unset ${origin.name}, e.g. ${origin.name}=${example}`,
+    });
+  }
+  throw new UsageError(`${origin.name} must be ${check.expected} ${got}`, { hint: `give ${origin.name} ${check.expected}, e.g. ${origin.name} ${example}` });
+}
+
 export const SETTING_KEYS = Object.keys(SPECS) as SettingKey[];
+
+/** The closest allowed key to a misspelt one (edit distance at most 3), for "did you mean". */
+function closestKey(key: string): SettingKey | null {
+  const distance = (a: string, b: string): number => {
+    const row = Array.from({ length: b.length + 1 }, (_, j) => j);
+    for (let i = 1; i <= a.length; i += 1) {
+      let diagonal = row[0]!;
+      row[0] = i;
+      for (let j = 1; j <= b.length; j += 1) {
+        const above = row[j]!;
+        row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
+        diagonal = above;
+      }
+    }
+    return row[b.length]!;
+  };
+  const lower = key.toLowerCase();
+  let best: { key: SettingKey; d: number } | null = null;
+  for (const candidate of SETTING_KEYS) {
+    const c = candidate.toLowerCase();
+    const d = c.startsWith(lower) || lower.startsWith(c) ? 1 : distance(lower, c);
+    if (d <= 3 && (!best || d < best.d)) best = { key: candidate, d };
+  }
+  return best?.key ?? null;
+}
+
+const SECTIONS = [...new Set(Object.keys(SPECS).map((k) => k.split('.')[0]!))];
 
 /** Flattens `{"sync":{"horizonDays":90}}` to `sync.horizonDays`, refusing unknown keys. */
 export function flattenFile(file: unknown, fileName: string): Partial<Record<SettingKey, unknown>> {
   if (file === null || file === undefined) return {};
   if (typeof file !== 'object' || Array.isArray(file)) {
-    throw new UsageError(`config file ${fileName}: the top level must be a JSON object`);
+    throw new UsageError(`config file ${fileName}: the top level must be a JSON object such as {${asJson('sync.horizonDays', 365)}} (got ${described(file)})`, {
+      hint: `fix ${fileName}: one object with the sections ${SECTIONS.join(', ')} (config.example.json shows every key)`,
+    });
   }
   const out: Partial<Record<SettingKey, unknown>> = {};
   for (const [section, body] of Object.entries(file as Record<string, unknown>)) {
     if (section === '$comment' || section.startsWith('//')) continue;
     if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-      throw new UsageError(`config file ${fileName}: "${section}" must be an object; allowed keys: ${SETTING_KEYS.join(', ')}`);
+      const keys = SETTING_KEYS.filter((k) => k.startsWith(`${section}.`));
+      const allowed = keys.length ? `its keys: ${keys.join(', ')}` : `allowed sections: ${SECTIONS.join(', ')}`;
+      throw new UsageError(`config file ${fileName}: "${section}" must be a JSON object (got ${described(body)}); ${allowed}`, {
+        hint: `fix "${section}" in ${fileName}, e.g. ${keys.length ? asJson(keys[0]!, SPECS[keys[0]!].example) : asJson('sync.horizonDays', 365)}`,
+      });
     }
     for (const [name, value] of Object.entries(body as Record<string, unknown>)) {
       if (name === '$comment' || name.startsWith('//')) continue;
       const key = `${section}.${name}`;
       if (!(key in SPECS)) {
-        throw new UsageError(`config file ${fileName}: unknown key "${key}"; allowed keys: ${SETTING_KEYS.join(', ')}`);
+        const guess = closestKey(key);
+        throw new UsageError(`config file ${fileName}: unknown key "${key}"; allowed keys: ${SETTING_KEYS.join(', ')}`, {
+          hint: guess ? `fix ${key} in ${fileName}: did you mean ${guess}?` : `fix ${key} in ${fileName}: rename it to one of the allowed keys or remove it`,
+        });
       }
       out[key as SettingKey] = value;
     }
@@ -136,13 +245,13 @@ export function resolve(input: ResolveInput): Resolved {
     const flag = input.flags[key];
     const envValue = spec.env ? input.env[spec.env] : undefined;
     if (flag !== undefined) {
-      settings[key] = spec.validate(flag, flagName(key));
+      settings[key] = validate(key, flag, { source: 'flag', name: flagName(key) });
       sources[key] = 'flag';
     } else if (envValue !== undefined && envValue !== '') {
-      settings[key] = spec.validate(envValue, `environment variable ${spec.env}`);
+      settings[key] = validate(key, envValue, { source: 'env', name: spec.env! });
       sources[key] = 'env';
     } else if (fromFile[key] !== undefined) {
-      settings[key] = spec.validate(fromFile[key], `config file ${fileName}: ${key}`);
+      settings[key] = validate(key, fromFile[key], { source: 'file', name: key, file: fileName });
       sources[key] = 'file';
     } else {
       settings[key] = spec.default(input.home, input.env);

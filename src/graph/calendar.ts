@@ -15,6 +15,7 @@ import {
   type WriteOp,
   type WriteOutcome,
 } from '../sync/ports.js';
+import { GraphPassThrough } from './client.js';
 import { delayFor, parseRetryAfter, RETRYABLE_STATUS, sleep, type RetryPolicy } from './retry.js';
 import { validateEvent } from './validate.js';
 
@@ -111,6 +112,7 @@ export class GraphCalendar implements RemoteCalendar {
     const fatal = this.o.fatal();
     if (fatal) return fatal;
     if (this.o.signal?.aborted) return this.o.signal.reason instanceof Error ? this.o.signal.reason : new Error('aborted');
+    if (error instanceof GraphPassThrough) return error.error;
     if (error instanceof CliError || error instanceof DeltaExpiredError) return error;
     if (isGraphError(error)) {
       const status = error.statusCode;
@@ -122,11 +124,13 @@ export class GraphCalendar implements RemoteCalendar {
           hint: 'sign in again: caseflow-outlook connect --staff E --force',
         });
       }
-      const detail = `${what}: Graph answered ${status > 0 ? status : 'no response'}${code ? ` ${code}` : ''}`;
-      const err = new GraphCallError(detail, status, code);
-      return err;
+      // No HTTP answer at all, for a reason Node did not name (the middleware names the ones it knows).
+      if (status <= 0) {
+        return new GraphCallError(`${what}: no answer from Microsoft Graph (${error.message || code || 'no response'})`, status, code, NO_ANSWER_HINT);
+      }
+      return new GraphCallError(`${what}: Graph answered ${status}${code ? ` ${code}` : ''}`, status, code);
     }
-    return new GraphCallError(`${what}: ${(error as Error)?.message ?? String(error)}`, -1, '');
+    return new GraphCallError(`${what}: ${(error as Error)?.message ?? String(error)}`, -1, '', NO_ANSWER_HINT);
   }
 
   async deltaStart(startUtc: string, endUtc: string, pageSize: number): Promise<DeltaPage> {
@@ -282,9 +286,11 @@ function listOf(res: unknown, what: string): unknown[] {
   return value;
 }
 
+const NO_ANSWER_HINT = 'check graph.baseUrl (env CASEFLOW_GRAPH_URL) and the network, then run the same command again';
+
 export class GraphCallError extends TransientError {
-  constructor(message: string, readonly status: number, readonly graphCode: string) {
-    super(message, { hint: 'this is usually temporary; run the same command again' });
+  constructor(message: string, readonly status: number, readonly graphCode: string, hint = 'this is usually temporary; run the same command again') {
+    super(message, { hint });
     this.name = 'GraphCallError';
   }
 }

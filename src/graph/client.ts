@@ -2,8 +2,8 @@
 // RetryHandler sleeps up to 180 s, never retries batch items, and knows nothing of the mailbox
 // concurrency limit (GRAPH.md). Chain: limit+retry -> auth -> log -> fetch.
 
-import { Client, HTTPMessageHandler, type Context as GraphContext, type Middleware } from '@microsoft/microsoft-graph-client';
-import { CliError } from '../errors.js';
+import { Client, GraphClientError, HTTPMessageHandler, type Context as GraphContext, type Middleware } from '@microsoft/microsoft-graph-client';
+import { CliError, networkFailure, unreachable } from '../errors.js';
 import type { Logger } from '../log.js';
 import { mailboxLimiter } from './limiter.js';
 import { delayFor, parseRetryAfter, RETRYABLE_STATUS, sleep, type RetryPolicy } from './retry.js';
@@ -20,6 +20,23 @@ export interface GraphClientOptions {
   signal?: AbortSignal;
   random?: () => number;
 }
+
+/**
+ * Carries one of our errors out of the middleware chain intact: the Graph client rewraps any other
+ * error thrown inside it as a GraphError with status -1, losing its class, hint and cause, but lets
+ * a GraphClientError through. GraphCalendar unwraps it.
+ */
+export class GraphPassThrough extends GraphClientError {
+  constructor(readonly error: CliError) {
+    super(error.message);
+    // GraphClientError's constructor pins its own prototype; restore ours.
+    Object.setPrototypeOf(this, new.target.prototype);
+    this.name = 'GraphPassThrough';
+  }
+}
+
+/** The setting a user fixes when Graph cannot be reached. */
+const GRAPH_SETTING = 'graph.baseUrl (env CASEFLOW_GRAPH_URL)';
 
 abstract class Link implements Middleware {
   protected next!: Middleware;
@@ -53,14 +70,22 @@ class LimitAndRetry extends Link {
         await this.next.execute(context);
       } catch (error) {
         // A sign-in failure (exit 3) or an interruption is not a network error: never retried.
-        if (error instanceof CliError || this.o.signal?.aborted) throw error;
+        if (this.o.signal?.aborted) throw error;
+        if (error instanceof CliError) throw new GraphPassThrough(error);
         networkError = error;
       } finally {
         release();
       }
       const last = attempt + 1 >= this.o.retry.maxAttempts;
       if (networkError) {
-        if (last || this.o.signal?.aborted) throw networkError;
+        if (this.o.signal?.aborted) throw networkError;
+        const failure = networkFailure(networkError);
+        // A certificate or a host name that does not resolve will not change in a few seconds.
+        const hopeless = failure?.kind === 'tls' || failure?.code === 'ENOTFOUND';
+        if (last || hopeless) {
+          if (!failure) throw networkError;
+          throw new GraphPassThrough(unreachable('Microsoft Graph', this.o.baseUrl.replace(/\/+$/, ''), failure, GRAPH_SETTING, networkError));
+        }
         const wait = delayFor(attempt, null, this.o.retry, this.o.random);
         this.o.log.debug(`graph ${context.options?.method ?? 'GET'} ${pathOf(context.request)}: connection failed, retrying in ${wait} ms`);
         await sleep(wait, this.o.signal);
@@ -80,7 +105,9 @@ class LimitAndRetry extends Link {
 
 export class GraphHostError extends CliError {
   constructor(host: string) {
-    super('graph_host', `refused to send the sign-in token to ${host}: it is not the configured graph.baseUrl`, 2, { hint: 'check graph.baseUrl' });
+    super('graph_host', `refused to send the sign-in token to ${host}: it is not the configured graph.baseUrl`, 2, {
+      hint: `check that ${GRAPH_SETTING} names the Graph host this mailbox is served from, then run the same command again`,
+    });
   }
 }
 

@@ -1,5 +1,21 @@
-import { describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { loadSettings } from '../../src/config/load.js';
 import { flattenFile, resolve } from '../../src/config/resolve.js';
+import { CliError, UsageError } from '../../src/errors.js';
+
+/** The error `fn` throws (failing the test when it throws none, or not one of ours). */
+function refusal(fn: () => unknown): CliError {
+  try {
+    fn();
+  } catch (error) {
+    if (error instanceof CliError) return error;
+    throw error;
+  }
+  throw new Error('expected a refusal, got none');
+}
 
 const base = { flags: {}, env: {}, file: null, home: '/home/u' };
 
@@ -43,21 +59,55 @@ describe('config resolver', () => {
     expect(sources['store.path']).toBe('default');
   });
 
-  it('refuses an unknown key, naming it and the allowed keys', () => {
-    expect(() => flattenFile({ sync: { horizon: 5 } }, 'c.json')).toThrow(/unknown key "sync.horizon".*allowed keys: store.path/);
+  it('refuses an unknown key, naming it and the allowed keys, and suggests the one meant', () => {
+    const e = refusal(() => flattenFile({ sync: { horizon: 5 } }, 'c.json'));
+    expect(e.message).toMatch(/unknown key "sync.horizon".*allowed keys: store.path/);
+    expect(e.hint).toBe('fix sync.horizon in c.json: did you mean sync.horizonDays?');
+    expect(refusal(() => flattenFile({ graf: { baseUrl: 'https://x.example' } }, 'c.json')).hint).toMatch(/did you mean graph\.baseUrl\?/);
+    expect(refusal(() => flattenFile({ weather: { sunny: true } }, 'c.json')).hint).toBe('fix weather.sunny in c.json: rename it to one of the allowed keys or remove it');
   });
 
-  it('validates every key, naming where the bad value came from', () => {
-    expect(() => resolve({ ...base, file: { sync: { confidentialSensitivity: 'secret' } }, fileName: 'c.json' })).toThrow(
-      /config file c.json: sync.confidentialSensitivity must be one of confidential, private/,
+  it('validates every key, naming where the bad value came from, and hints how to fix it there', () => {
+    const file = refusal(() => resolve({ ...base, file: { sync: { confidentialSensitivity: 'secret' } }, fileName: 'c.json' }));
+    expect(file.message).toBe('config file c.json: sync.confidentialSensitivity must be one of confidential, private (got "secret")');
+    expect(file.hint).toBe('fix sync.confidentialSensitivity in c.json, e.g. "sync": {"confidentialSensitivity": "confidential"}');
+    expect(refusal(() => resolve({ ...base, file: { sync: { maxRequestsInFlightPerMailbox: 5 } } })).message).toMatch(/from 1 to 4 \(got 5\)/);
+    const env = refusal(() => resolve({ ...base, env: { CASEFLOW_AUTHORITY_HOST: 'http://login.example' } }));
+    expect(env.message).toBe(
+      'environment variable CASEFLOW_AUTHORITY_HOST must be an https URL such as https://login.microsoftonline.com (got "http://login.example", which is not https)',
     );
-    expect(() => resolve({ ...base, file: { sync: { maxRequestsInFlightPerMailbox: 5 } } })).toThrow(/from 1 to 4/);
-    expect(() => resolve({ ...base, env: { CASEFLOW_AUTHORITY_HOST: 'http://login.example' } })).toThrow(
-      /environment variable CASEFLOW_AUTHORITY_HOST .* must use https/,
+    expect(env.hint).toBe('fix or unset CASEFLOW_AUTHORITY_HOST, e.g. CASEFLOW_AUTHORITY_HOST=https://login.microsoftonline.com');
+    expect(refusal(() => resolve({ ...base, env: { CASEFLOW_GRAPH_URL: 'graph' } })).message).toMatch(/CASEFLOW_GRAPH_URL .*\(got "graph", which is not a URL\)/);
+    const flag = refusal(() => resolve({ ...base, flags: { 'daemon.concurrency': '0' } }));
+    expect(flag.message).toBe('--concurrency must be a whole number from 1 to 64 (got "0")');
+    expect(flag.hint).toBe('give --concurrency a whole number from 1 to 64, e.g. --concurrency 4');
+    expect(refusal(() => resolve({ ...base, file: { auth: { clientId: '' } } })).message).toMatch(/auth.clientId must be a non-empty application \(client\) id/);
+    const top = refusal(() => resolve({ ...base, file: [], fileName: 'c.json' }));
+    expect(top.message).toMatch(/top level must be a JSON object .*\(got a list\)/);
+    expect(top.hint).toMatch(/^fix c\.json: one object with the sections store, auth, graph, sync, daemon/);
+    const section = refusal(() => resolve({ ...base, file: { sync: 5 }, fileName: 'c.json' }));
+    expect(section.message).toMatch(/"sync" must be a JSON object \(got the number 5\); its keys: sync.intervalSeconds, sync.horizonDays/);
+    expect(section.hint).toMatch(/^fix "sync" in c\.json, e\.g\. "sync": \{"intervalSeconds": 300\}$/);
+  });
+
+  it('refuses a config file value of the wrong JSON type, naming file, key, type and range', () => {
+    const asText = refusal(() => resolve({ ...base, file: { sync: { horizonDays: '365' } }, fileName: '/etc/c.json' }));
+    expect(asText).toBeInstanceOf(UsageError);
+    expect(asText.exitCode).toBe(2);
+    expect(asText.message).toBe('config file /etc/c.json: sync.horizonDays must be a JSON number, a whole number from 1 to 1825 (got the string "365")');
+    expect(asText.hint).toBe('fix sync.horizonDays in /etc/c.json, e.g. "sync": {"horizonDays": 365}');
+    expect(refusal(() => resolve({ ...base, file: { graph: { baseUrl: 42 } }, fileName: 'c.json' })).message).toBe(
+      'config file c.json: graph.baseUrl must be a JSON string, an https URL such as https://graph.microsoft.com (got the number 42)',
     );
-    expect(() => resolve({ ...base, flags: { 'daemon.concurrency': '0' } })).toThrow(/--concurrency must be a whole number from 1 to 64/);
-    expect(() => resolve({ ...base, file: { auth: { clientId: '' } } })).toThrow(/auth.clientId must be a non-empty string/);
-    expect(() => resolve({ ...base, file: [] })).toThrow(/top level must be a JSON object/);
+    expect(refusal(() => resolve({ ...base, file: { sync: { confidentialSensitivity: true } } })).message).toMatch(/must be a JSON string, one of confidential, private \(got the boolean true\)/);
+    expect(refusal(() => resolve({ ...base, file: { auth: { clientId: null } } })).message).toMatch(/auth\.clientId must be a JSON string, .* \(got null\)/);
+    expect(refusal(() => resolve({ ...base, file: { daemon: { concurrency: [4] } } })).message).toMatch(/daemon\.concurrency must be a JSON number, .* \(got a list\)/);
+  });
+
+  it('parses numbers written as text in environment variables and flags, but not in the file', () => {
+    expect(resolve({ ...base, flags: { 'daemon.concurrency': ' 8 ' } }).settings['daemon.concurrency']).toBe(8);
+    expect(resolve({ ...base, file: { sync: { horizonDays: 90 } } }).settings['sync.horizonDays']).toBe(90);
+    expect(() => resolve({ ...base, file: { sync: { horizonDays: '90' } } })).toThrow(/must be a JSON number/);
   });
 
   it('accepts numbers given as strings from flags and trims a trailing slash from URLs', () => {
@@ -73,5 +123,41 @@ describe('config.example.json', () => {
     const file = JSON.parse(readFileSync(new URL('../../config.example.json', import.meta.url), 'utf8'));
     const { sources } = resolve({ ...base, file });
     expect(Object.entries(sources).filter(([, s]) => s !== 'file')).toEqual([]);
+  });
+});
+
+describe('loading the config file', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'cfo-config-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+  const load = (env: Record<string, string>, configFlag?: string) => loadSettings({ configFlag, flags: {}, env, home: dir });
+
+  it('a missing file named by CASEFLOW_CONFIG: the hint says to fix or unset that variable', () => {
+    const path = join(dir, 'nope.json');
+    const e = refusal(() => load({ CASEFLOW_CONFIG: path }));
+    expect(e.message).toBe(`config file ${path}: file not found`);
+    expect(e.hint).toBe('create it (config.example.json shows every key), or point CASEFLOW_CONFIG at an existing file or unset it');
+    expect(refusal(() => load({}, path)).hint).toMatch(/or point --config at an existing file or leave it out$/);
+  });
+
+  it('a folder given as the config file is named as a folder', () => {
+    const e = refusal(() => load({}, dir));
+    expect(e.message).toBe(`config file ${dir}: it is a folder, not a file`);
+    expect(e.hint).toMatch(/^name the JSON file itself/);
+  });
+
+  it('invalid JSON: the hint names the file to fix', () => {
+    const path = join(dir, 'bad.json');
+    writeFileSync(path, '{"sync": ');
+    const e = refusal(() => load({}, path));
+    expect(e.exitCode).toBe(2);
+    expect(e.message).toMatch(new RegExp(`^config file ${path}: not valid JSON \\(`));
+    expect(e.hint).toBe(`fix the JSON in ${path} (config.example.json shows the expected shape)`);
+  });
+
+  it('the default path may be absent: defaults apply', () => {
+    expect(load({}).configFile).toBeNull();
   });
 });

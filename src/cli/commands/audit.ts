@@ -8,7 +8,7 @@ import { email, id as parseId, positiveInt } from './common.js';
 
 export async function auditCommand(ctx: Context, opts: { staff?: string; event?: string; limit?: string }): Promise<Output> {
   const db = ctx.db();
-  const limit = opts.limit !== undefined ? positiveInt(opts.limit, '--limit', 1, 100_000) : 50;
+  const limit = opts.limit !== undefined ? positiveInt(opts.limit, '--limit', 1, 100_000, 50) : 50;
   const staffId = opts.staff !== undefined ? requireStaff(db, email(opts.staff, '--staff')).id : undefined;
   const eventId = opts.event !== undefined ? parseId(opts.event, '--event') : undefined;
   return list<AuditJson>(

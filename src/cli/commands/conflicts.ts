@@ -112,7 +112,9 @@ function resolver(ctx: Context, by: string | undefined): string {
 
 export async function conflictsResolve(ctx: Context, raw: string, opts: { keep?: string; by?: string }): Promise<HandlerResult> {
   if (opts.keep !== 'caseflow' && opts.keep !== 'outlook') {
-    throw new UsageError(`--keep must be caseflow or outlook (got ${opts.keep === undefined ? 'nothing' : `"${opts.keep}"`})`, { hint: `see both versions first: caseflow-outlook conflicts show ${raw}` });
+    throw new UsageError(`--keep must be caseflow or outlook (got ${opts.keep === undefined ? 'nothing' : `"${opts.keep}"`})`, {
+      hint: `compare both versions with: caseflow-outlook conflicts show ${raw}, then add --keep caseflow or --keep outlook`,
+    });
   }
   const keep = opts.keep;
   const by = resolver(ctx, opts.by);

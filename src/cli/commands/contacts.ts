@@ -11,7 +11,9 @@ export async function add(ctx: Context, opts: { name: string; email: string; alt
   const name = text(opts.name, '--name', { required: true, max: 200 });
   const emails = [email(opts.email, '--email'), ...(opts.altEmail ?? []).map((e) => email(e, '--alt-email'))];
   const unique = [...new Set(emails)];
-  if (unique.length !== emails.length) throw new UsageError('--email and --alt-email must all be different addresses');
+  if (unique.length !== emails.length) {
+    throw new UsageError('--email and --alt-email must all be different addresses', { hint: 'give each address once (case does not count): --email for the main one, --alt-email for each other' });
+  }
   const db = ctx.db();
   const contact = inTransaction(db, () => {
     const created = addContact(db, name, unique, ctx.now().toISOString());

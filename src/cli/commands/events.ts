@@ -67,7 +67,11 @@ type PushFlag = { pushNow?: boolean };
 async function checkPushNow(ctx: Context, flags: PushFlag, ownerEmail: string | undefined, recurring: boolean): Promise<void> {
   // Without an owner the event itself is refused a moment later (--staff is required).
   if (!flags.pushNow || ownerEmail === undefined) return;
-  if (recurring) throw new UsageError('--push-now: recurring events created in CaseFlow are not pushed to Outlook; leave out --push-now or --recurrence');
+  if (recurring) {
+    throw new UsageError('--push-now: recurring events created in CaseFlow are not pushed to Outlook; leave out --push-now or --recurrence', {
+      hint: 'run the same command without --push-now (the event stays in CaseFlow), or without --recurrence to push a single event',
+    });
+  }
   const { assertCanPushNow } = await import('./sync.js');
   assertCanPushNow(ctx, requireStaff(ctx.db(), ownerEmail!));
 }
@@ -154,13 +158,21 @@ function outlookState(e: EventJson): string {
   return e.recurrence ? 'not synced (recurring)' : '';
 }
 
+/** A --to a month after a --from, for the hint: `2026-12-05` -> `2027-01-04`. */
+function toExample(from: string): string {
+  const date = /^\d{4}-\d{2}-\d{2}/.exec(from)?.[0];
+  return date ? addDays(date, 30) : '2026-12-31';
+}
+
 export async function listCommand(ctx: Context, opts: { staff?: string; from?: string; to?: string }): Promise<Output> {
   const db = ctx.db();
   const zone = getFirm(db).timeZone;
   const staffId = opts.staff !== undefined ? requireStaff(db, email(opts.staff, '--staff')).id : undefined;
   const fromUtc = opts.from !== undefined ? parseBound(opts.from, zone, '--from', false) : undefined;
   const toUtc = opts.to !== undefined ? parseBound(opts.to, zone, '--to', true) : undefined;
-  if (fromUtc && toUtc && toUtc <= fromUtc) throw new UsageError(`--to ${opts.to} is not after --from ${opts.from}`);
+  if (fromUtc && toUtc && toUtc <= fromUtc) {
+    throw new UsageError(`--to ${opts.to} is not after --from ${opts.from}`, { hint: `give a --to later than --from, e.g. --from ${opts.from} --to ${toExample(opts.from!)}` });
+  }
   const dateOf = (bound: string | undefined, raw: string | undefined, end: boolean) =>
     raw === undefined ? undefined : /^\d{4}-\d{2}-\d{2}$/.test(raw) ? (end ? addDays(raw, 1) : raw) : bound?.slice(0, 10);
   const events = listEvents(db, { staffId, fromUtc, toUtc, fromDate: dateOf(fromUtc, opts.from, false), toDate: dateOf(toUtc, opts.to, true) });

@@ -27,13 +27,15 @@ export async function show(ctx: Context): Promise<Output> {
 export async function set(ctx: Context, opts: { plan?: string; outlookBeta?: string; timeZone?: string }): Promise<Output> {
   const changes: Partial<Omit<Firm, 'updatedAt'>> = {};
   if (opts.plan !== undefined) {
-    if (!PLANS.includes(opts.plan as Plan)) throw new UsageError(`--plan must be one of ${PLANS.join(', ')} (got "${opts.plan}")`);
+    if (!PLANS.includes(opts.plan as Plan)) throw new UsageError(`--plan must be one of ${PLANS.join(', ')} (got "${opts.plan}")`, { hint: 'e.g. --plan multi-practice' });
     changes.plan = opts.plan as Plan;
   }
   if (opts.outlookBeta !== undefined) changes.outlookBeta = onOff(opts.outlookBeta, '--outlook-beta');
   if (opts.timeZone !== undefined) changes.timeZone = assertTimeZone(opts.timeZone, '--time-zone');
   if (Object.keys(changes).length === 0) {
-    throw new UsageError('firm set needs at least one of --plan, --outlook-beta, --time-zone');
+    throw new UsageError('firm set needs at least one of --plan, --outlook-beta, --time-zone', {
+      hint: 'e.g. caseflow-outlook firm set --plan multi-practice --outlook-beta on; see the current ones with: caseflow-outlook firm show',
+    });
   }
   const db = ctx.db();
   const firm = inTransaction(db, () => {

@@ -23,7 +23,11 @@ export async function prefsShow(ctx: Context, opts: { staff: string }): Promise<
 export async function prefsSet(ctx: Context, opts: { staff: string } & Partial<Record<keyof Prefs, string>>): Promise<Output> {
   const changes: Partial<Prefs> = {};
   for (const k of PREF_KEYS) if (opts[k] !== undefined) changes[k] = onOff(opts[k]!, `--${k}`);
-  if (Object.keys(changes).length === 0) throw new UsageError('prefs set needs at least one of --enabled, --events, --tasks, --deadlines (on or off)');
+  if (Object.keys(changes).length === 0) {
+    throw new UsageError('prefs set needs at least one of --enabled, --events, --tasks, --deadlines (on or off)', {
+      hint: `e.g. caseflow-outlook prefs set --staff ${opts.staff} --tasks off; see the current ones with: caseflow-outlook prefs show --staff ${opts.staff}`,
+    });
+  }
   const db = ctx.db();
   const staff = requireStaff(db, email(opts.staff, '--staff'));
   const next = inTransaction(db, () => {
