@@ -140,7 +140,8 @@ describe('the Microsoft sign-in server cannot be reached', () => {
   });
 
   it('an untrusted certificate on connect: the hint names NODE_EXTRA_CA_CERTS', async () => {
-    const r = await w.sb.run(['connect', '--staff', BOB], { env: { NODE_EXTRA_CA_CERTS: '' } });
+    // The CA list is read when a process starts: this one needs a process of its own.
+    const r = await w.sb.run(['connect', '--staff', BOB], { env: { NODE_EXTRA_CA_CERTS: '' }, spawn: true });
     expect(r.code).toBe(4);
     const lines = r.stderr.split('\n').filter(Boolean);
     // connect says what it is about to do first; then the one error and its hint.

@@ -16,6 +16,8 @@ export interface CliResult {
 
 export interface CliOptions {
   env?: Record<string, string | undefined>;
+  /** Spawn the built binary even from an in-process sandbox (e.g. an env var read at process start). */
+  spawn?: boolean;
   /** Called with the child once it has started (e.g. to send SIGINT). */
   onSpawn?: (child: import('node:child_process').ChildProcess) => void;
   /** Called for every stderr chunk (e.g. to read the device-code instruction). */
@@ -90,7 +92,7 @@ export function sandbox(extraEnv: Record<string, string> = {}, options: SandboxO
     ...extraEnv,
   };
   const run = (args: string[], o: CliOptions = {}) =>
-    options.inProcess !== false && !o.onSpawn && !o.onStderr ? runInProcess(args, { ...env, ...o.env }) : runCli(args, { ...o, env: { ...env, ...o.env } });
+    options.inProcess !== false && !o.spawn && !o.onSpawn && !o.onStderr ? runInProcess(args, { ...env, ...o.env }) : runCli(args, { ...o, env: { ...env, ...o.env } });
   return {
     dir,
     db,
