@@ -2,9 +2,9 @@
 // shortly after each change and on stop). Delta state is not kept: old links answer 410, as
 // Outlook may at any time.
 import { readFile, rename, writeFile } from 'node:fs/promises';
-import type { Directory } from './directory.js';
-import type { StoredEvent, User } from './model.js';
-import type { PersistedTokens, TokenStore } from './tokens.js';
+import type { Directory } from './mailbox/directory.js';
+import type { StoredEvent, User } from './mailbox/model.js';
+import type { PersistedTokens, TokenStore } from './identity/tokens.js';
 
 interface PersistedMailbox {
   user: User;

@@ -8,7 +8,7 @@ import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { sandbox, type Sandbox } from '../helpers/cli.js';
 import { world, worldEnv, type World } from '../helpers/world.js';
-import type { RequestLogEntry } from '../../src/simulator/requestLog.js';
+import type { RequestLogEntry } from '../../src/simulator/request-log.js';
 
 const ALICE = 'alice@firm.example';
 let w: World;

@@ -1,6 +1,6 @@
 // The real libraries against the simulator: @azure/msal-node completes a device-code sign-in
 // (auto-approved) and a forced silent refresh; @microsoft/microsoft-graph-client reads /me with
-// the bearer token. The MSAL configuration used here is msalAuthorityOptions() (src/simulator/msal.ts).
+// the bearer token. The MSAL configuration used here is msalAuthorityOptions() (src/simulator/identity/msal.ts).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PublicClientApplication, type DeviceCodeResponse } from '@azure/msal-node';
 import { Client } from '@microsoft/microsoft-graph-client';

@@ -54,7 +54,7 @@ describe('request budget', () => {
 
   it('uses Outlook limits by default: 4 in flight, 10,000 per 10 minutes', async () => {
     sim = await startTestSimulator();
-    const { DEFAULT_LIMITS } = await import('../../src/simulator/throttle.js');
+    const { DEFAULT_LIMITS } = await import('../../src/simulator/graph/throttle.js');
     expect(DEFAULT_LIMITS).toEqual({ concurrency: 4, requestsPerWindow: 10_000, windowSeconds: 600 });
   });
 });

@@ -1,7 +1,7 @@
 // Recurring series: daily and weekly patterns with endDate / numbered / noEnd ranges, expanded
 // into occurrences in the series' own zone (so DST moves the UTC instant, as in Outlook).
 import { GraphError, type DateTimeTimeZone, type Recurrence, type StoredEvent } from './model.js';
-import { dayNumber, formatWall, fromDayNumber, parseWall, resolveZone, utcToWall, wallToUtc, type Wall } from './time.js';
+import { dayNumber, formatWall, fromDayNumber, parseWall, resolveZone, utcToWall, wallToUtc, type Wall } from '../time.js';
 
 const DAYS = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'];
 const MAX_ITERATIONS = 20_000;

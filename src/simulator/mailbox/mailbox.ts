@@ -2,10 +2,10 @@
 // and every write made through Graph or "as the user in Outlook". Every change bumps changeKey,
 // lastModifiedDateTime and the mailbox sequence that delta rounds diff against.
 import { GraphError, type CalendarRole, type EventFields, type ExtendedProperty, type StoredEvent, type User } from './model.js';
-import { computeTimes, applyOnlineMeeting, completeFields } from './eventRules.js';
+import { computeTimes, applyOnlineMeeting, completeFields } from './event-rules.js';
 import { occurrenceAt, occurrencesBetween, type OccurrenceTimes } from './recurrence.js';
-import { derivedChangeKey, newChangeKey, newEventIds, newICalUId, newKey, occurrenceIds, parseOccurrenceId, uuid } from './random.js';
-import type { EventInput } from './eventInput.js';
+import { derivedChangeKey, newChangeKey, newEventIds, newICalUId, newKey, occurrenceIds, parseOccurrenceId, uuid } from '../random.js';
+import type { EventInput } from './event-input.js';
 import type { Malformation } from './malform.js';
 
 export interface CreateMeta {

@@ -2,10 +2,10 @@
 // each item has its own status, headers (Retry-After) and body; a failed dependency gives 424.
 // Items without dependsOn run at the same time and count against the mailbox's 4-in-flight limit
 // like separate requests do, so a batch of 20 independent items to one mailbox meets 429s.
-import { GraphError } from './model.js';
-import type { Mailbox } from './mailbox.js';
-import { shuffle } from './random.js';
-import { errorReply, runGraphCall, type CallResult, type SimCore } from './graphPipeline.js';
+import { GraphError } from '../mailbox/model.js';
+import type { Mailbox } from '../mailbox/mailbox.js';
+import { shuffle } from '../random.js';
+import { errorReply, runGraphCall, type CallResult, type SimCore } from './pipeline.js';
 
 interface Item {
   id: string;

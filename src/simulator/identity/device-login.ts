@@ -1,7 +1,7 @@
 // The verification page a person opens during `connect` (the simulator's stand-in for
 // https://microsoft.com/devicelogin): enter the code, pick a simulator user, approve or decline.
-import type { SimulatorControl } from './control.js';
-import { ControlError } from './model.js';
+import type { SimulatorControl } from '../control/in-process.js';
+import { ControlError } from '../mailbox/model.js';
 
 const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 

@@ -1,8 +1,8 @@
 // Planning one delta round: what changed in the window since the previous round's snapshot.
 // Entries are keyed by immutable id (an occurrence and the exception it becomes share one id).
-import type { StoredEvent } from './model.js';
-import type { Mailbox } from './mailbox.js';
-import { parseOccurrenceId, shuffle, type Rng } from './random.js';
+import type { StoredEvent } from '../mailbox/model.js';
+import type { Mailbox } from '../mailbox/mailbox.js';
+import { parseOccurrenceId, shuffle, type Rng } from '../random.js';
 
 export interface DeltaFaults {
   /** Order of groups and of entries on a page is shuffled. */

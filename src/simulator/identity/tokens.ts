@@ -1,8 +1,8 @@
 // Device codes, access tokens and refresh tokens of the simulated identity platform. Refresh
 // tokens rotate on every use (the previous one stops working, so a client that forgets to
 // persist its cache finds out) and die on revocation or after 90 days without use.
-import { newOpaqueToken, newUserCode, uuid } from './random.js';
-import type { User } from './model.js';
+import { newOpaqueToken, newUserCode, uuid } from '../random.js';
+import type { User } from '../mailbox/model.js';
 
 export interface DeviceCode {
   deviceCode: string;

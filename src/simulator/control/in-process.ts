@@ -1,17 +1,17 @@
 // In-process control of the simulator: act as a user in Outlook, inspect mailboxes, read the
 // request log and metrics, inject faults, expire delta state, revoke sign-ins. The HTTP control
-// API (controlHttp.ts) exposes the same operations under /_control.
-import { ControlError, type CalendarRole, type ExtendedProperty, type StoredEvent, type User } from './model.js';
-import { parseEventInput } from './eventInput.js';
-import { acceptInvitation, createEvent, deleteEvent, updateEvent } from './calendarOps.js';
-import { etag } from './eventView.js';
-import { parseMalformation, type Malformation } from './malform.js';
-import { formatInstant, parseIsoInstant } from './time.js';
-import type { Directory } from './directory.js';
-import type { TokenStore } from './tokens.js';
-import type { RequestLog, RequestLogEntry, Metrics } from './requestLog.js';
-import type { Faults, FaultSettings } from './faults.js';
-import type { Gate, Limiter } from './throttle.js';
+// API (http.ts) exposes the same operations under /_control.
+import { ControlError, type CalendarRole, type ExtendedProperty, type StoredEvent, type User } from '../mailbox/model.js';
+import { parseEventInput } from '../mailbox/event-input.js';
+import { acceptInvitation, createEvent, deleteEvent, updateEvent } from '../mailbox/calendar-ops.js';
+import { etag } from '../graph/event-view.js';
+import { parseMalformation, type Malformation } from '../mailbox/malform.js';
+import { formatInstant, parseIsoInstant } from '../time.js';
+import type { Directory } from '../mailbox/directory.js';
+import type { TokenStore } from '../identity/tokens.js';
+import type { RequestLog, RequestLogEntry, Metrics } from '../request-log.js';
+import type { Faults, FaultSettings } from '../graph/faults.js';
+import type { Gate, Limiter } from '../graph/throttle.js';
 
 /** A stored event as the mailbox holds it: both id formats, body as sent, extended properties. */
 export interface EventView {

@@ -1,8 +1,8 @@
 // GET /me/calendarView (used for imports): every instance overlapping the window, occurrences of
 // series included, paged like /me/events.
-import { type CalendarRole } from './model.js';
-import { orderEvents, page, requireRead, window } from './graphEvents.js';
-import type { GraphCall, GraphEnv, GraphReply } from './graphContext.js';
+import { type CalendarRole } from '../mailbox/model.js';
+import { orderEvents, page, requireRead, window } from './events.js';
+import type { GraphCall, GraphEnv, GraphReply } from './context.js';
 
 export function calendarViewRoute(env: GraphEnv, call: GraphCall, path: string, calendar: CalendarRole): GraphReply {
   requireRead(env);

@@ -1,17 +1,17 @@
 // One Graph request (top-level or a $batch item) from admission to log entry: mailbox limits,
 // the test gate, latency, injected faults, the handler, store-then-fail, metrics.
-import { GraphError } from './model.js';
-import type { Mailbox } from './mailbox.js';
-import type { Directory } from './directory.js';
+import { GraphError } from '../mailbox/model.js';
+import type { Mailbox } from '../mailbox/mailbox.js';
+import type { Directory } from '../mailbox/directory.js';
 import type { DeltaEngine } from './delta.js';
 import type { Faults } from './faults.js';
 import type { Gate, Limiter } from './throttle.js';
-import type { RequestLog } from './requestLog.js';
-import { redactHeaders } from './requestLog.js';
-import { route } from './graphRouter.js';
-import { malformBody } from './malform.js';
-import { parsePrefer, type GraphCall, type GraphEnv, type GraphReply } from './graphContext.js';
-import { uuid } from './random.js';
+import type { RequestLog } from '../request-log.js';
+import { redactHeaders } from '../request-log.js';
+import { route } from './router.js';
+import { malformBody } from '../mailbox/malform.js';
+import { parsePrefer, type GraphCall, type GraphEnv, type GraphReply } from './context.js';
+import { uuid } from '../random.js';
 
 export interface SimCore {
   base: string;

@@ -1,7 +1,7 @@
 // The control API over HTTP: https://127.0.0.1:PORT/_control/..., JSON in and out, no auth
-// (loopback only), never logged, never throttled, never faulted. Same operations as control.ts.
-import { ControlError, GraphError, type CalendarRole } from './model.js';
-import type { SimulatorControl } from './control.js';
+// (loopback only), never logged, never throttled, never faulted. Same operations as in-process.ts.
+import { ControlError, GraphError, type CalendarRole } from '../mailbox/model.js';
+import type { SimulatorControl } from './in-process.js';
 
 export interface ControlReply {
   status: number;

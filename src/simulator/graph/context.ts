@@ -1,11 +1,11 @@
 // What a Graph handler receives: the call (top-level or inside $batch), the signed-in mailbox and
 // the preferences of *this* request (Prefer headers are per request, never carried by a link).
-import type { Mailbox } from './mailbox.js';
-import type { CalendarRole } from './model.js';
-import type { Directory } from './directory.js';
+import type { Mailbox } from '../mailbox/mailbox.js';
+import type { CalendarRole } from '../mailbox/model.js';
+import type { Directory } from '../mailbox/directory.js';
 import type { DeltaEngine } from './delta.js';
-import type { RenderOptions, Zone } from './eventView.js';
-import { resolveZone } from './time.js';
+import type { RenderOptions, Zone } from './event-view.js';
+import { resolveZone } from '../time.js';
 
 export interface GraphCall {
   method: string;

@@ -1,13 +1,13 @@
 // /me/events: create (transactionId dedupe), read, update (If-Match -> 412), delete (404 when
 // already gone), list with the extended-property filter, and a series' instances.
-import { GraphError, type CalendarRole, type StoredEvent } from './model.js';
-import { parseEventInput } from './eventInput.js';
-import { createEvent, deleteEvent, updateEvent } from './calendarOps.js';
-import { notFound } from './mailbox.js';
-import { renderEvent } from './eventView.js';
-import { hasScope, preferenceApplied, renderOptions, UTC, type GraphCall, type GraphEnv, type GraphReply } from './graphContext.js';
-import { parseCount, parseExpand, parseFilter, parseSelect } from './odataQuery.js';
-import { parseIsoInstant } from './time.js';
+import { GraphError, type CalendarRole, type StoredEvent } from '../mailbox/model.js';
+import { parseEventInput } from '../mailbox/event-input.js';
+import { createEvent, deleteEvent, updateEvent } from '../mailbox/calendar-ops.js';
+import { notFound } from '../mailbox/mailbox.js';
+import { renderEvent } from './event-view.js';
+import { hasScope, preferenceApplied, renderOptions, UTC, type GraphCall, type GraphEnv, type GraphReply } from './context.js';
+import { parseCount, parseExpand, parseFilter, parseSelect } from './odata-query.js';
+import { parseIsoInstant } from '../time.js';
 
 const accessDenied = () => new GraphError(403, 'ErrorAccessDenied', 'Access is denied. Check credentials and try again.');
 

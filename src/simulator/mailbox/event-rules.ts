@@ -2,8 +2,8 @@
 // to midnight in one zone, GRAPH.md "Events"), and the Teams join URL Graph fills in.
 import { randomBytes } from 'node:crypto';
 import { type EventFields } from './model.js';
-import { invalidProperty } from './eventInput.js';
-import { parseWall, resolveZone, wallToUtc, isMidnight, type Wall } from './time.js';
+import { invalidProperty } from './event-input.js';
+import { parseWall, resolveZone, wallToUtc, isMidnight, type Wall } from '../time.js';
 
 export function completeFields(partial: Partial<EventFields>): EventFields {
   if (!partial.start || !partial.end) throw invalidProperty();

@@ -1,9 +1,9 @@
 // Maps a Graph v1.0 path to its handler and request kind (the kind is known before running, so
 // throttling and metrics can use it). Path segments are case-insensitive, ids are not.
-import { GraphError, type CalendarRole } from './model.js';
-import { createEventRoute, deleteEventRoute, getEventRoute, instancesRoute, listEventsRoute, updateEventRoute, context } from './graphEvents.js';
-import { calendarViewRoute } from './calendarView.js';
-import { hasScope, type GraphCall, type GraphEnv, type GraphReply } from './graphContext.js';
+import { GraphError, type CalendarRole } from '../mailbox/model.js';
+import { createEventRoute, deleteEventRoute, getEventRoute, instancesRoute, listEventsRoute, updateEventRoute, context } from './events.js';
+import { calendarViewRoute } from './calendar-view.js';
+import { hasScope, type GraphCall, type GraphEnv, type GraphReply } from './context.js';
 
 export interface Route {
   kind: string;

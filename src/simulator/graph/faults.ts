@@ -1,8 +1,8 @@
 // Injected trouble, seedable so a failing test can be replayed: random 429/503/504 with a
 // (fractional) Retry-After, latency, dropped connections, "store the write then fail the
 // response", and the unkind delta options. Applies to Graph requests and batch items only.
-import { seededRng, type Rng } from './random.js';
-import type { DeltaFaults } from './deltaRound.js';
+import { seededRng, type Rng } from '../random.js';
+import type { DeltaFaults } from './delta-round.js';
 
 export interface FaultSettings {
   random429?: number;

@@ -1,7 +1,7 @@
 // The few OData query forms the tool needs: finding an event by the value of our extended
 // property, expanding that property, $select, and simple `prop eq 'x'` filters.
-import { GraphError, type StoredEvent } from './model.js';
-import { sameExtendedId } from './mailbox.js';
+import { GraphError, type StoredEvent } from '../mailbox/model.js';
+import { sameExtendedId } from '../mailbox/mailbox.js';
 
 const STRING = String.raw`'((?:[^']|'')*)'`;
 const unquote = (s: string) => s.replace(/''/g, "'");

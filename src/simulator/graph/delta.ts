@@ -5,13 +5,13 @@
 // outside the window. Series come as thin occurrences plus full exceptions, grouped on one page
 // even when that exceeds odata.maxpagesize. Faults add shuffling, duplicates, replays in the next
 // round, empty pages, series masters and nextLink loops; an expired mailbox answers 410.
-import { GraphError } from './model.js';
-import type { Mailbox } from './mailbox.js';
-import { renderEvent, renderRemoved, renderThinOccurrence } from './eventView.js';
-import { preferenceApplied, renderOptions, type GraphCall, type GraphEnv, type GraphReply } from './graphContext.js';
-import { requireRead, window } from './graphEvents.js';
-import { newOpaqueToken, shuffle, type Rng } from './random.js';
-import { planRound, type DeltaFaults, type DeltaState, type Entry } from './deltaRound.js';
+import { GraphError } from '../mailbox/model.js';
+import type { Mailbox } from '../mailbox/mailbox.js';
+import { renderEvent, renderRemoved, renderThinOccurrence } from './event-view.js';
+import { preferenceApplied, renderOptions, type GraphCall, type GraphEnv, type GraphReply } from './context.js';
+import { requireRead, window } from './events.js';
+import { newOpaqueToken, shuffle, type Rng } from '../random.js';
+import { planRound, type DeltaFaults, type DeltaState, type Entry } from './delta-round.js';
 
 const DEFAULT_PAGE_SIZE = 10;
 const MAX_KEPT = 5000;

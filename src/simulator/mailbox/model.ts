@@ -1,5 +1,5 @@
 // The stored shape of users, calendars and events. Graph property names are kept where they exist
-// so rendering (eventView.ts) stays a projection, not a translation.
+// so rendering (graph/event-view.ts) stays a projection, not a translation.
 
 export type CalendarRole = 'primary' | 'secondary';
 export type EventType = 'singleInstance' | 'occurrence' | 'exception' | 'seriesMaster';

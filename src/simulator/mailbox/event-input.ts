@@ -1,7 +1,7 @@
 // Validation of POST/PATCH event bodies, with Graph's error codes. Unknown properties are refused
 // like OData does (RequestBodyRead) so a typo in the client cannot pass silently.
 import { GraphError, type Attendee, type EventFields, type ExtendedProperty, type DateTimeTimeZone } from './model.js';
-import { formatWall, parseWall, resolveZone } from './time.js';
+import { formatWall, parseWall, resolveZone } from '../time.js';
 import { normalizeRecurrence } from './recurrence.js';
 
 export interface EventInput {

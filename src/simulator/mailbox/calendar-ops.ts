@@ -4,7 +4,7 @@
 // "Creating with attendees sends invitations; this cannot be turned off").
 import type { Directory } from './directory.js';
 import type { Mailbox, CreateMeta } from './mailbox.js';
-import type { EventInput } from './eventInput.js';
+import type { EventInput } from './event-input.js';
 import { ControlError, type EventFields, type StoredEvent } from './model.js';
 
 const SHARED_FIELDS: (keyof EventFields)[] = [

@@ -1,16 +1,16 @@
 // Front door of the HTTPS server: /_control, /devicelogin, the identity endpoints and Graph v1.0
 // (bearer token -> mailbox). Every non-control request lands in the request log.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { identityRoute, type IdentityEnv } from './identity.js';
-import { handleControl } from './controlHttp.js';
-import { deviceLoginPage } from './deviceLogin.js';
-import { runBatch } from './batch.js';
-import { errorReply, JSON_TYPE, runGraphCall, type CallResult, type SimCore } from './graphPipeline.js';
-import { redactForm, redactHeaders, redactTokenResponse } from './requestLog.js';
-import { route } from './graphRouter.js';
-import { parsePrefer } from './graphContext.js';
-import type { TokenStore } from './tokens.js';
-import type { SimulatorControl } from './control.js';
+import { identityRoute, type IdentityEnv } from './identity/endpoints.js';
+import { handleControl } from './control/http.js';
+import { deviceLoginPage } from './identity/device-login.js';
+import { runBatch } from './graph/batch.js';
+import { errorReply, JSON_TYPE, runGraphCall, type CallResult, type SimCore } from './graph/pipeline.js';
+import { redactForm, redactHeaders, redactTokenResponse } from './request-log.js';
+import { route } from './graph/router.js';
+import { parsePrefer } from './graph/context.js';
+import type { TokenStore } from './identity/tokens.js';
+import type { SimulatorControl } from './control/in-process.js';
 
 const MAX_BODY = 8 * 1024 * 1024;
 

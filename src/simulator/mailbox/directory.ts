@@ -1,7 +1,7 @@
 // The tenant's users, each with a mailbox. Email addresses match case-insensitively.
 import { Mailbox } from './mailbox.js';
 import { ControlError, DEFAULT_MAILBOX_ZONE, type User } from './model.js';
-import { uuid } from './random.js';
+import { uuid } from '../random.js';
 
 export class Directory {
   private readonly byEmail = new Map<string, Mailbox>();
