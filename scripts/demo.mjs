@@ -16,6 +16,9 @@ const bin = fileURLToPath(new URL('../bin/caseflow-outlook', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'caseflow-demo-'));
 const ALICE = 'alice@firm.example';
 const started = Date.now();
+// Dates from tomorrow on, so the demo's events are always inside the sync window.
+const day = (n) => new Date(Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth(), new Date().getUTCDate() + n)).toISOString().slice(0, 10);
+const [D1, D2, D3, D4] = [day(1), day(2), day(3), day(4)];
 
 const sim = await startSimulator({ port: 0, caDir: join(dir, 'ca'), deviceCodePollIntervalSeconds: 1, users: [{ email: ALICE, name: 'Alice Moss' }] });
 sim.control.setAutoApprove(ALICE);
@@ -52,9 +55,9 @@ try {
   await cf('connect', '--staff', ALICE);
 
   say('CaseFlow events: a protected hearing with a privileged description, a Teams call, a task');
-  await cf('events', 'add', '--staff', ALICE, '--title', 'Motion hearing', '--category', 'Hearing', '--start', '2026-12-01T09:30', '--end', '2026-12-01T10:30', '--location', 'Court 4', '--description', 'Argue the motion to compel; witness list attached (privileged)');
-  await cf('events', 'add', '--staff', ALICE, '--title', 'Client call', '--start', '2026-12-02T14:00', '--end', '2026-12-02T14:30', '--teams', '--attendee', 'dana@client.example');
-  await cf('tasks', 'add', '--staff', ALICE, '--title', 'File reply brief', '--due', '2026-12-04', '--matter', '1');
+  await cf('events', 'add', '--staff', ALICE, '--title', 'Motion hearing', '--category', 'Hearing', '--start', `${D1}T09:30`, '--end', `${D1}T10:30`, '--location', 'Court 4', '--description', 'Argue the motion to compel; witness list attached (privileged)');
+  await cf('events', 'add', '--staff', ALICE, '--title', 'Client call', '--start', `${D2}T14:00`, '--end', `${D2}T14:30`, '--teams', '--attendee', 'dana@client.example');
+  await cf('tasks', 'add', '--staff', ALICE, '--title', 'File reply brief', '--due', D4, '--matter', '1');
 
   say('The scheduled run pushes them (one $batch request)');
   await cf('daemon', '--once');
@@ -65,8 +68,8 @@ try {
 
   say('In Outlook, Alice moves the client call and adds a dentist appointment');
   const call = outlook().find((e) => e.subject === 'Client call');
-  sim.control.updateEvent(ALICE, call.id, { start: { dateTime: '2026-12-02T15:00:00', timeZone: 'UTC' }, end: { dateTime: '2026-12-02T15:30:00', timeZone: 'UTC' } });
-  sim.control.createEvent(ALICE, { subject: 'Dentist', start: { dateTime: '2026-12-03T08:00:00', timeZone: 'UTC' }, end: { dateTime: '2026-12-03T09:00:00', timeZone: 'UTC' } });
+  sim.control.updateEvent(ALICE, call.id, { start: { dateTime: `${D2}T15:00:00`, timeZone: 'UTC' }, end: { dateTime: `${D2}T15:30:00`, timeZone: 'UTC' } });
+  sim.control.createEvent(ALICE, { subject: 'Dentist', start: { dateTime: `${D3}T08:00:00`, timeZone: 'UTC' }, end: { dateTime: `${D3}T09:00:00`, timeZone: 'UTC' } });
   await cf('sync', '--staff', ALICE);
   await cf('events', 'list');
 
@@ -75,7 +78,8 @@ try {
   await cf('events', 'update', '1', '--location', 'Court 6');
   await cf('daemon', '--once');
   await cf('conflicts', 'list');
-  await cf('conflicts', 'resolve', '1', '--keep', 'caseflow');
+  await cf('conflicts', 'show', '1');
+  await cf('conflicts', 'resolve', '1', '--keep', 'caseflow', '--by', 'Support desk');
   console.log(`  Outlook location now: ${outlook().find((e) => e.id === hearing.id).location.displayName}`);
 
   say('Where things stand');
