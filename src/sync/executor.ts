@@ -8,6 +8,7 @@
 import { ActionRequiredError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { localHash, remoteHash } from './content.js';
+import { CONFIDENTIAL_BODY } from './confidentiality.js';
 import { caseflowIdValue, fromGraphEvent, transactionIdFor, type GraphEventJson } from './mapping.js';
 import type { Action, ItemKind, LocalItem, PlanResult, RemoteCreate, RemoteDelete, RemoteUpdate } from './model.js';
 import { InvalidItemError, type AuditTrigger, type RemoteCalendar, type SyncStore, type WriteOp, type WriteOutcome } from './ports.js';
@@ -100,9 +101,11 @@ async function pushRemote(actions: RemoteAction[], o: ExecuteOptions, result: Ex
         linkIds.set(a, a.linkId);
         continue;
       }
-      const fields = { state: 'creating' as const, outlookId: null, transactionId: a.transactionId, tag: a.tag, generation: a.generation, confidential: a.confidential, localHash: a.localHash };
+      // remoteHash: what the copy holds if nobody touches it, so a copy found again later (its
+      // answer lost, a crash) shows any Outlook edit made to it meanwhile as a change.
+      const fields = { state: 'creating' as const, outlookId: null, transactionId: a.transactionId, tag: a.tag, generation: a.generation, confidential: a.confidential, localHash: a.localHash, remoteHash: sentHash(a), changeKey: null };
       if (a.linkId === null) {
-        linkIds.set(a, o.store.insertLink({ ...fields, kind: a.kind, localId: a.localId, role: 'owner', remoteHash: null, changeKey: null, iCalUId: null }));
+        linkIds.set(a, o.store.insertLink({ ...fields, kind: a.kind, localId: a.localId, role: 'owner', iCalUId: null }));
       } else {
         o.store.updateLink(a.linkId, fields);
         linkIds.set(a, a.linkId);
@@ -114,12 +117,13 @@ async function pushRemote(actions: RemoteAction[], o: ExecuteOptions, result: Ex
   const applies: (() => void)[] = [];
   for (const [i, a] of actions.entries()) {
     let outcome: WriteOutcome = outcomes[i]!;
+    let foundAgain = false;
     const linkId = linkIds.get(a)!;
     const failure = (status: Failure['outcome']) => ({ linkId, kind: a.kind, localId: a.localId, outcome: status });
     const title = a.type === 'remote.delete' ? '' : a.content.title;
     if (a.type === 'remote.create' && outcome.status === 'duplicate') {
       try {
-        outcome = await afterDuplicate(a, linkId, o);
+        ({ outcome, foundAgain } = await afterDuplicate(a, linkId, o));
       } catch (error) {
         if (!(error instanceof InvalidItemError)) throw error;
         fail(applies, o, result, failure('failed'), `create of ${a.kind} ${a.localId} in Outlook: its copy could not be read (${error.item.problem})`);
@@ -151,12 +155,16 @@ async function pushRemote(actions: RemoteAction[], o: ExecuteOptions, result: Ex
       continue;
     }
     const event = fromGraphEvent(outcome.event, { inWindow: true });
+    // A copy found again rather than made now may have been edited in Outlook since it was made:
+    // keep what was sent as the last synced version and read the round again, so the next run
+    // compares the two instead of taking Outlook's copy as ours.
+    if (foundAgain) result.replayRound = true;
     applies.push(() => {
       o.store.updateLink(linkId, {
         state: 'linked',
         outlookId: event.id,
-        changeKey: event.changeKey,
-        remoteHash: remoteHash(event),
+        changeKey: foundAgain ? null : event.changeKey,
+        remoteHash: foundAgain ? sentHash(a as RemoteCreate) : remoteHash(event),
         localHash: a.localHash,
         confidential: a.confidential,
         iCalUId: event.iCalUId,
@@ -172,6 +180,11 @@ async function pushRemote(actions: RemoteAction[], o: ExecuteOptions, result: Ex
     else result.pushed.updated += 1;
   }
   return applies;
+}
+
+/** The hash of the copy a create makes, as Outlook holds it (the body of a confidential item says "Confidential"). */
+function sentHash(a: RemoteCreate): string {
+  return remoteHash({ content: { ...a.content, description: a.confidential ? CONFIDENTIAL_BODY : a.content.description } });
 }
 
 function opFor(a: RemoteAction): WriteOp {
@@ -203,17 +216,17 @@ function why(outcome: WriteOutcome): string {
  * store and this very item. Or that copy is gone (Graph remembers the transactionId of a deleted
  * event): create it once more, now, with the next generation's transactionId, recorded first.
  */
-async function afterDuplicate(a: RemoteCreate, linkId: number, o: ExecuteOptions): Promise<WriteOutcome> {
+async function afterDuplicate(a: RemoteCreate, linkId: number, o: ExecuteOptions): Promise<{ outcome: WriteOutcome; foundAgain: boolean }> {
   const found = await o.calendar.findByTag(a.tag);
-  if (found) return { status: 'ok', event: found };
+  if (found) return { outcome: { status: 'ok', event: found }, foundAgain: true };
   const item = o.local.get(`${a.kind}:${a.localId}`);
-  if (!item) return { status: 'duplicate' };
+  if (!item) return { outcome: { status: 'duplicate' }, foundAgain: false };
   const generation = a.generation + 1;
   const transactionId = transactionIdFor(o.storeId, a.kind, item.uid, generation);
   const tag = caseflowIdValue(o.storeId, a.kind, item.uid);
   o.store.transaction(() => o.store.updateLink(linkId, { state: 'creating', transactionId, tag, generation }));
   const [again] = await o.calendar.write([{ op: 'create', payload: a.payload, transactionId, tag }]);
-  return again ?? { status: 'duplicate' };
+  return { outcome: again ?? { status: 'duplicate' }, foundAgain: false };
 }
 
 /**

@@ -91,13 +91,10 @@ async function recoverCreates(host: RunHost, o: RunOptions): Promise<void> {
     const event = fromGraphEvent(found, { inWindow: true });
     host.log.debug(`found the Outlook copy of ${link.kind} ${link.localId} created by an earlier run`);
     host.store.transaction(() => {
-      host.store.updateLink(link.id, {
-        state: 'linked',
-        outlookId: event.id,
-        changeKey: event.changeKey,
-        remoteHash: remoteHash(event),
-        iCalUId: event.iCalUId,
-      });
+      // remoteHash stays what the create sent; no changeKey: this round's delta entry for the
+      // copy (it changed after the last committed round) is compared by content, so an Outlook
+      // edit made to it meanwhile is seen as one.
+      host.store.updateLink(link.id, { state: 'linked', outlookId: event.id, changeKey: null, iCalUId: event.iCalUId });
       if (link.kind === 'event' && item) host.store.setEventRemoteFacts(link.localId, { iCalUId: event.iCalUId, ...(event.joinUrl ? { joinUrl: event.joinUrl } : {}) });
     });
   }

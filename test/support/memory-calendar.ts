@@ -101,6 +101,7 @@ export class MemoryCalendar implements RemoteCalendar {
       isOrganizer: true,
       type: 'singleInstance',
       iCalUId: `ical-${id}`,
+      transactionId: null,
       ...fields,
       id,
       changeKey,
@@ -234,7 +235,8 @@ export class MemoryCalendar implements RemoteCalendar {
       if (this.usedTransactionIds.has(op.transactionId)) return { status: 'duplicate' };
       this.usedTransactionIds.add(op.transactionId);
       const id = `M${++this.ids}`;
-      const json = { ...graphJson(op.payload, id, this.newChangeKey()), isOrganizer: true, transactionId: op.transactionId };
+      const changeKey = this.newChangeKey();
+      const json = { ...graphJson(op.payload, id, changeKey), changeKey, isOrganizer: true, transactionId: op.transactionId };
       const stored: Stored = { json, transactionId: op.transactionId, tag: op.tag, deleted: false, seq: 0 };
       this.touch(stored);
       this.events.set(id, stored);
@@ -249,8 +251,9 @@ export class MemoryCalendar implements RemoteCalendar {
       return { status: 'ok', event: null };
     }
     const base = stored.json;
-    const next = graphJson(op.payload, op.id, this.newChangeKey(), { iCalUId: base.iCalUId ?? null, isOnlineMeeting: base.isOnlineMeeting ?? false });
-    stored.json = { ...next, type: base.type ?? 'singleInstance', seriesMasterId: base.seriesMasterId ?? null, isOrganizer: base.isOrganizer ?? true, transactionId: stored.transactionId };
+    const changeKey = this.newChangeKey();
+    const next = graphJson(op.payload, op.id, changeKey, { iCalUId: base.iCalUId ?? null, isOnlineMeeting: base.isOnlineMeeting ?? false });
+    stored.json = { ...next, changeKey, type: base.type ?? 'singleInstance', seriesMasterId: base.seriesMasterId ?? null, isOrganizer: base.isOrganizer ?? true, transactionId: stored.transactionId };
     this.touch(stored);
     return { status: 'ok', event: structuredClone(stored.json) };
   }

@@ -1,0 +1,251 @@
+// Random two-sided histories through the engine as it ships: the real runSync, planner and
+// executor over the in-memory ports (which pass the same contract suites as SQLite and Graph).
+// Between runs, CaseFlow and Outlook are edited at random; runs meet faults: failed writes, lost
+// answers, throttling, a crash between any two steps, an expired delta, replayed and duplicated
+// delta entries, pull-only runs. Then quiet runs: both sides must be in step, with no duplicate,
+// no lost edit, protected conflicts held, and no confidential description in any payload.
+
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { sameOnBothSides } from '../../../src/sync/content.js';
+import { CONFIDENTIAL_BODY } from '../../../src/sync/confidentiality.js';
+import { fromGraphEvent, type GraphEventJson } from '../../../src/sync/mapping.js';
+import type { ItemKind, SyncContent } from '../../../src/sync/model.js';
+import { runSync } from '../../../src/sync/run.js';
+import { Crash, type WriteFault } from '../../support/memory-calendar.js';
+import { memoryWorld, type MemoryWorld } from '../../support/memory-host.js';
+import { content } from './fixtures.js';
+
+const RUNS = Number(process.env.CASEFLOW_PROPERTY_RUNS_ENGINE ?? 1000);
+const SECRET = 'secret-';
+
+type Edit =
+  | { f: 'title'; v: string }
+  | { f: 'location'; v: string }
+  | { f: 'description'; v: string }
+  | { f: 'time'; v: number }
+  | { f: 'attendees'; v: string[] };
+
+const arbEdit: fc.Arbitrary<Edit> = fc.oneof(
+  fc.record({ f: fc.constant('title' as const), v: fc.constantFrom('A', 'B', 'C') }),
+  fc.record({ f: fc.constant('location' as const), v: fc.constantFrom('', 'Room 1', 'Room 2') }),
+  fc.record({ f: fc.constant('description' as const), v: fc.constantFrom('1', '2', '3') }),
+  fc.record({ f: fc.constant('time' as const), v: fc.integer({ min: 0, max: 3 }) }),
+  fc.record({ f: fc.constant('attendees' as const), v: fc.subarray(['amy@x.example', 'bob@x.example']) }),
+);
+
+function slot(allDay: boolean, n: number): Pick<SyncContent, 'start' | 'end'> {
+  if (allDay) return { start: `2026-12-0${n + 1}`, end: `2026-12-0${n + 1}` };
+  const start = Date.UTC(2026, 11, 1, 9 + n);
+  return { start: new Date(start).toISOString(), end: new Date(start + 3_600_000).toISOString() };
+}
+
+function applyEdit(c: SyncContent, e: Edit, description: (v: string) => string): SyncContent {
+  switch (e.f) {
+    case 'title':
+      return { ...c, title: c.title.startsWith('Task: ') ? `Task: ${e.v}` : e.v };
+    case 'location':
+      return { ...c, location: e.v };
+    case 'description':
+      return { ...c, description: description(e.v) };
+    case 'time':
+      return { ...c, ...slot(c.allDay, e.v) };
+    case 'attendees':
+      return { ...c, attendees: e.v.map((email) => ({ email, name: email.slice(0, 3), type: 'required' as const })) };
+  }
+}
+
+/** The same edit as Outlook's user makes it, on the event's JSON. */
+function editJson(json: GraphEventJson, e: Edit): Partial<GraphEventJson> {
+  const c = fromGraphEvent(json, { inWindow: true }).content;
+  switch (e.f) {
+    case 'title':
+      return { subject: e.v };
+    case 'location':
+      return { location: { displayName: e.v } };
+    case 'description':
+      return { body: { contentType: 'text', content: `outlook-${e.v}` } };
+    case 'time': {
+      const t = slot(c.allDay, e.v);
+      return c.allDay
+        ? { start: { dateTime: `${t.start}T00:00:00.0000000`, timeZone: 'UTC' }, end: { dateTime: `2026-12-0${e.v + 2}T00:00:00.0000000`, timeZone: 'UTC' } }
+        : { start: { dateTime: t.start.replace('Z', '0000'), timeZone: 'UTC' }, end: { dateTime: t.end.replace('Z', '0000'), timeZone: 'UTC' } };
+    }
+    case 'attendees':
+      return { attendees: e.v.map((address) => ({ emailAddress: { address, name: address.slice(0, 3) }, type: 'required' })) };
+  }
+}
+
+const arbFaults = fc.record({
+  pullOnly: fc.boolean(),
+  replay: fc.boolean(),
+  duplicate: fc.boolean(),
+  expire: fc.boolean(),
+  /** Each write's fate, by position in the run. */
+  writes: fc.array(fc.constantFrom<WriteFault>(undefined, undefined, undefined, 'fail', 'lose', 'throttle'), { maxLength: 6 }),
+  /** A crash before the Nth call to either port. */
+  crashAt: fc.option(fc.nat({ max: 12 }), { nil: null }),
+  concurrent: fc.option(fc.record({ pick: fc.nat(), edit: arbEdit }), { nil: null }),
+});
+
+const arbOp = fc.oneof(
+  { weight: 3, arbitrary: fc.record({ op: fc.constant('localCreate' as const), kind: fc.constantFrom<ItemKind>('event', 'task'), confidential: fc.boolean(), protected: fc.boolean(), title: fc.constantFrom('A', 'B'), allDay: fc.boolean(), slot: fc.integer({ min: 0, max: 3 }) }) },
+  { weight: 4, arbitrary: fc.record({ op: fc.constant('localEdit' as const), pick: fc.nat(), edit: arbEdit }) },
+  { weight: 2, arbitrary: fc.record({ op: fc.constant('localDelete' as const), pick: fc.nat() }) },
+  { weight: 3, arbitrary: fc.record({ op: fc.constant('remoteCreate' as const), title: fc.constantFrom('A', 'C'), allDay: fc.boolean(), slot: fc.integer({ min: 0, max: 3 }) }) },
+  { weight: 4, arbitrary: fc.record({ op: fc.constant('remoteEdit' as const), pick: fc.nat(), edit: arbEdit }) },
+  { weight: 2, arbitrary: fc.record({ op: fc.constant('remoteDelete' as const), pick: fc.nat() }) },
+  { weight: 5, arbitrary: fc.record({ op: fc.constant('sync' as const), faults: arbFaults }) },
+);
+type Op = typeof arbOp extends fc.Arbitrary<infer T> ? T : never;
+type Faults = Op extends infer O ? (O extends { op: 'sync'; faults: infer F } ? F : never) : never;
+
+const pick = <T,>(list: T[], n: number): T | undefined => (list.length === 0 ? undefined : list[n % list.length]);
+const description = (confidential: boolean) => (v: string) => `${confidential ? SECRET : 'local-'}${v}`;
+const POLICY = { events: true, tasks: true, deadlines: true, maxDeletes: 10_000, sensitivity: 'confidential' as const };
+
+/** Outlook events a user may touch: not our task copies (their edits are ignored by design). */
+function editableRemote(w: MemoryWorld): GraphEventJson[] {
+  const taskCopies = new Set(w.store.links().filter((l) => l.kind !== 'event').flatMap((l) => (l.outlookId ? [l.outlookId] : [])));
+  return w.calendar.live().filter((e) => !taskCopies.has(e.id)).sort((a, b) => (a.id < b.id ? -1 : 1));
+}
+
+function editRemote(w: MemoryWorld, n: number, e: Edit): void {
+  const ev = pick(editableRemote(w), n);
+  if (ev) w.calendar.userEdit(ev.id, editJson(ev, e));
+}
+
+async function run(w: MemoryWorld, f?: Faults): Promise<void> {
+  if (f?.expire) w.calendar.expire();
+  w.calendar.faults = f ? { replay: f.replay, duplicate: f.duplicate, write: (_op, i) => f.writes[i] } : {};
+  w.clock.at(f?.crashAt ?? null);
+  if (f?.concurrent) {
+    // An Outlook edit landing between reading the delta and writing: our If-Match meets it.
+    const concurrent = f.concurrent;
+    const write = w.calendar.write.bind(w.calendar);
+    w.calendar.write = async (ops) => {
+      w.calendar.write = write;
+      editRemote(w, concurrent.pick, concurrent.edit);
+      return write(ops);
+    };
+  }
+  try {
+    await runSync(w.host, { trigger: 'scheduled', push: !f?.pullOnly, policy: POLICY, allowDeletes: true });
+  } catch (error) {
+    // A crash, or a run that could not finish (exit 4): the next run starts over.
+    if (!(error instanceof Crash) && !(error instanceof Error && 'exitCode' in error)) throw error;
+  } finally {
+    w.clock.at(null);
+    w.calendar.faults = {};
+    w.calendar.write = Object.getPrototypeOf(w.calendar).write.bind(w.calendar);
+  }
+}
+
+async function apply(w: MemoryWorld, op: Op): Promise<void> {
+  const editable = () => w.store.items().filter((i) => !i.readOnly).sort((a, b) => (`${a.kind}:${a.id}` < `${b.kind}:${b.id}` ? -1 : 1));
+  switch (op.op) {
+    case 'localCreate': {
+      const base = content({ title: op.kind === 'task' ? `Task: ${op.title}` : op.title, description: description(op.confidential)('0'), allDay: op.allDay, attendees: [], location: '' });
+      w.store.addItem({ kind: op.kind, content: { ...base, ...slot(op.allDay, op.slot) }, confidential: op.confidential, protected: op.kind === 'event' && op.protected });
+      return;
+    }
+    case 'localEdit': {
+      const item = pick(editable(), op.pick);
+      if (item) w.store.editItem(item.kind, item.id, applyEdit(item.content, op.edit, description(item.confidential)));
+      return;
+    }
+    case 'localDelete': {
+      const item = pick(editable(), op.pick);
+      if (item) w.store.removeItem(item.kind, item.id);
+      return;
+    }
+    case 'remoteCreate': {
+      const t = slot(op.allDay, op.slot);
+      const when = op.allDay
+        ? { isAllDay: true, start: { dateTime: `${t.start}T00:00:00.0000000`, timeZone: 'UTC' }, end: { dateTime: `2026-12-0${op.slot + 2}T00:00:00.0000000`, timeZone: 'UTC' } }
+        : { start: { dateTime: t.start.replace('Z', '0000'), timeZone: 'UTC' }, end: { dateTime: t.end.replace('Z', '0000'), timeZone: 'UTC' } };
+      w.calendar.userCreate({ subject: op.title, body: { contentType: 'text', content: 'outlook-0' }, ...when });
+      return;
+    }
+    case 'remoteEdit':
+      return editRemote(w, op.pick, op.edit);
+    case 'remoteDelete': {
+      const ev = pick(editableRemote(w), op.pick);
+      if (ev) w.calendar.userDelete(ev.id);
+      return;
+    }
+    case 'sync':
+      return run(w, op.faults);
+  }
+}
+
+/** Quiet runs until a run writes nothing on either side. */
+async function settle(w: MemoryWorld): Promise<void> {
+  for (let i = 0; i < 8; i += 1) {
+    const writes = w.calendar.writes.length;
+    const audit = w.store.auditRows().length;
+    await run(w);
+    if (w.calendar.writes.length === writes && w.store.auditRows().length === audit) return;
+  }
+  throw new Error('no quiet run after 8 runs');
+}
+
+function assertInStep(w: MemoryWorld): void {
+  const links = w.store.links();
+  const live = new Map(w.calendar.live().map((e) => [e.id, e]));
+  for (const item of w.store.items()) {
+    const mine = links.filter((l) => l.kind === item.kind && l.localId === item.id);
+    expect(mine, `links of ${item.kind}:${item.id}`).toHaveLength(1);
+    const link = mine[0]!;
+    expect(link.itemUid).toBe(item.uid);
+    if (link.state === 'paused') continue;
+    if (link.state === 'unlinked') {
+      // Only a task deleted in Outlook waits unlinked, until it changes in CaseFlow.
+      expect(item.kind).not.toBe('event');
+      continue;
+    }
+    expect(link.state, `state of ${item.kind}:${item.id}`).toBe('linked');
+    const json = live.get(link.outlookId ?? '');
+    expect(json, `Outlook copy of ${item.kind}:${item.id}`).toBeDefined();
+    if (item.kind !== 'event') continue; // Outlook edits to tasks are ignored by design
+    const remote = fromGraphEvent(json!, { inWindow: true });
+    expect(sameOnBothSides(item.content, remote.content, link.confidential), `content of ${item.kind}:${item.id}`).toBe(true);
+    if (link.confidential) {
+      expect([CONFIDENTIAL_BODY, remote.content.description.startsWith('outlook-') ? remote.content.description : null]).toContain(remote.content.description);
+      expect(remote.sensitivity).toBe('confidential');
+    }
+  }
+  // One CaseFlow item per Outlook event, and no Outlook copy made twice.
+  for (const id of live.keys()) expect(links.filter((l) => l.outlookId === id), `links of Outlook ${id}`).toHaveLength(1);
+  const tags = w.calendar.live().map((e) => w.calendar.events.get(e.id)!.tag).filter((t): t is string => t !== null);
+  expect(tags.length).toBe(new Set(tags).size);
+  // Protected conflicts are held for a person: one open conflict per paused link.
+  for (const l of links.filter((x) => x.state === 'paused')) expect(w.store.conflicts().filter((c) => c.record.linkId === l.id && c.status === 'open')).toHaveLength(1);
+  // No confidential description ever reached Outlook, in any payload; none was overwritten.
+  expect(JSON.stringify(w.calendar.payloads)).not.toContain(SECRET);
+  for (const item of w.store.items()) if (item.confidential && item.source === 'caseflow') expect(item.content.description.startsWith(SECRET)).toBe(true);
+}
+
+describe('random two-sided histories through the real engine (property, memory ports)', () => {
+  it(`converge with faults: one copy per item, one item per copy, contents agree, conflicts held, no secret sent (${RUNS} histories)`, async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(arbOp, { minLength: 10, maxLength: 40 }), async (ops) => {
+        const w = memoryWorld();
+        for (const op of ops) await apply(w, op);
+        await settle(w);
+        assertInStep(w);
+      }),
+      { numRuns: RUNS },
+    );
+  }, 120_000);
+
+  it('the checks can fail: an Outlook edit the delta never reports is caught', async () => {
+    const w = memoryWorld();
+    w.store.addItem({ kind: 'event', content: { ...content({ attendees: [] }), ...slot(false, 0) }, confidential: false, protected: false });
+    await settle(w);
+    assertInStep(w);
+    const stored = [...w.calendar.events.values()][0]!;
+    stored.json = { ...stored.json, subject: 'Z' };
+    expect(() => assertInStep(w)).toThrow();
+  });
+});
