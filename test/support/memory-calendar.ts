@@ -65,6 +65,13 @@ export class MemoryCalendar implements RemoteCalendar {
   /** Every write op ever received, in order, with what became of it. */
   readonly writes: { op: WriteOp; outcome: WriteOutcome }[] = [];
   faults: CalendarFaults = {};
+  /**
+   * Writes that landed on a copy changed in Outlook after the last delta round was read: an edit
+   * nobody compared was overwritten (or deleted). If-Match exists to make these impossible.
+   */
+  readonly blindWrites: { op: WriteOp; tag: string | null }[] = [];
+  /** Sequence number when the last round was read. */
+  private readSeq = 0;
   private usedTransactionIds = new Set<string>();
   private seq = 0;
   private ids = 0;
@@ -171,6 +178,7 @@ export class MemoryCalendar implements RemoteCalendar {
 
   async deltaStart(startUtc: string, endUtc: string, pageSize: number): Promise<DeltaPage> {
     this.clock.tick();
+    this.readSeq = this.seq;
     this.rounds += 1;
     const ids = [...this.events.entries()].filter(([, s]) => !s.deleted && this.inWindow(s.json, startUtc, endUtc)).map(([id]) => id);
     return this.pages(this.entries(ids, startUtc, endUtc), startUtc, endUtc, pageSize, 0);
@@ -191,6 +199,7 @@ export class MemoryCalendar implements RemoteCalendar {
     }
     if (Number(p.get('gen')) !== this.generation) throw new DeltaExpiredError('SyncStateNotFound');
     this.rounds += 1;
+    this.readSeq = this.seq;
     const since = Number(p.get('since'));
     const ids = [...this.events.entries()].filter(([, s]) => s.seq > since).map(([id]) => id);
     return this.pages(this.entries(ids, startUtc, endUtc), startUtc, endUtc, pageSize, 0);
@@ -245,6 +254,7 @@ export class MemoryCalendar implements RemoteCalendar {
     const stored = this.events.get(op.id);
     if (!stored || stored.deleted) return { status: 'notFound' };
     if (op.ifMatch !== null && op.ifMatch !== stored.json.changeKey) return { status: 'preconditionFailed' };
+    if (stored.seq > this.readSeq) this.blindWrites.push({ op: structuredClone(op), tag: stored.tag });
     if (op.op === 'delete') {
       stored.deleted = true;
       this.touch(stored);

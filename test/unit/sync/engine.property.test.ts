@@ -221,6 +221,9 @@ function assertInStep(w: MemoryWorld): void {
   expect(tags.length).toBe(new Set(tags).size);
   // Protected conflicts are held for a person: one open conflict per paused link.
   for (const l of links.filter((x) => x.state === 'paused')) expect(w.store.conflicts().filter((c) => c.record.linkId === l.id && c.status === 'open')).toHaveLength(1);
+  // No lost edit: nothing was written over an Outlook edit that no run had compared (a task's
+  // copy is CaseFlow's alone: Outlook edits to it are ignored by design).
+  expect(w.calendar.blindWrites.filter((b) => !b.tag || /:event:/.test(b.tag)), 'writes over unseen Outlook edits').toEqual([]);
   // No confidential description ever reached Outlook, in any payload; none was overwritten.
   expect(JSON.stringify(w.calendar.payloads)).not.toContain(SECRET);
   for (const item of w.store.items()) if (item.confidential && item.source === 'caseflow') expect(item.content.description.startsWith(SECRET)).toBe(true);
