@@ -12,7 +12,7 @@ import { CONFIDENTIAL_BODY } from '../../../src/sync/confidentiality.js';
 import { fromGraphEvent, type GraphEventJson } from '../../../src/sync/mapping.js';
 import type { ItemKind, SyncContent } from '../../../src/sync/model.js';
 import { runSync } from '../../../src/sync/run.js';
-import { Crash, type WriteFault } from '../../support/memory-calendar.js';
+import { Crash, type MemoryCalendar, type WriteFault } from '../../support/memory-calendar.js';
 import { memoryWorld, type MemoryWorld } from '../../support/memory-host.js';
 import { content } from './fixtures.js';
 
@@ -86,6 +86,8 @@ const arbFaults = fc.record({
   /** A crash before the Nth call to either port. */
   crashAt: fc.option(fc.nat({ max: 12 }), { nil: null }),
   concurrent: fc.option(fc.record({ pick: fc.nat(), edit: arbEdit }), { nil: null }),
+  /** A CaseFlow edit made while the run is going, after it read Outlook's changes. */
+  localConcurrent: fc.option(fc.record({ pick: fc.nat(), edit: arbEdit }), { nil: null }),
 });
 
 const arbOp = fc.oneof(
@@ -129,6 +131,20 @@ async function run(w: MemoryWorld, f?: Faults): Promise<void> {
       return write(ops);
     };
   }
+  if (f?.localConcurrent) {
+    const { pick: n, edit } = f.localConcurrent;
+    for (const verb of ['deltaStart', 'deltaNext'] as const) {
+      const read = w.calendar[verb].bind(w.calendar) as (a: string, b: string | number, c?: number) => Promise<Awaited<ReturnType<typeof w.calendar.deltaNext>>>;
+      (w.calendar as unknown as Record<string, unknown>)[verb] = async (a: string, b: string | number, c?: number) => {
+        const page = await read(a, b, c);
+        if (page.deltaLink) {
+          const item = pick(w.store.items().filter((i) => !i.readOnly), n);
+          if (item) w.store.editItem(item.kind, item.id, applyEdit(item.content, edit, description(item.confidential)));
+        }
+        return page;
+      };
+    }
+  }
   try {
     await runSync(w.host, { trigger: 'scheduled', push: !f?.pullOnly, policy: POLICY, allowDeletes: true });
   } catch (error) {
@@ -137,7 +153,10 @@ async function run(w: MemoryWorld, f?: Faults): Promise<void> {
   } finally {
     w.clock.at(null);
     w.calendar.faults = {};
-    w.calendar.write = Object.getPrototypeOf(w.calendar).write.bind(w.calendar);
+    const proto = Object.getPrototypeOf(w.calendar) as MemoryCalendar;
+    w.calendar.write = proto.write.bind(w.calendar);
+    w.calendar.deltaStart = proto.deltaStart.bind(w.calendar);
+    w.calendar.deltaNext = proto.deltaNext.bind(w.calendar);
   }
 }
 
