@@ -5,6 +5,7 @@
 // when it is linked. Crashes are injected through the CrashClock shared with MemoryCalendar.
 
 import { randomBytes } from 'node:crypto';
+import { localHash } from '../../src/sync/content.js';
 import type { ConflictRecord, ItemKind, Link, LocalItem, RemoteEvent, SyncContent } from '../../src/sync/model.js';
 import type { NewLink, SyncAudit, SyncStore, SyncWindow } from '../../src/sync/ports.js';
 import { CrashClock } from './memory-calendar.js';
@@ -37,14 +38,28 @@ interface State {
   links: (Link & { failCount: number; lastError: string | null })[];
   conflicts: MemoryConflict[];
   audit: SyncAudit[];
+  overwrites: Overwrite[];
   seq: { item: number; link: number; conflict: number };
 }
 
 const key = (kind: ItemKind, id: number) => `${kind}:${id}`;
 const uid = () => randomBytes(16).toString('hex');
 
+/** A CaseFlow version with edits no run had synced, written over or deleted by a run. */
+export interface Overwrite {
+  kind: ItemKind;
+  id: number;
+  protected: boolean;
+  lost: SyncContent;
+}
+
 export class MemorySyncStore implements SyncStore {
-  private s: State = { items: new Map(), links: [], conflicts: [], audit: [], seq: { item: 0, link: 0, conflict: 0 } };
+  private s: State = { items: new Map(), links: [], conflicts: [], audit: [], overwrites: [], seq: { item: 0, link: 0, conflict: 0 } };
+
+  /** Every overwrite of unsynced CaseFlow edits that was committed (legitimate only when the audit keeps the version). */
+  get overwrites(): Overwrite[] {
+    return structuredClone(this.s.overwrites);
+  }
   private depth = 0;
   connected = true;
 
@@ -168,10 +183,18 @@ export class MemorySyncStore implements SyncStore {
     return { id: item.id, stored: structuredClone(stored.content) };
   }
 
+  /** Notes it when the item's current version has edits its link has not synced. */
+  private noteOverwrite(item: MemoryItem): void {
+    const link = this.s.links.find((l) => l.kind === item.kind && l.localId === item.id);
+    if (!link?.localHash || localHash(item) === link.localHash) return;
+    this.s.overwrites.push({ kind: item.kind, id: item.id, protected: item.protected, lost: structuredClone(item.content) });
+  }
+
   updateEvent(id: number, content: SyncContent, joinUrl: string | null | undefined): SyncContent | null {
     this.write();
     const item = this.s.items.get(key('event', id));
     if (!item) return null;
+    this.noteOverwrite(item);
     item.content = structuredClone(content);
     if (joinUrl !== undefined) item.joinUrl = joinUrl;
     return structuredClone(item.content);
@@ -187,6 +210,8 @@ export class MemorySyncStore implements SyncStore {
 
   deleteEvent(id: number): void {
     this.write();
+    const item = this.s.items.get(key('event', id));
+    if (item) this.noteOverwrite(item);
     this.s.items.delete(key('event', id));
   }
 

@@ -240,7 +240,14 @@ function assertInStep(w: MemoryWorld): void {
   expect(tags.length).toBe(new Set(tags).size);
   // Protected conflicts are held for a person: one open conflict per paused link.
   for (const l of links.filter((x) => x.state === 'paused')) expect(w.store.conflicts().filter((c) => c.record.linkId === l.id && c.status === 'open')).toHaveLength(1);
-  // No lost edit: nothing was written over an Outlook edit that no run had compared (a task's
+  // No lost CaseFlow edit: a version with unsynced edits is overwritten only when Outlook's won a
+  // change made on both sides, with the lost version kept in the audit; never a protected one.
+  const kept = w.store.auditRows().flatMap((r) => (r.action === 'conflict-outlook-wins' ? [JSON.stringify((r.detail as { versions: { caseflow: unknown } }).versions.caseflow)] : []));
+  for (const o of w.store.overwrites) {
+    expect(o.protected, `protected ${o.kind}:${o.id} overwritten instead of held for review`).toBe(false);
+    expect(kept, `${o.kind}:${o.id} lost a CaseFlow version the audit does not keep`).toContain(JSON.stringify(o.lost));
+  }
+  // No lost Outlook edit: nothing was written over an Outlook edit that no run had compared (a task's
   // copy is CaseFlow's alone: Outlook edits to it are ignored by design).
   expect(w.calendar.blindWrites.filter((b) => !b.tag || /:event:/.test(b.tag)), 'writes over unseen Outlook edits').toEqual([]);
   // No confidential description ever reached Outlook, in any payload; none was overwritten.
