@@ -133,7 +133,8 @@ export async function runSync(host: RunHost, o: RunOptions): Promise<RunSummary>
       window: host.window,
       savedLink,
       linkedIds: new Set(links.flatMap((l) => (l.outlookId ? [l.outlookId] : []))),
-      windowLinkedIds: new Set(links.flatMap((l) => (l.outlookId && l.role === 'owner' && localByKey.get(`${l.kind}:${l.localId}`)?.inWindow ? [l.outlookId] : []))),
+      // Invitations too: a full round does not say that one was cancelled or deleted.
+      windowLinkedIds: new Set(links.flatMap((l) => (l.outlookId && localByKey.get(`${l.kind}:${l.localId}`)?.inWindow ? [l.outlookId] : []))),
       recheckIds: host.invalidIds(),
       log: host.log,
     });

@@ -50,6 +50,8 @@ export interface Overwrite {
   kind: ItemKind;
   id: number;
   protected: boolean;
+  /** `attendee`: a meeting organised elsewhere, whose organiser's changes win by design. */
+  role: Link['role'];
   lost: SyncContent;
 }
 
@@ -187,7 +189,7 @@ export class MemorySyncStore implements SyncStore {
   private noteOverwrite(item: MemoryItem): void {
     const link = this.s.links.find((l) => l.kind === item.kind && l.localId === item.id);
     if (!link?.localHash || localHash(item) === link.localHash) return;
-    this.s.overwrites.push({ kind: item.kind, id: item.id, protected: item.protected, lost: structuredClone(item.content) });
+    this.s.overwrites.push({ kind: item.kind, id: item.id, protected: item.protected, role: link.role, lost: structuredClone(item.content) });
   }
 
   updateEvent(id: number, content: SyncContent, joinUrl: string | null | undefined): SyncContent | null {
