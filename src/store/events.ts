@@ -235,6 +235,8 @@ export function getEventInput(db: Db, id: number): (EventInput & { id: number })
 
 export interface EventFilter {
   staffId?: number | undefined;
+  /** Only these events. */
+  ids?: number[] | undefined;
   /** UTC instant: events ending at or after it. */
   fromUtc?: string | undefined;
   /** UTC instant: events starting before it. */
@@ -250,6 +252,10 @@ export function listEvents(db: Db, filter: EventFilter = {}): EventJson[] {
   if (filter.staffId !== undefined) {
     where.push('e.staff_id = @staffId');
     params.staffId = filter.staffId;
+  }
+  if (filter.ids !== undefined) {
+    where.push('e.id IN (SELECT value FROM json_each(@ids))');
+    params.ids = JSON.stringify(filter.ids);
   }
   if (filter.fromUtc !== undefined) {
     where.push('((e.all_day = 0 AND e.end_utc >= @fromUtc) OR (e.all_day = 1 AND e.end_date >= @fromDate))');

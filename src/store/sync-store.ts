@@ -114,17 +114,22 @@ export class SqliteSyncStore implements SyncStore {
 
     // One query for the events and one for their attendees (listEvents), not two per event.
     const protectedSet = new Set(protectedNames.map((n) => n.toLowerCase()));
-    const uids = new Map(
-      (this.db.prepare('SELECT id, uid FROM events WHERE staff_id = ?').all(this.staff.id) as { id: number; uid: string }[]).map((r) => [r.id, r.uid]),
-    );
-    for (const e of listEvents(this.db, { staffId: this.staff.id })) {
+    // The staff member's own events, and the meetings of colleagues they are linked to as an
+    // attendee (a link whose event is missing from here means the event is gone).
+    const others = links.filter((l) => l.kind === 'event' && l.role === 'attendee').map((l) => l.localId);
+    const rows = this.db
+      .prepare('SELECT id, uid, staff_id FROM events WHERE staff_id = ? OR id IN (SELECT value FROM json_each(?))')
+      .all(this.staff.id, JSON.stringify(others)) as { id: number; uid: string; staff_id: number }[];
+    const facts = new Map(rows.map((r) => [r.id, r]));
+    const colleagues = others.length ? listEvents(this.db, { ids: others }).filter((e) => facts.get(e.id)?.staff_id !== this.staff.id) : [];
+    for (const e of [...listEvents(this.db, { staffId: this.staff.id }), ...colleagues]) {
       const inWindow = overlaps(e.allDay, e.start, e.end);
       if (!inWindow && !linked.has(`event:${e.id}`)) continue;
       out.push({
         kind: 'event',
         id: e.id,
-        uid: uids.get(e.id)!,
-        staff: this.staff.id,
+        uid: facts.get(e.id)!.uid,
+        staff: facts.get(e.id)!.staff_id,
         content: toContent(e),
         confidential: e.confidential,
         protected: e.category !== null && protectedSet.has(e.category.toLowerCase()),

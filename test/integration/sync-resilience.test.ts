@@ -139,6 +139,15 @@ describe('resilience', () => {
     const events = await w.ok<{ title: string; attendees: { email: string }[] }[]>(['events', 'list']);
     expect(events).toHaveLength(1);
     expect(events[0]!.attendees.map((a) => a.email)).toContain(BOB);
+    // The link holds: later runs neither drop nor make it again.
+    const later = await w.ok<{ staff: string; pulled: { created: number; updated: number; deleted: number } }[]>(['daemon', '--once']);
+    expect(later.map((s) => s.pulled)).toEqual([{ created: 0, updated: 0, deleted: 0 }, { created: 0, updated: 0, deleted: 0 }]);
+    const audit = await w.ok<{ action: string }[]>(['audit', '--limit', '100']);
+    expect(audit.filter((a) => a.action === 'link-attendee')).toHaveLength(1);
+    const db = new Database(w.sb.db, { readonly: true });
+    const links = db.prepare("SELECT s.email, l.role FROM links l JOIN staff s ON s.id = l.staff_id ORDER BY s.email").all();
+    db.close();
+    expect(links).toEqual([{ email: ALICE, role: 'owner' }, { email: BOB, role: 'attendee' }]);
   });
 
   it('recurring Outlook events arrive read-only and refuse CaseFlow edits', async () => {
