@@ -1,0 +1,140 @@
+// One contract for every RemoteCalendar: GraphCalendar against the simulator, and MemoryCalendar.
+// What the engine relies on, and nothing else (in the way vdirsyncer runs one storage test class
+// against every backend).
+
+import { describe, expect, it, beforeEach, afterEach } from 'vitest';
+import { fromGraphEvent, type GraphEventJson } from '../../src/sync/mapping.js';
+import type { GraphEventPayload } from '../../src/sync/model.js';
+import { DeltaExpiredError, type RemoteCalendar, type SyncWindow } from '../../src/sync/ports.js';
+
+export interface CalendarUnderTest {
+  calendar: RemoteCalendar;
+  /** As the user in Outlook; ids are the ones the calendar reports. */
+  user: {
+    create(subject: string, day: number): Promise<string>;
+    edit(id: string, subject: string): Promise<void>;
+    remove(id: string): Promise<void>;
+  };
+  expireDelta(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export const CONTRACT_WINDOW: SyncWindow = { startUtc: '2026-12-01T00:00:00.000Z', endUtc: '2027-01-01T00:00:00.000Z', startDate: '2026-12-01', endDate: '2027-01-01' };
+
+export function payload(subject: string, day: number, over: Partial<GraphEventPayload> = {}): GraphEventPayload {
+  const d = `2026-12-${String(day).padStart(2, '0')}`;
+  return {
+    subject,
+    body: { contentType: 'text', content: `notes for ${subject}` },
+    start: { dateTime: `${d}T09:00:00.0000000`, timeZone: 'UTC' },
+    end: { dateTime: `${d}T10:00:00.0000000`, timeZone: 'UTC' },
+    isAllDay: false,
+    location: { displayName: 'Room 1' },
+    attendees: [],
+    sensitivity: 'normal',
+    ...over,
+  };
+}
+
+const tx = (n: number) => `0000000${n}-aaaa-4bbb-8ccc-${String(n).padStart(12, '0')}`;
+const tag = (n: number) => `cfo1:${'a'.repeat(32)}:event:${String(n).padStart(32, '0')}`;
+
+/** A whole delta round from its start or a saved link: every entry, and the link to keep. */
+async function round(calendar: RemoteCalendar, from: string | null): Promise<{ entries: GraphEventJson[]; deltaLink: string }> {
+  const entries: GraphEventJson[] = [];
+  let page = from ? await calendar.deltaNext(from, 2) : await calendar.deltaStart(CONTRACT_WINDOW.startUtc, CONTRACT_WINDOW.endUtc, 2);
+  for (let i = 0; i < 100; i += 1) {
+    entries.push(...page.value);
+    if (page.deltaLink) return { entries, deltaLink: page.deltaLink };
+    page = await calendar.deltaNext(page.nextLink!, 2);
+  }
+  throw new Error('no deltaLink after 100 pages');
+}
+
+export function remoteCalendarContract(name: string, make: () => Promise<CalendarUnderTest>): void {
+  describe(`RemoteCalendar contract: ${name}`, () => {
+    let t: CalendarUnderTest;
+    beforeEach(async () => {
+      t = await make();
+    });
+    afterEach(async () => t.close());
+
+    it('create answers ok with the event as Outlook holds it; the tag finds it; an unknown tag finds nothing', async () => {
+      const [created] = await t.calendar.write([{ op: 'create', payload: payload('Hearing', 3), transactionId: tx(1), tag: tag(1) }]);
+      expect(created).toMatchObject({ status: 'ok', event: { subject: 'Hearing' } });
+      const event = created!.status === 'ok' ? created!.event! : null;
+      const read = fromGraphEvent(event!, { inWindow: true });
+      expect(read.content).toMatchObject({ title: 'Hearing', start: '2026-12-03T09:00:00.000Z', end: '2026-12-03T10:00:00.000Z', location: 'Room 1' });
+      expect(read.changeKey).toEqual(expect.any(String));
+      expect((await t.calendar.findByTag(tag(1)))?.id).toBe(event!.id);
+      expect(await t.calendar.findByTag(tag(2))).toBeNull();
+      expect((await t.calendar.getEvent(event!.id))?.subject).toBe('Hearing');
+    });
+
+    it('a transactionId is refused once used, even after its event is deleted', async () => {
+      const [first] = await t.calendar.write([{ op: 'create', payload: payload('A', 3), transactionId: tx(2), tag: tag(2) }]);
+      const id = first!.status === 'ok' ? first!.event!.id : '';
+      expect(await t.calendar.write([{ op: 'create', payload: payload('A again', 4), transactionId: tx(2), tag: tag(3) }])).toEqual([{ status: 'duplicate' }]);
+      await t.calendar.write([{ op: 'delete', id, ifMatch: null }]);
+      expect(await t.calendar.write([{ op: 'create', payload: payload('A', 3), transactionId: tx(2), tag: tag(2) }])).toEqual([{ status: 'duplicate' }]);
+      expect(await t.calendar.findByTag(tag(2))).toBeNull();
+    });
+
+    it('update with the current changeKey is ok and moves it; a stale one is refused and writes nothing', async () => {
+      const [c] = await t.calendar.write([{ op: 'create', payload: payload('B', 5), transactionId: tx(3), tag: tag(4) }]);
+      const ev = fromGraphEvent(c!.status === 'ok' ? c!.event! : ({} as GraphEventJson), { inWindow: true });
+      const [u] = await t.calendar.write([{ op: 'update', id: ev.id, payload: payload('B moved', 6), ifMatch: ev.changeKey }]);
+      expect(u).toMatchObject({ status: 'ok', event: { subject: 'B moved' } });
+      const after = fromGraphEvent(u!.status === 'ok' ? u!.event! : ({} as GraphEventJson), { inWindow: true });
+      expect(after.changeKey).not.toBe(ev.changeKey);
+      expect(await t.calendar.write([{ op: 'update', id: ev.id, payload: payload('B stale', 7), ifMatch: ev.changeKey }])).toEqual([{ status: 'preconditionFailed' }]);
+      expect(await t.calendar.write([{ op: 'delete', id: ev.id, ifMatch: ev.changeKey }])).toEqual([{ status: 'preconditionFailed' }]);
+      expect((await t.calendar.getEvent(ev.id))?.subject).toBe('B moved');
+      // An edit in Outlook moves it too.
+      await t.user.edit(ev.id, 'B (Outlook)');
+      expect(await t.calendar.write([{ op: 'update', id: ev.id, payload: payload('B mine', 7), ifMatch: after.changeKey }])).toEqual([{ status: 'preconditionFailed' }]);
+      expect((await t.calendar.getEvent(ev.id))?.subject).toBe('B (Outlook)');
+    });
+
+    it('a missing event: read is null, update and delete are not found; outcomes come in the order of the ops', async () => {
+      const id = await t.user.create('C', 8);
+      await t.user.remove(id);
+      expect(await t.calendar.getEvent(id)).toBeNull();
+      const outcomes = await t.calendar.write([
+        { op: 'update', id, payload: payload('C', 8), ifMatch: null },
+        { op: 'create', payload: payload('D', 9), transactionId: tx(4), tag: tag(5) },
+        { op: 'delete', id, ifMatch: null },
+      ]);
+      expect(outcomes.map((o) => o.status)).toEqual(['notFound', 'ok', 'notFound']);
+    });
+
+    it('a delta round reports what exists, then what changed since its link: edits with a new changeKey, removals bare', async () => {
+      const a = await t.user.create('Kept', 10);
+      const b = await t.user.create('Edited', 11);
+      const c = await t.user.create('Removed', 12);
+      const first = await round(t.calendar, null);
+      expect(first.entries.map((e) => e.subject).sort()).toEqual(['Edited', 'Kept', 'Removed']);
+      const before = new Map(first.entries.map((e) => [e.id, fromGraphEvent(e, { inWindow: true }).changeKey]));
+      await t.user.edit(b, 'Edited (Outlook)');
+      await t.user.remove(c);
+      const next = await round(t.calendar, first.deltaLink);
+      const byId = new Map(next.entries.map((e) => [e.id, e]));
+      expect(byId.get(b)?.subject).toBe('Edited (Outlook)');
+      expect(fromGraphEvent(byId.get(b)!, { inWindow: true }).changeKey).not.toBe(before.get(b));
+      expect(byId.get(c)).toMatchObject({ id: c, '@removed': expect.any(Object) });
+      expect(byId.has(a)).toBe(false);
+      // Nothing since: an empty round that still gives a link.
+      const quiet = await round(t.calendar, next.deltaLink);
+      expect(quiet.entries).toEqual([]);
+      expect(quiet.deltaLink).toEqual(expect.any(String));
+    });
+
+    it('an expired delta link is DeltaExpiredError; a new round starts over', async () => {
+      await t.user.create('E', 13);
+      const first = await round(t.calendar, null);
+      await t.expireDelta();
+      await expect(t.calendar.deltaNext(first.deltaLink, 2)).rejects.toBeInstanceOf(DeltaExpiredError);
+      expect((await round(t.calendar, null)).entries.map((e) => e.subject)).toEqual(['E']);
+    });
+  });
+}

@@ -1,0 +1,144 @@
+// One contract for every SyncStore: SqliteSyncStore on a real SQLite file, and MemorySyncStore.
+
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Link, RemoteEvent, SyncContent } from '../../src/sync/model.js';
+import type { NewLink, SyncStore, SyncWindow } from '../../src/sync/ports.js';
+
+export const STORE_WINDOW: SyncWindow = { startUtc: '2026-12-01T00:00:00.000Z', endUtc: '2027-01-01T00:00:00.000Z', startDate: '2026-12-01', endDate: '2027-01-01' };
+
+export interface StoreUnderTest {
+  store: SyncStore;
+  /** As a person in CaseFlow. `day` in December 2026; 40 means outside the window (January 9, 2027). */
+  caseflow: {
+    addEvent(title: string, day: number, opts?: { protectedCategory?: boolean; matter?: boolean }): number;
+    addTask(title: string, day: number): number;
+    editEvent(id: number, title: string): void;
+    deleteEvent(id: number): void;
+    disconnect(): void;
+  };
+  close(): void;
+}
+
+const at = (day: number) => {
+  const ms = Date.UTC(2026, 11, day, 9);
+  return { start: new Date(ms).toISOString(), end: new Date(ms + 3_600_000).toISOString() };
+};
+
+const link = (over: Partial<NewLink> & Pick<NewLink, 'kind' | 'localId'>): NewLink => ({
+  outlookId: null,
+  transactionId: 'tx-1',
+  tag: 'cfo1:tag',
+  generation: 0,
+  state: 'creating',
+  role: 'owner',
+  localHash: 'lh',
+  remoteHash: 'rh',
+  changeKey: null,
+  confidential: false,
+  iCalUId: null,
+  ...over,
+});
+
+const remote = (id: string, title: string): { event: RemoteEvent; content: SyncContent } => {
+  const content: SyncContent = { title, description: 'from Outlook', allDay: false, ...at(20), timeZone: 'UTC', location: '', attendees: [], teamsMeeting: false };
+  return { content, event: { id, changeKey: 'ck', iCalUId: `ical-${id}`, type: 'singleInstance', seriesMasterId: null, content, sensitivity: 'normal', isOrganizer: true, joinUrl: null, inWindow: true } };
+};
+
+export function syncStoreContract(name: string, make: () => StoreUnderTest): void {
+  describe(`SyncStore contract: ${name}`, () => {
+    let t: StoreUnderTest;
+    beforeEach(() => {
+      t = make();
+    });
+    afterEach(() => t.close());
+
+    it('lists items in the window, and outside it only when linked; each with a uid of its own', () => {
+      const inside = t.caseflow.addEvent('Inside', 3);
+      const outside = t.caseflow.addEvent('Outside', 40);
+      const linkedOutside = t.caseflow.addEvent('Linked outside', 40);
+      const task = t.caseflow.addTask('Brief', 4);
+      t.store.insertLink(link({ kind: 'event', localId: linkedOutside }));
+      const items = t.store.localItems(STORE_WINDOW, t.store.links());
+      const byId = new Map(items.map((i) => [`${i.kind}:${i.id}`, i]));
+      expect(byId.get(`event:${inside}`)).toMatchObject({ inWindow: true, content: { title: 'Inside' }, source: 'caseflow' });
+      expect(byId.has(`event:${outside}`)).toBe(false);
+      expect(byId.get(`event:${linkedOutside}`)).toMatchObject({ inWindow: false });
+      expect(byId.get(`task:${task}`)).toMatchObject({ inWindow: true, content: { title: 'Task: Brief', allDay: true } });
+      const uids = items.map((i) => i.uid);
+      for (const uid of uids) expect(uid).toMatch(/^[0-9a-f]{32}$/);
+      expect(new Set(uids).size).toBe(uids.length);
+    });
+
+    it('a matter or a protected category makes an event confidential; a protected one is marked protected', () => {
+      const plain = t.caseflow.addEvent('Lunch', 3);
+      const hearing = t.caseflow.addEvent('Hearing', 4, { protectedCategory: true });
+      const matter = t.caseflow.addEvent('Prep', 5, { matter: true });
+      const byId = new Map(t.store.localItems(STORE_WINDOW, []).map((i) => [i.id, i]));
+      expect([byId.get(plain), byId.get(hearing), byId.get(matter)].map((i) => [i!.confidential, i!.protected])).toEqual([
+        [false, false],
+        [true, true],
+        [true, false],
+      ]);
+    });
+
+    it('a link records the uid of the very item it is made for, and follows the item it is re-pointed to', () => {
+      const a = t.caseflow.addEvent('A', 3);
+      const b = t.caseflow.addEvent('B', 4);
+      const uid = (id: number) => t.store.localItems(STORE_WINDOW, []).find((i) => i.id === id)!.uid;
+      const id = t.store.insertLink(link({ kind: 'event', localId: a, tag: 'cfo1:x', transactionId: 'tx-9', generation: 2, iCalUId: 'ical-1' }));
+      const [stored] = t.store.links();
+      expect(stored).toMatchObject<Partial<Link>>({ id, kind: 'event', localId: a, itemUid: uid(a), tag: 'cfo1:x', transactionId: 'tx-9', generation: 2, state: 'creating', role: 'owner', localHash: 'lh', remoteHash: 'rh', changeKey: null, confidential: false, iCalUId: 'ical-1', outlookId: null });
+      t.store.updateLink(id, { state: 'linked', outlookId: 'O1', changeKey: 'ck1' });
+      expect(t.store.links()[0]).toMatchObject({ state: 'linked', outlookId: 'O1', changeKey: 'ck1', localHash: 'lh', tag: 'cfo1:x' });
+      t.store.updateLink(id, { localId: b });
+      expect(t.store.links()[0]).toMatchObject({ localId: b, itemUid: uid(b) });
+      t.store.deleteLink(id);
+      expect(t.store.links()).toEqual([]);
+    });
+
+    it('refuses a second link for one item, or two links to one Outlook event', () => {
+      const a = t.caseflow.addEvent('A', 3);
+      const b = t.caseflow.addEvent('B', 4);
+      t.store.insertLink(link({ kind: 'event', localId: a, outlookId: 'O1', state: 'linked' }));
+      expect(() => t.store.insertLink(link({ kind: 'event', localId: a }))).toThrow();
+      expect(() => t.store.insertLink(link({ kind: 'event', localId: b, outlookId: 'O1', state: 'linked' }))).toThrow();
+      expect(t.store.links()).toHaveLength(1);
+    });
+
+    it('a transaction that throws leaves nothing behind', () => {
+      const a = t.caseflow.addEvent('A', 3);
+      const { event, content } = remote('O7', 'From Outlook');
+      expect(() =>
+        t.store.transaction(() => {
+          t.store.insertLink(link({ kind: 'event', localId: a }));
+          t.store.createEvent(event, content, { readOnly: false, recurringInOutlook: false });
+          throw new Error('crash');
+        }),
+      ).toThrow('crash');
+      expect(t.store.links()).toEqual([]);
+      expect(t.store.localItems(STORE_WINDOW, []).map((i) => i.content.title)).toEqual(['A']);
+      expect(t.store.transaction(() => 42)).toBe(42);
+    });
+
+    it('events created from Outlook are Outlook-born, updatable and deletable; a deleted id is never handed out again', () => {
+      const { event, content } = remote('O8', 'Dentist');
+      const { id, stored } = t.store.createEvent(event, content, { readOnly: false, recurringInOutlook: false });
+      expect(stored).toMatchObject({ title: 'Dentist', description: 'from Outlook' });
+      expect(t.store.localItems(STORE_WINDOW, []).find((i) => i.id === id)).toMatchObject({ source: 'outlook', readOnly: false });
+      expect(t.store.updateEvent(id, { ...content, title: 'Dentist (moved)' }, null)).toMatchObject({ title: 'Dentist (moved)' });
+      expect(t.store.currentContent('event', id)).toMatchObject({ title: 'Dentist (moved)' });
+      t.store.deleteEvent(id);
+      expect(t.store.currentContent('event', id)).toBeNull();
+      expect(t.store.updateEvent(id, content, null)).toBeNull();
+      const again = t.store.createEvent(remote('O9', 'Next').event, remote('O9', 'Next').content, { readOnly: true, recurringInOutlook: true }).id;
+      expect(again).toBeGreaterThan(id);
+      expect(t.caseflow.addEvent('After', 6)).toBeGreaterThan(again);
+    });
+
+    it('says whether the staff member is still connected', () => {
+      expect(t.store.stillConnected()).toBe(true);
+      t.caseflow.disconnect();
+      expect(t.store.stillConnected()).toBe(false);
+    });
+  });
+}
