@@ -308,6 +308,8 @@ function applyLocal(action: Action, o: ExecuteOptions, result: ExecutionResult):
       return;
     case 'link.refresh':
       store.updateLink(action.linkId, { localHash: action.localHash, remoteHash: action.remoteHash, changeKey: action.changeKey });
+      // A Teams join URL Outlook filled in later (it is not a synced field, so nothing else moved).
+      if (action.joinUrl) store.setEventRemoteFacts(action.localId, { joinUrl: action.joinUrl });
       return;
     case 'link.unlink':
       store.updateLink(action.linkId, { state: 'unlinked', outlookId: null, changeKey: null, remoteHash: null });

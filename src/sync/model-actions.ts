@@ -110,6 +110,8 @@ export interface LinkAttendee {
 export interface LinkRefresh {
   type: 'link.refresh';
   linkId: number;
+  kind: ItemKind;
+  localId: number;
   localHash: string | null;
   remoteHash: string | null;
   changeKey: string | null;
@@ -157,7 +159,6 @@ export type Action =
   | LinkUnlink
   | LinkDrop
   | ConflictRecord;
-export type ActionType = Action['type'];
 
 export type SkipReason =
   | 'paused'

@@ -141,6 +141,8 @@ export function refresh(
   d.actions.push({
     type: 'link.refresh',
     linkId: link.id,
+    kind: link.kind,
+    localId: link.localId,
     ...hashes,
     ...(event && link.kind === 'event' && event.joinUrl !== null ? { joinUrl: event.joinUrl } : {}),
   });

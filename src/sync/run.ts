@@ -138,6 +138,7 @@ export async function runSync(host: RunHost, o: RunOptions): Promise<RunSummary>
       recheckIds: host.invalidIds(),
       log: host.log,
     });
+    host.log.debug(`delta round: ${round.full ? 'full' : 'since the last run'}, ${round.pages} page(s), ${round.changes.length} change(s)`);
     if (await claimOwnCreates({ storeId: host.storeId, store: host.store, calendar: host.calendar, links, local, changes: round.changes, trigger: o.trigger })) {
       links = host.store.links();
     }

@@ -96,7 +96,7 @@ describe('edited on each side', () => {
     const { local, remote, link } = synced();
     const renamed = editedRemote(remote, { attendees: [{ email: 'BOB@firm.example', name: 'Robert Smith', type: 'required' }] });
     const r = plan(input({ links: [link], local: [local], remote: [upsert(renamed)] }));
-    expect(r.actions).toEqual([{ type: 'link.refresh', linkId: link.id, localHash: link.localHash, remoteHash: link.remoteHash, changeKey: 'ck-2' }]);
+    expect(r.actions).toEqual([{ type: 'link.refresh', linkId: link.id, kind: 'event', localId: link.localId, localHash: link.localHash, remoteHash: link.remoteHash, changeKey: 'ck-2' }]);
   });
 
   it('with pushing off a CaseFlow edit is counted pending and nothing is written', () => {
