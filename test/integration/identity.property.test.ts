@@ -120,7 +120,7 @@ function noDuplicates(): void {
 
 describe('identity under random histories (property, real engine, simulator)', () => {
   it(`two stores and a restored copy never write to an event not theirs and never duplicate (${RUNS} histories)`, async () => {
-    await fc.assert(
+    const details = await fc.check(
       fc.asyncProperty(fc.array(ops, { minLength: 4, maxLength: 14 }), async (history) => {
         for (const e of sim.control.events(ALICE)) if (!e.deleted) sim.control.deleteEvent(ALICE, e.id);
         const stores = [await newStore(), await newStore()];
@@ -184,5 +184,7 @@ describe('identity under random histories (property, real engine, simulator)', (
       }),
       { numRuns: RUNS, endOnFailure: true },
     );
+    process.stdout.write(`identity property: ${details.numRuns} histories run, ${details.numShrinks} shrink(s), seed ${details.seed}, ${details.failed ? 'FAILED' : 'no counterexample'}\n`);
+    if (details.failed) throw new Error(fc.defaultReportMessage(details) ?? 'property failed');
   }, 240_000);
 });

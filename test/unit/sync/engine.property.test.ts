@@ -274,7 +274,7 @@ function assertInStep(w: MemoryWorld): void {
 
 describe('random two-sided histories through the real engine (property, memory ports)', () => {
   it(`converge with faults: one copy per item, one item per copy, contents agree, conflicts held, no secret sent (${RUNS} histories)`, async () => {
-    await fc.assert(
+    const details = await fc.check(
       fc.asyncProperty(fc.array(arbOp, { minLength: 10, maxLength: 40 }), async (ops) => {
         const w = memoryWorld();
         attendeeEdited.clear();
@@ -284,6 +284,9 @@ describe('random two-sided histories through the real engine (property, memory p
       }),
       { numRuns: RUNS },
     );
+    // fast-check's own account of the run: histories tried, shrinks, the counterexample if any.
+    process.stdout.write(`engine property: ${details.numRuns} histories run, ${details.numShrinks} shrink(s), seed ${details.seed}, ${details.failed ? 'FAILED' : 'no counterexample'}\n`);
+    if (details.failed) throw new Error(fc.defaultReportMessage(details) ?? 'property failed');
   }, 120_000);
 
   it('the checks can fail: an Outlook edit the delta never reports is caught', async () => {
