@@ -1,6 +1,7 @@
 // One pure resolver for every setting of SPEC §2.3: flag > environment > config file > default.
 // It also says where each value came from, so `--verbose` can explain a surprising setting.
 
+import { closest } from '../suggest.js';
 import { UsageError } from '../errors.js';
 
 export interface Settings {
@@ -177,27 +178,7 @@ export const SETTING_KEYS = Object.keys(SPECS) as SettingKey[];
 
 /** The closest allowed key to a misspelt one (edit distance at most 3), for "did you mean". */
 function closestKey(key: string): SettingKey | null {
-  const distance = (a: string, b: string): number => {
-    const row = Array.from({ length: b.length + 1 }, (_, j) => j);
-    for (let i = 1; i <= a.length; i += 1) {
-      let diagonal = row[0]!;
-      row[0] = i;
-      for (let j = 1; j <= b.length; j += 1) {
-        const above = row[j]!;
-        row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
-        diagonal = above;
-      }
-    }
-    return row[b.length]!;
-  };
-  const lower = key.toLowerCase();
-  let best: { key: SettingKey; d: number } | null = null;
-  for (const candidate of SETTING_KEYS) {
-    const c = candidate.toLowerCase();
-    const d = c.startsWith(lower) || lower.startsWith(c) ? 1 : distance(lower, c);
-    if (d <= 3 && (!best || d < best.d)) best = { key: candidate, d };
-  }
-  return best?.key ?? null;
+  return closest(key, SETTING_KEYS, 3) ?? null;
 }
 
 const SECTIONS = [...new Set(Object.keys(SPECS).map((k) => k.split('.')[0]!))];

@@ -13,7 +13,7 @@ import { startTestSimulator, type Simulator } from '../helpers/sim.js';
 import { worldEnv } from '../helpers/world.js';
 
 const ALICE = 'alice@firm.example';
-const RUNS = Number(process.env.CASEFLOW_PROPERTY_RUNS ?? 6);
+const RUNS = Number(process.env.CASEFLOW_PROPERTY_RUNS ?? 10);
 
 type Op =
   | { op: 'add'; store: 0 | 1; day: number; protected: boolean }
