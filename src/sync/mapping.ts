@@ -96,6 +96,7 @@ export interface GraphEventJson {
   onlineMeeting?: { joinUrl?: string | null } | null;
   sensitivity?: string | null;
   isOrganizer?: boolean | null;
+  responseStatus?: { response?: string | null } | null;
   [key: string]: unknown;
 }
 
@@ -197,6 +198,8 @@ export function fromGraphEvent(json: GraphEventJson, opts: { inWindow: boolean }
     content,
     sensitivity: sensitivityOf(json.sensitivity),
     isOrganizer: json.isOrganizer !== false,
+    // https://learn.microsoft.com/graph/api/resources/responsestatus
+    declined: json.isOrganizer === false && json.responseStatus?.response === 'declined',
     joinUrl: json.onlineMeeting?.joinUrl ?? null,
     inWindow: opts.inWindow,
   };

@@ -170,6 +170,7 @@ export type SkipReason =
   | 'series-master'
   | 'no-link-outlook-event'
   | 'already-linked'
+  | 'declined'
   | 'breaker';
 
 export interface Skipped {

@@ -66,6 +66,8 @@ export interface RemoteEvent {
   content: SyncContent;
   sensitivity: Sensitivity;
   isOrganizer: boolean;
+  /** An invitation this staff member declined (kept in their calendar): not theirs to sync. */
+  declined: boolean;
   joinUrl: string | null;
   inWindow: boolean;
 }

@@ -185,7 +185,9 @@ function planAttendee(d: Draft, link: Link, local: LocalSide, remote: RemoteSide
   if (local.s === 'deleted') return drop(d, link);
   const item = local.item;
   const ownHash = local.s === 'changed' ? local.hash : link.localHash;
-  if (remote.s === 'deleted') {
+  // Declined (the copy kept in their calendar): for this staff member it is as good as gone.
+  const declined = (remote.s === 'changed' || remote.s === 'touched') && remote.event.declined;
+  if (remote.s === 'deleted' || declined) {
     // Cancelled or removed by the organiser: the organiser wins, even over a CaseFlow edit.
     if (item.staff === link.staff && d.input.policy.pull) {
       d.actions.push({ type: 'local.delete', linkId: link.id, kind: 'event', localId: item.id, outlookId: link.outlookId ?? '' });

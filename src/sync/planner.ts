@@ -19,6 +19,7 @@ export const SKIP_REASON_TEXT: Record<SkipReason, string> = {
   'series-master': 'recurring series are synced as their occurrences',
   'no-link-outlook-event': 'came from Outlook but is no longer linked: not pushed back',
   'already-linked': 'this meeting is already linked for this staff member',
+  declined: 'an invitation this staff member declined',
   breaker: 'held back by the mass-deletion breaker (sync --allow-deletes)',
 };
 
@@ -95,6 +96,7 @@ function planNewRemote(d: Draft, event: RemoteEvent, eventLinks: Set<number>): v
   if (!event.inWindow) return;
   const where = { kind: 'event' as const, outlookId: event.id };
   if (event.type === 'seriesMaster') return skip(d, 'series-master', where);
+  if (event.declined) return skip(d, 'declined', where);
   if (!d.input.policy.events) return skip(d, 'toggle-off', where);
   if (!d.input.policy.pull) return skip(d, 'pull-off', where);
   const known = event.iCalUId === null ? undefined : d.input.knownICalUIds.get(event.iCalUId);

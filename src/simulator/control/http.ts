@@ -39,6 +39,15 @@ const ROUTES: [string, RegExp, Op][] = [
   ['GET', /^\/mailboxes\/(?<email>[^/]+)\/events\/(?<id>[^/]+)\/instances$/, (c, _b, q, p) =>
     c.instances(p.email, p.id, str(q.get('start'), 'start'), str(q.get('end'), 'end'))],
   ['POST', /^\/mailboxes\/(?<email>[^/]+)\/accept$/, (c, b, _q, p) => c.acceptInvitation(p.email, b as { iCalUId?: string; organizer?: string; eventId?: string })],
+  [
+    'POST',
+    /^\/mailboxes\/(?<email>[^/]+)\/respond$/,
+    (c, b, _q, p) => {
+      const response = str(b.response, 'response');
+      if (response !== 'accepted' && response !== 'tentativelyAccepted' && response !== 'declined') throw new ControlError(400, 'response must be accepted, tentativelyAccepted or declined');
+      return c.respondToInvitation(p.email, b as { iCalUId?: string; organizer?: string; eventId?: string }, response, { keepInCalendar: b.keepInCalendar === true });
+    },
+  ],
   ['POST', /^\/mailboxes\/(?<email>[^/]+)\/expire-delta$/, (c, _b, _q, p) => c.expireDeltaTokens(p.email)],
   ['PUT', /^\/mailboxes\/(?<email>[^/]+)\/events\/(?<id>[^/]+)\/malformed$/, (c, b, _q, p) => c.malformEvent(p.email, p.id, b)],
   ['DELETE', /^\/mailboxes\/(?<email>[^/]+)\/events\/(?<id>[^/]+)\/malformed$/, (c, _b, _q, p) => c.clearMalformed(p.email, p.id)],

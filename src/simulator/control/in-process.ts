@@ -3,7 +3,7 @@
 // API (http.ts) exposes the same operations under /_control.
 import { ControlError, type CalendarRole, type ExtendedProperty, type StoredEvent, type User } from '../mailbox/model.js';
 import { parseEventInput } from '../mailbox/event-input.js';
-import { acceptInvitation, createEvent, deleteEvent, updateEvent } from '../mailbox/calendar-ops.js';
+import { acceptInvitation, createEvent, deleteEvent, respondToInvitation, updateEvent, type InvitationResponse } from '../mailbox/calendar-ops.js';
 import { etag } from '../graph/event-view.js';
 import { parseMalformation, type Malformation } from '../mailbox/malform.js';
 import { formatInstant, parseIsoInstant } from '../time.js';
@@ -61,6 +61,8 @@ export interface SimulatorControl {
   updateEvent(email: string, id: string, patch: Record<string, unknown>): EventView;
   deleteEvent(email: string, id: string): void;
   acceptInvitation(email: string, ref: { iCalUId?: string; organizer?: string; eventId?: string }): EventView;
+  /** Accept, tentatively accept or decline (declining removes the copy unless `keepInCalendar`). */
+  respondToInvitation(email: string, ref: { iCalUId?: string; organizer?: string; eventId?: string }, response: InvitationResponse, options?: { keepInCalendar?: boolean }): EventView;
   events(email: string, options?: { calendar?: CalendarRole | 'all'; includeDeleted?: boolean }): EventView[];
   event(email: string, id: string): EventView | null;
   instances(email: string, seriesId: string, start: string, end: string): EventView[];
@@ -174,6 +176,7 @@ export function createControl(d: ControlDeps): SimulatorControl {
     updateEvent: (email, id, patch) => eventView(updateEvent(d.directory, d.directory.require(email), target(email, id), parseEventInput(patch))),
     deleteEvent: (email, id) => deleteEvent(d.directory, d.directory.require(email), target(email, id)),
     acceptInvitation: (email, ref) => eventView(acceptInvitation(d.directory, email, ref)),
+    respondToInvitation: (email, ref, response, options) => eventView(respondToInvitation(d.directory, email, ref, response, options)),
     events(email, options = {}) {
       const calendar = options.calendar ?? 'all';
       return [...d.directory.require(email).events.values()]

@@ -85,6 +85,23 @@ export function deleteEvent(dir: Directory, mailbox: Mailbox, target: StoredEven
  * accepted and busy, and the organiser's event records the response (a change there too).
  */
 export function acceptInvitation(dir: Directory, attendeeEmail: string, ref: { iCalUId?: string; organizer?: string; eventId?: string }): StoredEvent {
+  return respondToInvitation(dir, attendeeEmail, ref, 'accepted');
+}
+
+export type InvitationResponse = 'accepted' | 'tentativelyAccepted' | 'declined';
+
+/**
+ * The attendee answers an invitation (their copy is made when it is not there yet). Declining
+ * removes the copy from their calendar, as Outlook does by default, unless `keepInCalendar`; the
+ * copy that stays then says `declined`. The organiser's event records the response.
+ */
+export function respondToInvitation(
+  dir: Directory,
+  attendeeEmail: string,
+  ref: { iCalUId?: string; organizer?: string; eventId?: string },
+  response: InvitationResponse,
+  options: { keepInCalendar?: boolean } = {},
+): StoredEvent {
   const attendee = dir.require(attendeeEmail);
   let organizerMailbox: Mailbox | undefined;
   let organizerEvent: StoredEvent | null = null;
@@ -106,13 +123,14 @@ export function acceptInvitation(dir: Directory, attendeeEmail: string, ref: { i
     copy = createCopy(attendee, organizerMailbox, organizerEvent);
   }
   const time = new Date(attendee.now()).toISOString();
-  copy.responseStatus = { response: 'accepted', time };
-  copy.fields = { ...copy.fields, showAs: organizerEvent?.fields.showAs ?? 'busy' };
+  copy.responseStatus = { response, time };
+  copy.fields = { ...copy.fields, showAs: response === 'declined' ? 'free' : response === 'tentativelyAccepted' ? 'tentative' : (organizerEvent?.fields.showAs ?? 'busy') };
   attendee.touch(copy);
+  if (response === 'declined' && !options.keepInCalendar) deleteEvent(dir, attendee, copy);
   if (organizerEvent && organizerMailbox) {
     const me = attendee.user.email.toLowerCase();
     const attendees = organizerEvent.fields.attendees.map((a) =>
-      a.emailAddress.address.toLowerCase() === me ? { ...a, status: { response: 'accepted', time } } : a,
+      a.emailAddress.address.toLowerCase() === me ? { ...a, status: { response, time } } : a,
     );
     organizerEvent.fields = { ...organizerEvent.fields, attendees };
     organizerMailbox.touch(organizerEvent);

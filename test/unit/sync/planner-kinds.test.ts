@@ -210,6 +210,29 @@ describe('determinism', () => {
   });
 });
 
+describe('replies to invitations', () => {
+  const invite: RemoteEvent = { ...pushedEvent(item(), 'INV-3', 'ck-i'), isOrganizer: false };
+  const declined = (ev: RemoteEvent, changeKey = 'ck-d'): RemoteEvent => ({ ...ev, changeKey, declined: true });
+
+  it('a declined invitation is not created in CaseFlow; a tentative or accepted one is', () => {
+    const r = plan(input({ remote: [upsert(declined(invite)), upsert({ ...invite, id: 'INV-4', declined: false })] }));
+    expect(r.actions.map((a) => (a.type === 'local.create' ? a.event.id : a.type))).toEqual(['INV-4']);
+    expect(r.skipped).toContainEqual({ reason: 'declined', kind: 'event', outlookId: 'INV-3' });
+  });
+
+  it("declining one already pulled removes this staff member's own copy", () => {
+    const own = item({ source: 'outlook' });
+    const link = linkFor(own, invite, { role: 'attendee' });
+    expect(types(plan(input({ links: [link], local: [own], remote: [upsert(declined(invite))] })).actions)).toEqual(['local.delete']);
+  });
+
+  it("declining a colleague's meeting drops only this staff member's link: the event stays for the others", () => {
+    const organiserEvent = item({ id: 42, staff: STAFF + 1 });
+    const link = linkFor(organiserEvent, invite, { role: 'attendee' });
+    expect(types(plan(input({ links: [link], local: [organiserEvent], remote: [upsert(declined(invite))] })).actions)).toEqual(['link.drop']);
+  });
+});
+
 describe('invitations and pushes that could not happen', () => {
   const invite: RemoteEvent = { ...pushedEvent(item(), 'INV-2', 'ck-i'), isOrganizer: false };
 
