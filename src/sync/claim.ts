@@ -22,7 +22,7 @@ export interface ClaimOptions {
   trigger: AuditTrigger;
 }
 
-interface Candidate {
+export interface Candidate {
   item: LocalItem;
   link: Link | null;
   tag: string;
@@ -35,7 +35,7 @@ const sameShape = (a: RemoteEvent, item: LocalItem) =>
   JSON.stringify(comparable(a.content, true)) === JSON.stringify(comparable(item.content, true));
 
 /** Items whose Outlook copy this store does not know: never pushed, unconfirmed, or unlinked. */
-function candidates(o: ClaimOptions): Candidate[] {
+function candidates(o: Pick<ClaimOptions, "storeId" | "links" | "local">): Candidate[] {
   const byItem = new Map(o.links.map((l) => [key(l.kind, l.localId), l]));
   const out: Candidate[] = [];
   for (const item of o.local) {
@@ -51,19 +51,24 @@ function candidates(o: ClaimOptions): Candidate[] {
   return out;
 }
 
-/** Links the Outlook copies found to their items; returns how many. Writes links only. */
-export async function claimOwnCreates(o: ClaimOptions): Promise<number> {
+export interface Claim {
+  candidate: Candidate;
+  event: RemoteEvent;
+}
+
+/** The Outlook copies of our own creates among the round's new events. Writes nothing. */
+export async function findOwnCreates(o: Omit<ClaimOptions, 'trigger'>): Promise<Claim[]> {
   const linked = new Set(o.links.flatMap((l) => (l.outlookId ? [l.outlookId] : [])));
   const fresh = o.changes.flatMap((c) =>
     c.kind === 'upsert' && !linked.has(c.event.id) && c.event.isOrganizer && c.event.type === 'singleInstance' && c.event.transactionId !== null ? [c.event] : [],
   );
-  if (fresh.length === 0) return 0;
+  if (fresh.length === 0) return [];
   const open = candidates(o);
-  if (open.length === 0) return 0;
+  if (open.length === 0) return [];
   const byTransactionId = new Map<string, Candidate>();
   for (const c of open) for (const t of c.transactionIds.keys()) byTransactionId.set(t, c);
   const taken = new Set<Candidate>();
-  let claimed = 0;
+  const claims: Claim[] = [];
   for (const event of fresh) {
     let found: Candidate | undefined;
     if (typeof event.transactionId === 'string') {
@@ -84,22 +89,23 @@ export async function claimOwnCreates(o: ClaimOptions): Promise<number> {
     }
     if (!found || taken.has(found)) continue;
     taken.add(found);
-    claim(o, found, event);
-    claimed += 1;
+    claims.push({ candidate: found, event });
   }
-  return claimed;
+  return claims;
 }
 
-function claim(o: ClaimOptions, c: Candidate, event: RemoteEvent): void {
+/**
+ * The link a claim makes. Neither side's last synced version is known: both count as changed, so
+ * the plan settles them as a two-sided change (the same content: nothing; a protected event: a
+ * conflict for review; otherwise Outlook's copy wins and CaseFlow's is kept in the audit). A task
+ * or deadline is pushed again from CaseFlow.
+ */
+export function claimedLink(storeId: string, { candidate: c, event }: Claim): Omit<Link, 'id' | 'staff' | 'itemUid' | 'kind' | 'localId' | 'role'> {
   const generation = typeof event.transactionId === 'string' ? (c.transactionIds.get(event.transactionId) ?? c.link?.generation ?? 0) : (c.link?.generation ?? 0);
-  // Neither side's last synced version is known: both count as changed, so the next plan settles
-  // them as a two-sided change (the same content: nothing; a protected event: a conflict for
-  // review; otherwise Outlook's copy wins and CaseFlow's is kept in the audit). A task or deadline
-  // is pushed again from CaseFlow.
-  const fields = {
-    state: 'linked' as const,
+  return {
+    state: 'linked',
     outlookId: event.id,
-    transactionId: typeof event.transactionId === 'string' ? event.transactionId : transactionIdFor(o.storeId, c.item.kind, c.item.uid, generation),
+    transactionId: typeof event.transactionId === 'string' ? event.transactionId : transactionIdFor(storeId, c.item.kind, c.item.uid, generation),
     tag: c.tag,
     generation,
     localHash: null,
@@ -108,17 +114,27 @@ function claim(o: ClaimOptions, c: Candidate, event: RemoteEvent): void {
     confidential: c.item.confidential,
     iCalUId: event.iCalUId,
   };
-  o.store.transaction(() => {
-    if (c.link) o.store.updateLink(c.link.id, fields);
-    else o.store.insertLink({ ...fields, kind: c.item.kind, localId: c.item.id, role: 'owner' });
-    o.store.audit({
-      trigger: o.trigger,
-      direction: 'none',
-      action: 'relink',
-      kind: c.item.kind,
-      eventId: c.item.id,
-      outlookId: event.id,
-      summary: `found its Outlook copy, created earlier by this store (a store restored from a backup does not remember it): linked again, not created twice`,
+}
+
+/** Links the Outlook copies found to their items; returns how many. Writes links (and audit) only. */
+export async function claimOwnCreates(o: ClaimOptions): Promise<number> {
+  const claims = await findOwnCreates(o);
+  for (const claim of claims) {
+    const c = claim.candidate;
+    const fields = claimedLink(o.storeId, claim);
+    o.store.transaction(() => {
+      if (c.link) o.store.updateLink(c.link.id, fields);
+      else o.store.insertLink({ ...fields, kind: c.item.kind, localId: c.item.id, role: 'owner' });
+      o.store.audit({
+        trigger: o.trigger,
+        direction: 'none',
+        action: 'relink',
+        kind: c.item.kind,
+        eventId: c.item.id,
+        outlookId: claim.event.id,
+        summary: `found its Outlook copy, created earlier by this store (a store restored from a backup does not remember it): linked again, not created twice`,
+      });
     });
-  });
+  }
+  return claims.length;
 }

@@ -9,12 +9,12 @@ import { BusyError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { localHash, remoteHash } from './content.js';
 import { execute, type Counts } from './executor.js';
-import { claimOwnCreates } from './claim.js';
+import { claimedLink, claimOwnCreates, findOwnCreates } from './claim.js';
 import { fromGraphEvent, parseCaseflowIdValue, type GraphEventJson } from './mapping.js';
-import type { Breaker, Link, LocalItem, Policy } from './model.js';
+import type { Breaker, Link, LocalItem, PlanResult, Policy } from './model.js';
 import { plan, SKIP_REASON_TEXT } from './planner.js';
 import { InvalidItemError, type AuditTrigger, type InvalidItem, type RemoteCalendar, type SyncStore, type SyncWindow } from './ports.js';
-import { fetchRound } from './pull.js';
+import { fetchRound, type Round } from './pull.js';
 
 export interface RunSummary {
   staff: string;
@@ -112,6 +112,71 @@ function coversFlows(saved: string | null, now: string): boolean {
   return now.split(',').filter(Boolean).every((f) => had.has(f));
 }
 
+/** What a run reads and decides before it writes anything to Outlook. */
+export interface Prepared {
+  state: ReturnType<RunHost['readState']>;
+  links: Link[];
+  local: LocalItem[];
+  localByKey: Map<string, LocalItem>;
+  flows: string;
+  round: Round;
+  result: PlanResult;
+  allowDeletes: boolean;
+}
+
+/**
+ * Reads Outlook's changes since the last committed round and plans both sides. With `write`, our
+ * own creates found among them (a restored store) are linked in the store first; with `dry`, the
+ * same links are only assumed, and nothing anywhere is written.
+ */
+export async function readAndPlan(host: RunHost, o: RunOptions, mode: 'write' | 'dry'): Promise<Prepared> {
+  const state = host.readState();
+  let links = host.store.links();
+  const local = host.store.localItems(host.window, links);
+  const localByKey = new Map<string, LocalItem>(local.map((i) => [`${i.kind}:${i.id}`, i]));
+  const sameWindow = state.windowStart === host.window.startUtc && state.windowEnd === host.window.endUtc;
+  // A flow switched back on must see what happened in Outlook while it was off: a full round.
+  const flows = flowsOf(o.policy);
+  const savedLink = sameWindow && state.deltaLink && sameOrigin(state.deltaLink, host.graphOrigin) && coversFlows(state.deltaFlows, flows) ? state.deltaLink : null;
+  const round = await fetchRound({
+    calendar: host.calendar,
+    window: host.window,
+    savedLink,
+    linkedIds: new Set(links.flatMap((l) => (l.outlookId ? [l.outlookId] : []))),
+    // Invitations too: a full round does not say that one was cancelled or deleted.
+    windowLinkedIds: new Set(links.flatMap((l) => (l.outlookId && localByKey.get(`${l.kind}:${l.localId}`)?.inWindow ? [l.outlookId] : []))),
+    recheckIds: host.invalidIds(),
+    log: host.log,
+  });
+  host.log.debug(`delta round: ${round.full ? 'full' : 'since the last run'}, ${round.pages} page(s), ${round.changes.length} change(s)`);
+  const claimOptions = { storeId: host.storeId, store: host.store, calendar: host.calendar, links, local, changes: round.changes, trigger: o.trigger };
+  if (mode === 'write') {
+    if (await claimOwnCreates(claimOptions)) links = host.store.links();
+  } else {
+    const claims = await findOwnCreates(claimOptions);
+    links = links.map((l) => {
+      const claim = claims.find((c) => c.candidate.link?.id === l.id);
+      return claim ? { ...l, ...claimedLink(host.storeId, claim) } : l;
+    });
+    claims.forEach((claim, i) => {
+      if (claim.candidate.link) return;
+      const { item } = claim.candidate;
+      links.push({ ...claimedLink(host.storeId, claim), id: -(i + 1), staff: host.staffId, kind: item.kind, localId: item.id, itemUid: item.uid, role: 'owner' });
+    });
+  }
+  const allowDeletes = o.allowDeletes || state.allowDeletes;
+  const result = plan({
+    staff: host.staffId,
+    storeId: host.storeId,
+    links,
+    local,
+    remote: round.changes,
+    knownICalUIds: host.store.knownICalUIds(),
+    policy: { ...o.policy, push: o.push, pull: true, allowDeletes },
+  });
+  return { state, links, local, localByKey, flows, round, result, allowDeletes };
+}
+
 export async function runSync(host: RunHost, o: RunOptions): Promise<RunSummary> {
   const summary: RunSummary = { staff: host.staffEmail, pulled: zero(), pushed: zero(), conflicts: 0, skipped: 0, errors: [] };
   const lock = host.lock();
@@ -119,39 +184,8 @@ export async function runSync(host: RunHost, o: RunOptions): Promise<RunSummary>
     throw new BusyError(`another run is syncing ${host.staffEmail} right now`, { hint: 'wait for it to finish, then run the command again' });
   }
   try {
-    const state = host.readState();
     await recoverCreates(host, o);
-    let links = host.store.links();
-    const local = host.store.localItems(host.window, links);
-    const localByKey = new Map<string, LocalItem>(local.map((i) => [`${i.kind}:${i.id}`, i]));
-    const sameWindow = state.windowStart === host.window.startUtc && state.windowEnd === host.window.endUtc;
-    // A flow switched back on must see what happened in Outlook while it was off: a full round.
-    const flows = flowsOf(o.policy);
-    const savedLink = sameWindow && state.deltaLink && sameOrigin(state.deltaLink, host.graphOrigin) && coversFlows(state.deltaFlows, flows) ? state.deltaLink : null;
-    const round = await fetchRound({
-      calendar: host.calendar,
-      window: host.window,
-      savedLink,
-      linkedIds: new Set(links.flatMap((l) => (l.outlookId ? [l.outlookId] : []))),
-      // Invitations too: a full round does not say that one was cancelled or deleted.
-      windowLinkedIds: new Set(links.flatMap((l) => (l.outlookId && localByKey.get(`${l.kind}:${l.localId}`)?.inWindow ? [l.outlookId] : []))),
-      recheckIds: host.invalidIds(),
-      log: host.log,
-    });
-    host.log.debug(`delta round: ${round.full ? 'full' : 'since the last run'}, ${round.pages} page(s), ${round.changes.length} change(s)`);
-    if (await claimOwnCreates({ storeId: host.storeId, store: host.store, calendar: host.calendar, links, local, changes: round.changes, trigger: o.trigger })) {
-      links = host.store.links();
-    }
-    const allowDeletes = o.allowDeletes || state.allowDeletes;
-    const result = plan({
-      staff: host.staffId,
-      storeId: host.storeId,
-      links,
-      local,
-      remote: round.changes,
-      knownICalUIds: host.store.knownICalUIds(),
-      policy: { ...o.policy, push: o.push, pull: true, allowDeletes },
-    });
+    const { state, localByKey, flows, round, result, allowDeletes } = await readAndPlan(host, o, 'write');
     summary.skipped = result.skipped.length;
     for (const s of result.skipped) host.log.debug(`skipped ${s.kind ?? 'event'} ${s.localId ?? s.outlookId ?? ''}: ${SKIP_REASON_TEXT[s.reason]}`);
     lock.renew(); // the delta round may have taken a while; the writes come next
