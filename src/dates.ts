@@ -1,6 +1,6 @@
-// Dates on the command line (SPEC §2.1) and the time-zone arithmetic behind them. Pure.
+// Dates on the command line and the time-zone arithmetic behind them. Pure.
 // Timed values become UTC instants plus their IANA zone; all-day values stay dates and never go
-// through UTC (GRAPH.md: "Never convert an all-day date through UTC").
+// through UTC, or they would shift a day (docs/graph.md#dates-and-all-day-events).
 
 import { UsageError } from './errors.js';
 

@@ -1,4 +1,4 @@
-// The device-code sign-in (SPEC §4). It runs on an in-memory cache: nothing reaches the store
+// The device-code sign-in. It runs on an in-memory cache: nothing reaches the store
 // until the sign-in has succeeded, so Ctrl-C, expiry or a decline leave nothing behind.
 
 import type { DeviceCodeRequest } from '@azure/msal-node';

@@ -1,5 +1,6 @@
-// The MSAL public client for one staff member (SPEC §4). Scopes are the least privilege:
-// Calendars.ReadWrite; MSAL adds openid, profile and offline_access itself.
+// The MSAL public client for one staff member. Scopes are the least privilege:
+// Calendars.ReadWrite; MSAL adds openid, profile and offline_access itself
+// (docs/graph.md#scopes-and-consent).
 
 import type { Configuration, ICachePlugin, PublicClientApplication as Pca } from '@azure/msal-node';
 import { CliError, ExitCode, networkFailure, unreachable, UnreachableError, UsageError } from '../errors.js';
@@ -7,7 +8,7 @@ import type { Logger } from '../log.js';
 
 export const SCOPES = ['Calendars.ReadWrite'];
 
-/** Sign-in hosts MSAL knows as Microsoft clouds (GRAPH.md: national clouds). */
+/** Sign-in hosts MSAL knows as Microsoft clouds (docs/graph.md#national-clouds). */
 const MICROSOFT_HOSTS = new Set([
   'login.microsoftonline.com',
   'login.microsoftonline.us',

@@ -1,4 +1,4 @@
-// Token caches at rest (SPEC §4): AES-256-GCM with a key from CASEFLOW_OUTLOOK_KEY or a key file
+// Token caches at rest: AES-256-GCM with a key from CASEFLOW_OUTLOOK_KEY or a key file
 // created 0600 beside the store. The staff id is bound in as associated data, so a cache copied
 // onto another staff member's row does not decrypt.
 

@@ -1,5 +1,6 @@
 // Silent token acquisition for every command after connect. The encrypted cache is read before
-// and written after every MSAL call (refresh tokens rotate: GRAPH.md), in the store.
+// and written after every MSAL call, in the store: refresh tokens are replaced on every use
+// (https://learn.microsoft.com/entra/identity-platform/refresh-tokens).
 
 import type { ICachePlugin, TokenCacheContext } from '@azure/msal-node';
 import { ActionRequiredError, TransientError } from '../errors.js';

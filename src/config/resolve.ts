@@ -1,4 +1,5 @@
-// One pure resolver for every setting of SPEC §2.3: flag > environment > config file > default.
+// One pure resolver for every setting (config.example.json documents each): flag > environment >
+// config file > default.
 // It also says where each value came from, so `--verbose` can explain a surprising setting.
 
 import { closest } from '../suggest.js';
@@ -129,7 +130,8 @@ export const SPECS: Record<SettingKey, KeySpec> = {
   'sync.horizonDays': { check: integer(1, 1_825), example: 365, default: () => 365 },
   'sync.confidentialSensitivity': { check: oneOf('confidential', 'private'), example: 'confidential', default: () => 'confidential' },
   'sync.maxDeletesPerRun': { check: integer(0, 100_000), example: 25, default: () => 25 },
-  // Graph allows 4 concurrent requests per mailbox (GRAPH.md); more would only be throttled.
+  // Outlook allows 4 concurrent requests per app per mailbox; more would only be throttled:
+  // https://learn.microsoft.com/graph/throttling-limits#outlook-service-limits
   'sync.maxRequestsInFlightPerMailbox': { check: integer(1, 4), example: 4, default: () => 4 },
   'daemon.concurrency': { check: integer(1, 64), example: 4, default: () => 4 },
 };

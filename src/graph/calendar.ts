@@ -1,4 +1,4 @@
-// The RemoteCalendar port over Microsoft Graph v1.0 (GRAPH.md): delta rounds with the Prefer
+// The RemoteCalendar port over Microsoft Graph v1.0 (docs/graph.md): delta rounds with the Prefer
 // headers on every page, single reads, the extended-property lookup, $batch writes with per-item
 // Retry-After, and calendarView for imports.
 
@@ -19,7 +19,6 @@ import { GraphPassThrough } from './client.js';
 import { delayFor, parseRetryAfter, RETRYABLE_STATUS, sleep, type RetryPolicy } from './retry.js';
 import { validateEvent } from './validate.js';
 
-/** Not in the token: sent on every page (GRAPH.md "Delta query"). */
 /**
  * The single-value extended property that carries our tag (never change the GUID):
  * https://learn.microsoft.com/graph/api/resources/extended-properties-overview
@@ -71,6 +70,10 @@ function outcomeOf(op: WriteOp, r: WriteResult): WriteOutcome {
   return { status: 'failed', detail };
 }
 
+/**
+ * Prefer headers are not carried by delta links, so every page sends them again
+ * (docs/graph.md#rounds-and-links).
+ */
 export function preferHeader(pageSize?: number): string {
   const parts = ['outlook.timezone="UTC"', 'IdType="ImmutableId"', 'outlook.body-content-type="text"'];
   if (pageSize) parts.unshift(`odata.maxpagesize=${pageSize}`);
@@ -83,7 +86,7 @@ const BATCH_MAX = 20;
 export interface CalendarOptions {
   client: Client;
   retry: RetryPolicy;
-  /** Requests in flight allowed per mailbox; batch items count too (GRAPH.md). */
+  /** Requests in flight per mailbox; batch items count too (docs/graph.md#json-batching). */
   maxInFlight: number;
   log: Logger;
   signal?: AbortSignal;

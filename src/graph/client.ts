@@ -1,6 +1,7 @@
 // The Graph client: @microsoft/microsoft-graph-client with our own middleware chain, because its
 // RetryHandler sleeps up to 180 s, never retries batch items, and knows nothing of the mailbox
-// concurrency limit (GRAPH.md). Chain: limit+retry -> auth -> log -> fetch.
+// concurrency limit (docs/graph.md#the-graph-javascript-client). Chain: limit+retry -> auth ->
+// log -> fetch.
 
 import { Client, GraphClientError, HTTPMessageHandler, type Context as GraphContext, type Middleware } from '@microsoft/microsoft-graph-client';
 import { CliError, networkFailure, unreachable } from '../errors.js';

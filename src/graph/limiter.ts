@@ -1,4 +1,5 @@
-// At most N requests in flight per mailbox (GRAPH.md: Outlook allows 4 per app per mailbox).
+// At most N requests in flight per mailbox: Outlook allows 4 per app per mailbox
+// (https://learn.microsoft.com/graph/throttling-limits#outlook-service-limits).
 // One limiter per process per mailbox, so the daemon's parallel work for one staff member shares it.
 
 export class Semaphore {

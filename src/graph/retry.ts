@@ -1,6 +1,7 @@
-// Graph etiquette (SPEC §13, GRAPH.md "Batching and throttling"): honour Retry-After (seconds,
-// possibly fractional) on 429/503/504; otherwise exponential backoff with full jitter; never
-// retry at once. Bounded, and the bounds can be shortened for tests.
+// Honour Retry-After (seconds, possibly fractional) on 429/503/504; otherwise exponential backoff
+// with full jitter; never retry at once, as throttled requests still count against the limits
+// (https://learn.microsoft.com/graph/throttling, docs/graph.md#retry-after-and-backoff).
+// Bounded, and the bounds can be shortened for tests.
 
 export interface RetryPolicy {
   maxAttempts: number;

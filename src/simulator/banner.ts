@@ -1,5 +1,6 @@
-// What `caseflow-outlook simulator` prints on start: the config snippet (SPEC §2.3 keys) and the
-// NODE_EXTRA_CA_CERTS line a user needs to point the CLI at the simulator.
+// What `caseflow-outlook simulator` prints on start: the config snippet (auth.* and graph.* keys,
+// as in config.example.json) and the NODE_EXTRA_CA_CERTS line a user needs to point the CLI at
+// the simulator.
 import { SIMULATOR_CLIENT_ID } from './constants.js';
 
 export interface BannerInput {

@@ -1,5 +1,6 @@
-// The local Microsoft 365 simulator (SPEC §14): one HTTPS server on 127.0.0.1 serving the
-// identity endpoints MSAL uses and Graph v1.0 for the signed-in mailbox, plus /_control.
+// The local Microsoft 365 simulator (src/simulator/README.md): one HTTPS server on 127.0.0.1
+// serving the identity endpoints MSAL uses and Graph v1.0 for the signed-in mailbox, plus
+// /_control.
 import { createServer } from 'node:https';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';

@@ -1,5 +1,6 @@
 // Wall-clock <-> instant conversion for Graph's `{dateTime, timeZone}` pairs. Graph accepts IANA
-// and Windows zone names (GRAPH.md "Events"); a handful of Windows names are mapped here.
+// and Windows zone names (https://learn.microsoft.com/graph/api/resources/datetimetimezone); a
+// handful of Windows names are mapped here.
 
 const WINDOWS_ZONES: Record<string, string> = {
   'utc': 'UTC',

@@ -1,4 +1,4 @@
-// Connected Microsoft accounts (SPEC §4). The token cache column holds ciphertext only.
+// Connected Microsoft accounts, one per staff member. The token cache column holds ciphertext only.
 
 import type { Db } from './open.js';
 

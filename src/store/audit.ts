@@ -1,5 +1,7 @@
-// The audit log (SPEC §12). Summaries never carry an event description: they are shown in tables
-// and may be copied into tickets. The losing side of a conflict goes into `detail`, kept locally.
+// The audit log: every change the tool makes on either side, and every connect, disconnect,
+// prefs change, import, conflict and resolution. Summaries never carry an event description:
+// they are shown in tables and may be copied into tickets. The losing side of a conflict goes
+// into `detail`, kept locally.
 
 import type { Db } from './open.js';
 

@@ -1,4 +1,4 @@
-// Event categories; the protected ones make an event confidential (SPEC §7).
+// Event categories; the protected ones make an event confidential.
 
 import { NotFoundError } from '../errors.js';
 import type { Db } from './open.js';

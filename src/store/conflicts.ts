@@ -1,4 +1,5 @@
-// Conflicts recorded for human review (SPEC §10), in the JSON shape of SPEC §2.2.
+// Conflicts recorded for human review, in the JSON shape `conflicts list/show --json` prints
+// (stable: fields may be added, never renamed).
 
 import type { SyncContent } from '../sync/model.js';
 import type { Db } from './open.js';

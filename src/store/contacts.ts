@@ -1,4 +1,4 @@
-// People outside the firm, with any number of emails, for attendee matching (SPEC §8).
+// People outside the firm, with any number of emails, for attendee matching.
 
 import type { Db } from './open.js';
 

@@ -1,4 +1,4 @@
-// CaseFlow events: the rows, their attendees, and the JSON shape of SPEC §2.2.
+// CaseFlow events: the rows, their attendees, and the JSON shape of `events list/show --json`.
 
 import { isConfidential } from '../sync/confidentiality.js';
 import { ownerOfEmail } from './contacts.js';
@@ -38,7 +38,7 @@ export interface EventInput {
   attendees: Attendee[];
 }
 
-/** SPEC §2.2 event. */
+/** An event as `--json` prints it (stable: fields may be added, never renamed). */
 export interface EventJson {
   id: number;
   staff: string;

@@ -1,4 +1,4 @@
-// Firm settings that gate the feature (SPEC §3) and give the default time zone.
+// Firm settings: the plan and beta switch that gate Outlook sync, and the default time zone.
 
 import { ActionRequiredError } from '../errors.js';
 import type { Db } from './open.js';
@@ -35,12 +35,12 @@ export function setFirm(db: Db, changes: Partial<Omit<Firm, 'updatedAt'>>, now: 
   return getFirm(db);
 }
 
-/** SPEC §3: Outlook sync needs the Multi-Practice plan with the private beta on. */
+/** Outlook sync needs the Multi-Practice plan with the private beta on. */
 export function outlookEnabled(firm: Firm): boolean {
   return firm.plan === 'multi-practice' && firm.outlookBeta;
 }
 
-/** SPEC §3: connect, sync, import and the daemon refuse with exit 3 when the firm is not gated in. */
+/** connect, sync, import and the daemon refuse with exit 3 when the firm is not gated in. */
 export function assertOutlookEnabled(db: Db): void {
   const firm = getFirm(db);
   if (outlookEnabled(firm)) return;

@@ -1,4 +1,4 @@
-// The per-staff sync lock (SPEC §11): `sync`, `import`, `conflicts resolve` and the daemon never
+// The per-staff sync lock: `sync`, `import`, `conflicts resolve` and the daemon never
 // run the same staff member at once. Held in the store so it works across processes; a lock
 // whose process is gone (same host) or whose lease ran out is taken over.
 

@@ -18,7 +18,7 @@ export interface Migration {
 /** A random id of 128 bits as 32 hex digits, made by SQLite (for defaults and migrations). */
 const RANDOM_ID = 'lower(hex(randomblob(16)))';
 
-/** SPEC §7: the default protected categories. */
+/** Protected from the start (an event in one is confidential); the list is editable. */
 export const DEFAULT_PROTECTED_CATEGORIES = ['Court Date', 'Hearing', 'Deposition', 'Filing Deadline', 'Statute of Limitations'];
 
 export const MIGRATIONS: Migration[] = [
@@ -138,7 +138,7 @@ export const MIGRATIONS: Migration[] = [
           CHECK ((due_all_day = 1 AND due_date IS NOT NULL AND due_utc IS NULL)
               OR (due_all_day = 0 AND due_utc IS NOT NULL AND due_date IS NULL))
         );
-        -- SPEC §12. No foreign keys to items: the trail outlives what it describes.
+        -- No foreign keys to items: the audit trail outlives what it describes.
         CREATE TABLE audit (
           id INTEGER PRIMARY KEY,
           at TEXT NOT NULL,
@@ -166,7 +166,7 @@ export const MIGRATIONS: Migration[] = [
     name: 'outlook accounts and sync state',
     up(db) {
       db.exec(`
-        -- SPEC §4: one Microsoft account per staff member; the MSAL cache is stored encrypted.
+        -- One Microsoft account per staff member; the MSAL cache is stored encrypted.
         CREATE TABLE accounts (
           staff_id INTEGER PRIMARY KEY REFERENCES staff(id) ON DELETE CASCADE,
           home_account_id TEXT NOT NULL,
@@ -177,7 +177,7 @@ export const MIGRATIONS: Migration[] = [
           needs_reconnect INTEGER NOT NULL DEFAULT 0 CHECK (needs_reconnect IN (0, 1)),
           reconnect_reason TEXT
         );
-        -- SPEC §5: the four toggles; a missing row means all on.
+        -- The four sync toggles; a missing row means all on.
         CREATE TABLE prefs (
           staff_id INTEGER PRIMARY KEY REFERENCES staff(id) ON DELETE CASCADE,
           enabled INTEGER NOT NULL DEFAULT 1 CHECK (enabled IN (0, 1)),
@@ -223,7 +223,7 @@ export const MIGRATIONS: Migration[] = [
         );
         CREATE UNIQUE INDEX links_outlook ON links(staff_id, outlook_id) WHERE outlook_id IS NOT NULL;
         CREATE INDEX links_local ON links(kind, local_id);
-        -- SPEC §10.
+        -- Items changed on both sides, held for a person to resolve.
         CREATE TABLE conflicts (
           id INTEGER PRIMARY KEY,
           staff_id INTEGER NOT NULL REFERENCES staff(id) ON DELETE CASCADE,

@@ -1,5 +1,5 @@
 // Opens the CaseFlow store: creates it 0600 (folder 0700) on first use, sets the pragmas, and
-// applies pending migrations, each in its own transaction (STYLE.md "Store").
+// applies pending migrations, each in its own transaction.
 
 import { chmodSync, closeSync, existsSync, mkdirSync, openSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';

@@ -1,4 +1,5 @@
-// The four toggles of SPEC §5, per staff member. No row means the defaults: all on.
+// The four sync toggles per staff member (enabled, events, tasks, deadlines). No row means the
+// defaults: all on.
 
 import type { Db } from './open.js';
 

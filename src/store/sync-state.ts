@@ -1,4 +1,4 @@
-// Per-staff sync bookkeeping: window, delta link, last results, lock (SPEC §6, §8, §11, §15).
+// Per-staff sync bookkeeping: window, delta link, last results, the mass-deletion breaker.
 
 import { addDays, dateInZone, startOfDayUtc } from '../dates.js';
 import type { SyncWindow } from '../sync/ports.js';
@@ -70,7 +70,10 @@ export function openConflictCount(db: Db, staffId: number): number {
   return (db.prepare("SELECT COUNT(*) AS n FROM conflicts WHERE staff_id = ? AND status = 'open'").get(staffId) as { n: number }).n;
 }
 
-/** SPEC §6: [syncFrom, today + horizonDays] in the firm's zone. */
+/**
+ * The sync window: [syncFrom, today + horizonDays] in the firm's zone, syncFrom being the start of
+ * the day of first connect. It rolls forward; an event leaving it is never deleted for that.
+ */
 export function syncWindow(db: Db, staff: Staff, now: Date, horizonDays: number): SyncWindow {
   const zone = getFirm(db).timeZone;
   const today = dateInZone(now.getTime(), zone);

@@ -1,4 +1,4 @@
-// Shared by the connect/disconnect end-to-end tests (issue 4): a sandboxed store pointed at an
+// Shared by the connect/disconnect end-to-end tests: a sandboxed store pointed at an
 // in-process simulator, the firm gated in, staff added; and helpers to look inside the store
 // (raw bytes, the accounts table, the decrypted MSAL cache) without going through the CLI.
 

@@ -1,4 +1,4 @@
-// Issue 4, end to end: a sign-in that does not finish leaves nothing behind. The plan gate, a
+// End to end: a sign-in that does not finish leaves nothing behind. The plan gate, a
 // declined and an expired device code, Ctrl-C while waiting, and a wrong or missing key.
 
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';

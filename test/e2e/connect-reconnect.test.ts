@@ -1,6 +1,7 @@
-// Issue 4, end to end: silent token acquisition after connect. Rotated refresh tokens are
+// End to end: silent token acquisition after connect. Rotated refresh tokens are
 // persisted; a refresh that fails for good (revoked) marks that staff member "needs reconnect"
-// (exit 3, status shows it) without touching the others; the 60-day inactivity warning (SPEC §15).
+// (exit 3, status shows it) without touching the others; the 60-day inactivity warning (Microsoft
+// expires a refresh token after 90 days without use).
 //
 // The simulator issues 60-second access tokens here: MSAL counts a token within 300 s of expiry
 // as stale, so every command refreshes, as it would after an idle spell with real tokens.
@@ -92,7 +93,7 @@ describe('silent tokens and needs-reconnect', () => {
   });
 });
 
-describe('the 60-day inactivity warning (SPEC §15)', () => {
+describe('the 60-day inactivity warning', () => {
   let env: Env;
   let refreshedAt: number;
   beforeAll(async () => {

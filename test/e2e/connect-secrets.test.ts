@@ -1,6 +1,6 @@
-// Issue 4, end to end: every command of the issue, run with --verbose, on the happy and the
-// failing paths, prints no access token, refresh token, ID token or Authorization header; the
-// store never holds a token in clear text; sign-in asks for the least-privilege scope only.
+// End to end: connect, status, prefs, sync, audit and disconnect, run with --verbose on the happy
+// and the failing paths, print no access token, refresh token, ID token or Authorization header;
+// the store never holds a token in clear text; sign-in asks for the least-privilege scope only.
 //
 // The simulator's request log redacts tokens, so the real ones are taken from the CLI's own
 // cache: decrypted here with the key file, after every command (refresh tokens rotate).

@@ -1,4 +1,4 @@
-// Issue 4, end to end: the built CLI against the simulator. connect (auto-approved), status,
+// End to end: the built CLI against the simulator. connect (auto-approved), status,
 // connect again (and --force), disconnect, disconnect again, reconnect; audit rows; prefs; file
 // modes. Failures (gate, decline, expiry, Ctrl-C, wrong key) are in connect-failures.test.ts,
 // needs-reconnect and the 60-day warning in connect-reconnect.test.ts, secrets in

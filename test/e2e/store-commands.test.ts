@@ -1,4 +1,4 @@
-// Spawns the built CLI for every store-only command (issue 2): stdout, stderr, exit code, JSON shape.
+// Spawns the built CLI for every store-only command: stdout, stderr, exit code, JSON shape.
 
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -72,7 +72,7 @@ describe('store commands, end to end', () => {
     expect(unknown.stderr).toContain('NAME "Nope" is not a category; known categories:');
   });
 
-  it('events add, show, update, list and delete, with the SPEC §2.2 fields', async () => {
+  it('events add, show, update, list and delete, with every field of the event JSON', async () => {
     const added = await sb.json([
       'events', 'add', '--staff', 'alice@firm.example', '--title', 'Hearing', '--category', 'Hearing',
       '--start', '2026-12-01T09:00', '--end', '2026-12-01T10:00', '--description', 'privileged', '--teams',

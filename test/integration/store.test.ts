@@ -70,7 +70,7 @@ describe('store', () => {
     expect(db.prepare('SELECT version FROM schema_migrations WHERE version = 99').get()).toBeUndefined();
   });
 
-  it('seeds the firm and the five protected categories of SPEC §7', () => {
+  it('seeds the firm and the five default protected categories', () => {
     expect(getFirm(db)).toMatchObject({ plan: 'growth', outlookBeta: false, timeZone: 'UTC' });
     expect(listCategories(db).filter((c) => c.protected).map((c) => c.name).sort()).toEqual(
       ['Court Date', 'Deposition', 'Filing Deadline', 'Hearing', 'Statute of Limitations'],

@@ -1,4 +1,4 @@
-// $batch (GRAPH.md "Batching and throttling"): 20 max, per-item status/headers/body, dependsOn
+// $batch (docs/graph.md#json-batching): 20 max, per-item status/headers/body, dependsOn
 // and 424, items count against the mailbox's limits, per-item faults with Retry-After.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { graph, signedInUser, startTestSimulator, type Simulator } from '../helpers/sim.js';

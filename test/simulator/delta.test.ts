@@ -1,4 +1,4 @@
-// calendarView delta rounds (GRAPH.md "Delta query on the calendar view"), single events.
+// calendarView delta rounds (docs/graph.md#delta-query-on-the-calendar-view), single events.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { graph, signedInUser, startTestSimulator, type Simulator } from '../helpers/sim.js';
 import { deltaRound, event, PREFER, windowQuery } from './_delta.js';

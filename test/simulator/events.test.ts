@@ -1,4 +1,4 @@
-// Event CRUD contract (GRAPH.md "Events"): shapes, status codes and Graph error bodies.
+// Event CRUD contract (docs/graph.md#events): shapes, status codes and Graph error bodies.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { graph, signedInUser, startTestSimulator, type Simulator } from '../helpers/sim.js';
 

@@ -1,4 +1,4 @@
-// Tagging events (GRAPH.md "Tagging our events"): stored, filterable by value, never echoed
+// Tagging events (docs/graph.md#tagging-our-events): stored, filterable by value, never echoed
 // unless expanded; plus GET /me/events paging.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { graph, signedInUser, startTestSimulator, type Simulator } from '../helpers/sim.js';

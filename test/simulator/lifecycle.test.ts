@@ -9,7 +9,7 @@ import { runSimulatorCommand } from '../../src/simulator/cli.js';
 import { event } from './_delta.js';
 
 describe('banner', () => {
-  it('prints a config snippet with the SPEC keys and the NODE_EXTRA_CA_CERTS line', async () => {
+  it('prints a config snippet with the auth and graph keys and the NODE_EXTRA_CA_CERTS line', async () => {
     const sim = await startTestSimulator();
     try {
       const text = renderBanner(sim);

@@ -1,5 +1,6 @@
-// POST /v1.0/$batch (GRAPH.md "Batching and throttling"): at most 20 items; the envelope is 200;
-// each item has its own status, headers (Retry-After) and body; a failed dependency gives 424.
+// POST /v1.0/$batch (https://learn.microsoft.com/graph/json-batching): at most 20 items; the
+// envelope is 200; each item has its own status, headers (Retry-After) and body; a failed
+// dependency gives 424.
 // Items without dependsOn run at the same time and count against the mailbox's 4-in-flight limit
 // like separate requests do, so a batch of 20 independent items to one mailbox meets 429s.
 import { GraphError } from '../mailbox/model.js';

@@ -1,4 +1,4 @@
-// GET /me/calendarView/delta, as unkind as GRAPH.md "Delta query on the calendar view" says:
+// GET /me/calendarView/delta, as unkind as docs/graph.md#delta-query-on-the-calendar-view says:
 // a round is computed when it starts (diff of the window against the previous round's snapshot),
 // then served page by page behind opaque $skiptoken links; the last page carries a $deltatoken
 // link that freezes the window. Removals cover deletions AND events that left or were created

@@ -1,6 +1,6 @@
 // Projection of a stored event into Graph's JSON: times in the requested zone (UTC by default),
 // body as HTML unless text is preferred, ids in the requested format, extended properties only
-// when expanded (GRAPH.md "Tagging our events").
+// when expanded (docs/graph.md#tagging-our-events).
 import type { StoredEvent } from '../mailbox/model.js';
 import { formatInstant, formatWall, utcToWall } from '../time.js';
 import { sameExtendedId } from '../mailbox/mailbox.js';

@@ -1,5 +1,6 @@
-// Outlook's per-app, per-mailbox limits (GRAPH.md "Batching and throttling"): 4 requests in
-// flight, 10,000 requests per 10 minutes. Throttled requests still count against the budget.
+// Outlook's per-app, per-mailbox limits: 4 requests in flight, 10,000 requests per 10 minutes
+// (https://learn.microsoft.com/graph/throttling-limits#outlook-service-limits). Throttled requests
+// still count against the budget.
 // The gate lets a test hold admitted requests in flight and release them on its own signal.
 import { EventEmitter } from 'node:events';
 

@@ -1,6 +1,7 @@
-// The Microsoft identity platform endpoints MSAL's device-code flow uses (GRAPH.md "Sign-in" and
-// "@azure/msal-node"): openid-configuration, devicecode, token (device_code and refresh_token
-// grants), keys. Errors use AAD's body shape: {error, error_description, error_codes, ...}.
+// The Microsoft identity platform endpoints MSAL's device-code flow uses
+// (docs/graph.md#device-code, docs/graph.md#msal-behaviours-the-code-depends-on):
+// openid-configuration, devicecode, token (device_code and refresh_token grants), keys. Errors
+// use AAD's body shape: {error, error_description, error_codes, ...}.
 import type { Directory } from '../mailbox/directory.js';
 import { TokenStore, type DeviceCode } from './tokens.js';
 

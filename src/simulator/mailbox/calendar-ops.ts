@@ -1,7 +1,7 @@
 // Writes shared by Graph and the control API, with what Exchange does around them: attendees who
 // are users of this tenant get the meeting on their own calendar (tentatively, same iCalUId,
-// isOrganizer false), organiser updates reach their copies, deletes cancel them (GRAPH.md:
-// "Creating with attendees sends invitations; this cannot be turned off").
+// isOrganizer false), organiser updates reach their copies, deletes cancel them. Creating with
+// attendees always sends invitations: https://learn.microsoft.com/graph/api/user-post-events
 import type { Directory } from './directory.js';
 import type { Mailbox, CreateMeta } from './mailbox.js';
 import type { EventInput } from './event-input.js';

@@ -1,5 +1,6 @@
 // Rules applied whenever an event is written: defaults, time validation (all-day must be midnight
-// to midnight in one zone, GRAPH.md "Events"), and the Teams join URL Graph fills in.
+// to midnight in one zone: https://learn.microsoft.com/graph/api/resources/event), and the Teams
+// join URL Graph fills in.
 import { randomBytes } from 'node:crypto';
 import { type EventFields } from './model.js';
 import { invalidProperty } from './event-input.js';

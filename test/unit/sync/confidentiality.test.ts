@@ -7,7 +7,7 @@ import { content, input, item, linkFor, policy, pushedEvent } from './fixtures.j
 
 const PROTECTED = ['Court Date', 'Hearing', 'Deposition', 'Filing Deadline', 'Statute of Limitations'];
 
-describe('what is confidential (SPEC §7)', () => {
+describe('what is confidential: matter-linked or in a protected category', () => {
   it('any matter link makes an item confidential', () => {
     expect(isConfidential({ matterId: 1, category: null }, PROTECTED)).toBe(true);
     expect(isConfidential({ matterId: 0, category: 'Lunch' }, PROTECTED)).toBe(true);
