@@ -1,9 +1,9 @@
-// SPEC §7 (ABA Model Rule 1.6): what is confidential, and the Graph payload that carries it.
+// ABA Model Rule 1.6 (https://www.americanbar.org/groups/professional_responsibility/publications/model_rules_of_professional_conduct/rule_1_6_confidentiality_of_information/): what is confidential, and the Graph payload that carries it.
 // Every byte sent to Graph for a CaseFlow item is built here, so the rule lives in one place.
 //
 // Choice, written down: for a confidential item the DESCRIPTION FIELD never leaves CaseFlow, in any
 // form: the body is exactly "Confidential" and no other payload field is derived from it. Title,
-// location, times and attendees go through as SPEC §7 says ("Title, start and end still go
+// location, times and attendees go through, as the product promises ("Title, start and end still go
 // through"). If a user types the same words into the title, they are sent as the title: redacting
 // titles would break the explicit rule and turn every such event into an unnamed block in Outlook.
 

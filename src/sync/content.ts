@@ -1,5 +1,5 @@
 // Normalisation, hashing and comparison of synced content. Pure (hashing is deterministic).
-// "Changed" means changed content (issue 5): hashes are taken over normalised content, so
+// "Changed" means changed content: hashes are taken over normalised content, so
 // whitespace, CRLF, attendee order or e-mail case never count as an edit.
 
 import { createHash } from 'node:crypto';
@@ -61,7 +61,7 @@ export function localHash(item: Pick<LocalItem, 'content' | 'confidential'>): st
  * What two copies are compared on. Attendee names are left out (Outlook fills display names) and
  * so is the zone (timed values are read as UTC instants; all-day values are dates); the
  * description is left out when the Outlook copy was pushed as confidential (it says
- * "Confidential" there, SPEC §8).
+ * "Confidential" there).
  */
 export function comparable(c: SyncContent, confidential: boolean): Record<string, unknown> {
   const n = normalizeContent(c);
@@ -88,7 +88,7 @@ export function sameOnBothSides(local: SyncContent, remote: SyncContent, confide
 
 /**
  * The CaseFlow content after an Outlook edit wins. The description of an item pushed as
- * confidential is never replaced by Outlook's "Confidential" (SPEC §8). The zone stays CaseFlow's:
+ * confidential is never replaced by Outlook's "Confidential". The zone stays CaseFlow's:
  * Outlook answers in UTC, the instants carry the change. Attendee names Outlook left blank keep
  * the CaseFlow name.
  */
@@ -118,7 +118,7 @@ export interface DueItem {
 }
 
 /**
- * Tasks and deadlines become Outlook events (SPEC §5): an all-day due date is a one-day all-day
+ * Tasks and deadlines become Outlook events (one way): an all-day due date is a one-day all-day
  * event; a due time is a 30-minute event starting at the due time, so Outlook's reminder fires
  * before it. Titles are prefixed so they read as what they are; no attendees, no Teams.
  */

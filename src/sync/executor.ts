@@ -1,4 +1,4 @@
-// Carries out a plan. Order matters for "no duplicates, no lost edits" (SPEC §7, §8):
+// Carries out a plan. Order matters for "no duplicates, no lost edits":
 //  1. links of items about to be created are written first as `creating` (their transactionId
 //     is derived from the link), so a crash after Graph's write is found again by the next run;
 //  2. Outlook writes go out through $batch;
@@ -58,7 +58,7 @@ export async function execute(plan: PlanResult, o: ExecuteOptions): Promise<Exec
   const remote = plan.actions.filter(isRemote);
   const writes = remote.length > 0 ? await pushRemote(remote, o, result) : [];
   o.store.transaction(() => {
-    // SPEC §4: a disconnect during the run stops it before CaseFlow is written (rolled back).
+    // A disconnect during the run stops it before CaseFlow is written (rolled back).
     if (!o.store.stillConnected()) throw disconnected();
     for (const apply of writes) apply();
     for (const action of plan.actions) {
@@ -92,7 +92,7 @@ function editedDuringRun(action: Action, o: ExecuteOptions): boolean {
 
 /** Sends the Outlook writes; returns the store updates to commit with the rest of the run. */
 async function pushRemote(actions: RemoteAction[], o: ExecuteOptions, result: ExecutionResult): Promise<(() => void)[]> {
-  // SPEC §4: a disconnect stops a run in flight before its next write.
+  // A disconnect stops a run in flight before its next write.
   if (!o.store.stillConnected()) throw disconnected();
   const linkIds = new Map<RemoteAction, number>();
   o.store.transaction(() => {

@@ -1,5 +1,5 @@
 // Graph event JSON <-> sync model: dates, bodies, the CaseFlow tag and creation ids. Pure.
-// GRAPH.md "Events": all-day events are midnight to midnight with an EXCLUSIVE end and are never
+// docs/graph.md#dates-and-all-day-events: all-day events are midnight to midnight with an EXCLUSIVE end and are never
 // converted through UTC; timed values are read as `{dateTime, timeZone: 'UTC'}`.
 
 import { createHash } from 'node:crypto';
@@ -100,7 +100,7 @@ export interface GraphEventJson {
   [key: string]: unknown;
 }
 
-/** `W/"<changeKey>"` -> changeKey (GRAPH.md: both change on every modification). */
+/** `W/"<changeKey>"` -> changeKey (both change on every modification: docs/graph.md#etags-and-if-match). */
 export function changeKeyOf(json: Pick<GraphEventJson, 'changeKey' | '@odata.etag'>): string | null {
   if (json.changeKey) return json.changeKey;
   const etag = json['@odata.etag'];
@@ -205,7 +205,7 @@ export function fromGraphEvent(json: GraphEventJson, opts: { inWindow: boolean }
   };
 }
 
-/** GRAPH.md: occurrences can arrive with only id, type, seriesMasterId, start, end, etag. */
+/** Occurrences can arrive with only id, type, seriesMasterId, start, end, etag (docs/graph.md#recurring-series). */
 export function isThinOccurrence(json: GraphEventJson): boolean {
   return (json.type === 'occurrence' || json.type === 'exception') && !!json.seriesMasterId && json.subject === undefined;
 }

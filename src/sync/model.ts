@@ -1,6 +1,6 @@
-// The contract between the store, the Graph adapter, the planner and the executor (issue 5).
+// The contract between the store, the Graph adapter, the planner and the executor.
 // Pure types: nothing here does I/O. Timed start/end are UTC instants (`...Z`); all-day start/end
-// are dates `YYYY-MM-DD` with the end INCLUSIVE (the CaseFlow convention, SPEC §2.1).
+// are dates `YYYY-MM-DD` with the end INCLUSIVE (the CaseFlow convention, as typed on the command line).
 
 /** `staff.id` in the store (links are keyed by it). */
 export type StaffId = number;
@@ -35,7 +35,7 @@ export interface LocalItem {
   uid: string;
   staff: StaffId;
   content: SyncContent;
-  /** From `isConfidential` (SPEC §7): matter-linked or protected category. */
+  /** From `isConfidential`: matter-linked or in a protected category. */
   confidential: boolean;
   /** Category is protected: a two-sided conflict is recorded instead of Outlook winning (§10). */
   protected: boolean;

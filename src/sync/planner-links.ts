@@ -1,4 +1,4 @@
-// The planner's decision for one existing link (SPEC §7, §8, §10). Pure.
+// The planner's decision for one existing link: push, pull, conflict or settle. Pure.
 //
 // Each side is classified first: CaseFlow `same | changed | deleted` (hash against the link, or
 // the confidential flag differing from what was pushed); Outlook `none | touched | changed |
@@ -40,7 +40,7 @@ function localSide(link: Link, item: LocalItem | undefined): LocalSide {
 function remoteSide(link: Link, change: RemoteChange | undefined): RemoteSide {
   if (!change) return { s: 'none' };
   if (change.kind === 'removed' && change.confirmation === 'deleted') return { s: 'deleted' };
-  // A removal Outlook confirms still exists only left the window: never a delete (SPEC §6, §8).
+  // A removal Outlook confirms still exists only left the window: never a delete for leaving it.
   const event = change.event;
   if (!event) return { s: 'none' };
   if (link.changeKey !== null && event.changeKey === link.changeKey) return { s: 'none' };
@@ -84,7 +84,7 @@ function planUncreated(d: Draft, link: Link, local: LocalSide): void {
 
 /**
  * The Outlook copy is gone. A task or deadline is re-created only once it changes in CaseFlow
- * (SPEC §8). An event is only ever unlinked when its CaseFlow edit already won over the Outlook
+ * An event is only ever unlinked when its CaseFlow edit already won over the Outlook
  * deletion in a run that could not push: it is re-created at the next push, whatever happens to it.
  */
 function planUnlinked(d: Draft, link: Link, local: LocalSide): void {
@@ -144,7 +144,7 @@ function planTwoWay(d: Draft, link: Link, local: LocalSide, remote: RemoteSide):
     if (same) return refresh(d, link, { localHash: link.localHash, ...newRemote }, event);
     return pull ? pullUpdate(d, link, item, event, false) : skip(d, 'pull-off', where);
   }
-  // Changed on both sides (SPEC §10).
+  // Changed on both sides: the same edit is nothing; protected is a conflict; else Outlook wins.
   if (same && item.confidential === link.confidential) return refresh(d, link, { localHash: local.hash, ...newRemote }, event);
   if (same) {
     // Same edit, but the item became (or stopped being) confidential: the Outlook copy must follow.

@@ -1,4 +1,4 @@
-// The pure planner (STYLE.md): link state + CaseFlow items + Outlook changes + policy -> actions.
+// The pure planner (no I/O, no clock, no randomness): link state + CaseFlow items + Outlook changes + policy -> actions.
 // No I/O, no clock, no randomness; the same input always gives the same actions in the same
 // order: existing links by id, then new CaseFlow items by (kind, id), then new Outlook events by id.
 // The executor carries the actions out in that order.
@@ -23,7 +23,7 @@ export const SKIP_REASON_TEXT: Record<SkipReason, string> = {
   breaker: 'held back by the mass-deletion breaker (sync --allow-deletes)',
 };
 
-/** Duplicates and replays in a round: the last entry for an id wins (GRAPH.md "Delta query"). */
+/** Duplicates and replays in a round: the last entry for an id wins (docs/graph.md#order-duplicates-and-replays). */
 export function dedupeRemote(changes: readonly RemoteChange[]): Map<string, RemoteChange> {
   const byId = new Map<string, RemoteChange>();
   for (const change of changes) {
@@ -77,7 +77,7 @@ export function plan(input: PlanInput): PlanResult {
 }
 
 function planNewLocal(d: Draft, item: LocalItem): void {
-  // Only items in the window are pushed for the first time (SPEC §6, §7).
+  // Only items in the sync window are pushed for the first time.
   if (!item.inWindow) return;
   const where = { kind: item.kind, localId: item.id };
   if (!kindEnabled(d.input.policy, item.kind)) return skip(d, 'toggle-off', where);
@@ -117,7 +117,7 @@ function planNewRemote(d: Draft, event: RemoteEvent, eventLinks: Set<number>): v
   pullCreate(d, event, null);
 }
 
-/** SPEC §15: more deletes than the limit on a side -> none on that side, and say so. */
+/** The mass-deletion breaker: more deletes than the limit on a side -> none on that side, and say so. */
 function applyBreaker(d: Draft): PlanResult {
   const { maxDeletes, allowDeletes } = d.input.policy;
   const outlook = d.actions.filter((a) => a.type === 'remote.delete').length;

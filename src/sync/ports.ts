@@ -6,7 +6,7 @@ import type { ConflictRecord, GraphEventPayload, ItemKind, Link, LocalItem, Remo
 
 import type { GraphEventJson } from './mapping.js';
 
-/** Graph event JSON as received (shape per GRAPH.md). */
+/** Graph event JSON as received (https://learn.microsoft.com/graph/api/resources/event). */
 export type { GraphEventJson };
 
 export interface DeltaPage {
@@ -57,7 +57,7 @@ export interface RemoteCalendar {
   deltaNext(link: string, pageSize: number): Promise<DeltaPage>;
   /** null when Graph says 404 ErrorItemNotFound; InvalidItemError when the answer fails validation. */
   getEvent(id: string): Promise<GraphEventJson | null>;
-  /** The event created for a CaseFlow item, found by our extended property (GRAPH.md); InvalidItemError as getEvent. */
+  /** The event created for a CaseFlow item, found by our extended property (docs/graph.md#tagging-our-events); InvalidItemError as getEvent. */
   findByTag(value: string): Promise<GraphEventJson | null>;
   /** Carries out writes (several at once, within Outlook's limits); one outcome per op, in order. */
   write(ops: WriteOp[]): Promise<WriteOutcome[]>;
@@ -126,7 +126,7 @@ export interface SyncStore {
   insertLink(link: NewLink): number;
   updateLink(id: number, changes: Partial<NewLink> & { failCount?: number; lastError?: string | null; syncedAt?: string }): void;
   deleteLink(id: number): void;
-  /** Counts a failed push on the link (status warns after three runs in a row: SPEC §15). */
+  /** Counts a failed push on the link (status warns after three runs in a row). */
   linkFailed(id: number, message: string): void;
   /** Creates a CaseFlow event owned by this staff member from Outlook; returns its id. */
   createEvent(event: RemoteEvent, content: SyncContent, flags: { readOnly: boolean; recurringInOutlook: boolean }): { id: number; stored: SyncContent };

@@ -1,4 +1,4 @@
-// One delta round (SPEC §8, GRAPH.md "Delta query"): follow nextLinks to a deltaLink with a page
+// One delta round (docs/graph.md#rounds-and-links, #expired-state-and-unkind-rounds): follow nextLinks to a deltaLink with a page
 // limit and loop detection; a 410 starts a full round once; duplicates and replays are folded;
 // every @removed of a linked event is confirmed with a GET; thin occurrences are completed from
 // their series master. Entries that failed validation (the Graph adapter checks them) are skipped

@@ -1,8 +1,8 @@
 // One sync run for one staff member: lock, window, recover unfinished creates, read the delta
-// round, plan, execute, then save the delta link (SPEC §6–§10, §15).
+// round, plan, execute, then save the delta link.
 //
 // A scheduled run reads Outlook's changes first and plans both sides together, then pushes and
-// pulls; so a CaseFlow edit is never written over an Outlook edit it has not seen (GRAPH.md: do
+// pulls; so a CaseFlow edit is never written over an Outlook edit it has not seen (do
 // not rely on If-Match alone). `sync` (Sync now) plans with push off: it only pulls.
 
 import { BusyError } from '../errors.js';
