@@ -1,4 +1,5 @@
-// ABA Model Rule 1.6 (https://www.americanbar.org/groups/professional_responsibility/publications/model_rules_of_professional_conduct/rule_1_6_confidentiality_of_information/): what is confidential, and the Graph payload that carries it.
+// Confidentiality of client information (ABA Model Rule 1.6): what is confidential, and the Graph
+// payload that carries it.
 // Every byte sent to Graph for a CaseFlow item is built here, so the rule lives in one place.
 //
 // Choice, written down: for a confidential item the DESCRIPTION FIELD never leaves CaseFlow, in any
