@@ -152,3 +152,64 @@ export function listDeadlines(db: Db, matterId?: number): DeadlineJson[] {
     updatedAt: r.updated_at,
   }));
 }
+
+export interface TaskChanges {
+  title?: string;
+  description?: string;
+  matterId?: number | null;
+  due?: Due;
+  staffId?: number;
+}
+
+/** Changes only what is given. A new assignee takes the task to their Outlook on the next runs. */
+export function updateTask(db: Db, id: number, c: TaskChanges, now: string): void {
+  const sets: string[] = [];
+  const params: Record<string, unknown> = { id, now };
+  if (c.title !== undefined) (sets.push('title = @title'), (params.title = c.title));
+  if (c.description !== undefined) (sets.push('description = @description'), (params.description = c.description));
+  if (c.matterId !== undefined) (sets.push('matter_id = @matterId'), (params.matterId = c.matterId));
+  if (c.staffId !== undefined) (sets.push('staff_id = @staffId'), (params.staffId = c.staffId));
+  if (c.due !== undefined) {
+    const d = dueCols(c.due);
+    sets.push('due_all_day = @due_all_day', 'due_date = @due_date', 'due_utc = @due_utc', 'time_zone = @time_zone');
+    Object.assign(params, d);
+  }
+  if (sets.length === 0) return;
+  db.prepare(`UPDATE tasks SET ${sets.join(', ')}, updated_at = @now WHERE id = @id`).run(params);
+}
+
+/** A completed task open again: it goes back to Outlook on the next run. */
+export function reopenTask(db: Db, id: number, now: string): void {
+  db.prepare('UPDATE tasks SET completed_at = NULL, updated_at = ? WHERE id = ?').run(now, id);
+}
+
+export function deleteTask(db: Db, id: number): void {
+  db.prepare('DELETE FROM tasks WHERE id = ?').run(id);
+}
+
+export interface DeadlineChanges {
+  title?: string;
+  description?: string;
+  due?: Due;
+}
+
+export function getDeadline(db: Db, id: number): DeadlineJson | null {
+  return listDeadlines(db).find((d) => d.id === id) ?? null;
+}
+
+export function updateDeadline(db: Db, id: number, c: DeadlineChanges, now: string): void {
+  const sets: string[] = [];
+  const params: Record<string, unknown> = { id, now };
+  if (c.title !== undefined) (sets.push('title = @title'), (params.title = c.title));
+  if (c.description !== undefined) (sets.push('description = @description'), (params.description = c.description));
+  if (c.due !== undefined) {
+    sets.push('due_all_day = @due_all_day', 'due_date = @due_date', 'due_utc = @due_utc', 'time_zone = @time_zone');
+    Object.assign(params, dueCols(c.due));
+  }
+  if (sets.length === 0) return;
+  db.prepare(`UPDATE deadlines SET ${sets.join(', ')}, updated_at = @now WHERE id = @id`).run(params);
+}
+
+export function deleteDeadline(db: Db, id: number): void {
+  db.prepare('DELETE FROM deadlines WHERE id = ?').run(id);
+}

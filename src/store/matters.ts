@@ -42,3 +42,13 @@ export function requireMatter(db: Db, raw: string, flag = '--matter'): number {
     hint: 'list them with: caseflow-outlook matters list',
   });
 }
+
+/** Assigns a staff member: the matter's deadlines go to their Outlook on the next run. False when already assigned. */
+export function assignStaff(db: Db, matterId: number, staffId: number): boolean {
+  return db.prepare('INSERT INTO matter_staff (matter_id, staff_id) VALUES (?, ?) ON CONFLICT DO NOTHING').run(matterId, staffId).changes > 0;
+}
+
+/** Unassigns: the matter's deadlines leave their Outlook on the next run. False when not assigned. */
+export function unassignStaff(db: Db, matterId: number, staffId: number): boolean {
+  return db.prepare('DELETE FROM matter_staff WHERE matter_id = ? AND staff_id = ?').run(matterId, staffId).changes > 0;
+}
