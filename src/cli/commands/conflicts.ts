@@ -2,11 +2,12 @@
 // once and records who resolved it and when.
 
 import { userInfo } from 'node:os';
-import { ActionRequiredError, NotFoundError, UsageError } from '../../errors.js';
+import { NotFoundError, UsageError } from '../../errors.js';
 import { getConflict, listConflicts, type ConflictJson } from '../../store/conflicts.js';
 import { assertOutlookEnabled } from '../../store/firm.js';
 import { getPrefs } from '../../store/prefs.js';
 import { requireStaff } from '../../store/staff.js';
+import { ConflictChanged } from '../../sync/errors.js';
 import { resolveConflict } from '../../sync/resolve.js';
 import type { Context } from '../context.js';
 import { list, record, type Output, type Tone } from '../output.js';
@@ -130,11 +131,7 @@ export async function conflictsResolve(ctx: Context, raw: string, opts: { keep?:
   const prefs = getPrefs(db, staff.id);
   const host = await runHostFor(ctx, db, staff, ctx.signal);
   const done = await resolveConflict(host, c, keep, by, runPolicy(ctx, prefs));
-  if (done.supersededBy !== undefined) {
-    throw new ActionRequiredError('conflict_changed', `conflict ${c.id}: the event changed again in Outlook since it was recorded; nothing was overwritten, and conflict ${done.supersededBy} now holds both versions`, {
-      hint: `look at it and resolve that one: caseflow-outlook conflicts show ${done.supersededBy}`,
-    });
-  }
+  if (done.supersededBy !== undefined) throw new ConflictChanged(c.id, 'outlook', done.supersededBy);
   const s = done.summary;
   return {
     output: record(

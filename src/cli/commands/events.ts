@@ -9,6 +9,7 @@ import { getFirm } from '../../store/firm.js';
 import { inTransaction } from '../../store/open.js';
 import { requireStaff } from '../../store/staff.js';
 import type { Context } from '../context.js';
+import { toCliError } from '../errors.js';
 import { list, record, type Output, type Tone } from '../output.js';
 import { auditCli, email, id as parseId, localTime, yesNo } from './common.js';
 import { eventInputFromFlags, type EventFlags } from './events-input.js';
@@ -83,10 +84,13 @@ async function pushAfterSave(ctx: Context, flags: PushFlag, saved: EventJson): P
   try {
     summary = await pushNow(ctx, requireStaff(ctx.db(), saved.staff));
   } catch (error) {
-    if (!(error instanceof CliError)) throw error;
-    throw new CliError(error.code, `event ${saved.id} was saved, but pushing it now failed: ${error.message}`, error.exitCode, {
-      hint: `it goes out on the next scheduled run, or now with: caseflow-outlook daemon --once --staff ${saved.staff}`,
-      cause: error,
+    const retry = `caseflow-outlook daemon --once --staff ${saved.staff}`;
+    const e = toCliError(error, { command: retry, staff: saved.staff });
+    // Run again (transient, busy, interrupted): the schedule or the daemon sends it. Else what the error says to do.
+    const later = e.exitCode === ExitCode.transient || e.exitCode === ExitCode.busy || e.exitCode === ExitCode.interrupted;
+    throw new CliError(e.code, `event ${saved.id} was saved, but pushing it now failed: ${e.message}`, e.exitCode, {
+      hint: later || e.hint === undefined ? `it goes out on the next scheduled run, or now with: ${retry}` : e.hint,
+      cause: e,
     });
   }
   const event = getEvent(ctx.db(), saved.id) ?? saved;

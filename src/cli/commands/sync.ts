@@ -1,7 +1,7 @@
 // `sync --staff E [--allow-deletes]` (Sync now: pull only) and `daemon --once` (one scheduled
 // cycle: both directions) for one or every staff member.
 
-import { ActionRequiredError, CliError, ExitCode, InterruptedError, TransientError } from '../../errors.js';
+import { ActionRequiredError, CliError, ExitCode, InterruptedError } from '../../errors.js';
 import { getAccount } from '../../store/accounts.js';
 import { assertOutlookEnabled } from '../../store/firm.js';
 import { getPrefs } from '../../store/prefs.js';
@@ -15,6 +15,7 @@ import type { HandlerResult } from '../program.js';
 import { email } from './common.js';
 import { notConnected, needsReconnect } from '../../auth/tokens.js';
 import { runHostFor, runPolicy } from '../wiring.js';
+import { toCliError } from '../errors.js';
 
 const counts = (c: RunSummary['pulled']) => `${c.created} created, ${c.updated} updated, ${c.deleted} deleted`;
 
@@ -129,11 +130,7 @@ export function assertCanPushNow(ctx: Context, staff: Staff): void {
  * anything else of theirs that was waiting goes out with it.
  */
 export async function pushNow(ctx: Context, staff: Staff): Promise<RunSummary> {
-  try {
-    return await runOne(ctx, staff, true, false, 'manual');
-  } catch (error) {
-    throw withRetryHint(error, `caseflow-outlook daemon --once --staff ${staff.email}`);
-  }
+  return runOne(ctx, staff, true, false, 'manual');
 }
 
 async function runOne(ctx: Context, staff: Staff, push: boolean, allowDeletes: boolean, trigger?: 'manual' | 'scheduled'): Promise<RunSummary> {
@@ -155,14 +152,14 @@ export async function syncCommand(ctx: Context, opts: { staff: string; allowDele
   assertOutlookEnabled(db);
   const paused = pausedEntry(db, staff);
   if (paused) return { output: summaryOutput(paused.entry), exitCode: paused.exitCode };
-  const retry = `caseflow-outlook sync --staff ${staff.email}`;
   try {
     const { entry: done, exitCode } = finished(staff, await runOne(ctx, staff, false, Boolean(opts.allowDeletes)));
-    if (done.errors.length && !done.breaker) done.note = `some items stay pending; safe to run again: ${retry}`;
+    if (done.errors.length && !done.breaker) done.note = `some items stay pending; safe to run again: caseflow-outlook sync --staff ${staff.email}`;
     return { output: summaryOutput(done), exitCode };
   } catch (error) {
-    if (error instanceof InterruptedError || ctx.signal.aborted) throw new InterruptedError('interrupted', { hint: `what was written is kept; safe to run again: ${retry}`, cause: error });
-    throw withRetryHint(error, retry);
+    // Whatever failed once the signal came (a fetch, a write), the signal is why the run stopped.
+    if (ctx.signal.aborted && !(error instanceof InterruptedError)) throw new InterruptedError('interrupted', { cause: error });
+    throw error;
   }
 }
 
@@ -176,11 +173,6 @@ function pausedEntry(db: Db, staff: Staff): Scored | null {
 function exitCodeOf(s: RunSummary): number {
   if (s.breaker) return ExitCode.actionRequired;
   return s.errors.length ? ExitCode.transient : ExitCode.ok;
-}
-
-function withRetryHint(error: unknown, retry: string): unknown {
-  if (error instanceof TransientError) return new TransientError(error.message, { hint: `safe to run again: ${retry}`, cause: error });
-  return error;
 }
 
 /**
@@ -218,10 +210,10 @@ export async function daemonOnce(ctx: Context, opts: { staff?: string }): Promis
           results.push(interrupted(staff, true));
           continue;
         }
-        const e = error instanceof CliError ? error : new CliError('unexpected', (error as Error).message, ExitCode.failure);
-        if (one) throw withRetryHint(e, `caseflow-outlook daemon --once --staff ${staff.email}`);
+        if (one) throw error;
+        const e = toCliError(error, { command: `caseflow-outlook daemon --once --staff ${staff.email}`, staff: staff.email });
         ctx.log.warn(`${staff.email}: ${e.message}`);
-        results.push(failed(staff, withRetryHint(e, `caseflow-outlook daemon --once --staff ${staff.email}`) as CliError));
+        results.push(failed(staff, e));
       }
     }
   };
