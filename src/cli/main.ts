@@ -9,7 +9,8 @@ import { terminalSafeJson, visible } from '../safe-text.js';
 import type { Context, GlobalOptions, Io } from './context.js';
 import { toCliError } from './errors.js';
 import type { Output } from './output.js';
-import { buildProgram, type Runner } from './program.js';
+import type { Runner } from './handler.js';
+import { buildProgram } from './program.js';
 
 export interface RunOptions {
   io?: Io;

@@ -4,21 +4,8 @@
 import { Command, Option } from 'commander';
 import type { SettingKey } from '../config/resolve.js';
 import type { Context, Io } from './context.js';
+import type { HandlerResult, Runner } from './handler.js';
 import type { Output } from './output.js';
-
-export interface HandlerResult {
-  output: Output;
-  exitCode?: number;
-}
-export interface Loaded {
-  handler: (ctx: Context) => Promise<HandlerResult>;
-  needsStore?: boolean;
-}
-export type Runner = (
-  load: () => Promise<Loaded>,
-  globals: Record<string, unknown>,
-  extraFlags?: Partial<Record<SettingKey, unknown>>,
-) => Promise<void>;
 
 const EXIT_CODES = `
 Exit codes:
@@ -272,7 +259,7 @@ export function buildProgram(runner: Runner, io: Io): Command {
     .addHelpText('after', examples('daemon --once', 'daemon --once --staff alice@firm.example --json', 'daemon --interval 300 --concurrency 4'))
     .action(
       action(
-        () => import('./commands/sync.js'),
+        () => import('./commands/daemon.js'),
         async (m, ctx, _a, o) => {
           if (!o.once) throw new (await import('../errors.js')).UsageError('the looping daemon is not available yet: use daemon --once from cron or a systemd timer');
           return m.daemonOnce(ctx, o as { staff?: string });

@@ -11,7 +11,7 @@ import { ConflictChanged } from '../../sync/errors.js';
 import { resolveConflict } from '../../sync/resolve.js';
 import type { Context } from '../context.js';
 import { list, record, type Output, type Tone } from '../output.js';
-import type { HandlerResult } from '../program.js';
+import type { HandlerResult } from '../handler.js';
 import { runPolicy } from '../run-policy.js';
 import { runHostFor } from '../wiring.js';
 import { email, id as parseId } from './common.js';

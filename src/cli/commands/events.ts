@@ -3,13 +3,13 @@
 import { addDays, parseBound } from '../../dates.js';
 import { CliError, ExitCode, NotFoundError, UsageError } from '../../errors.js';
 import type { RunSummary } from '../../sync/run.js';
-import type { HandlerResult } from '../program.js';
 import { deleteEvent, getEvent, getEventInput, insertEvent, listEvents, replaceEvent, type EventJson } from '../../store/events.js';
 import { getFirm } from '../../store/firm.js';
 import { inTransaction } from '../../store/open.js';
 import { requireStaff } from '../../store/staff.js';
 import type { Context } from '../context.js';
 import { toCliError } from '../errors.js';
+import type { HandlerResult } from '../handler.js';
 import { list, record, type Output, type Tone } from '../output.js';
 import { auditCli, email, id as parseId, localTime, yesNo } from './common.js';
 import { eventInputFromFlags, type EventFlags } from './events-input.js';
@@ -73,13 +73,14 @@ async function checkPushNow(ctx: Context, flags: PushFlag, ownerEmail: string | 
       hint: 'run the same command without --push-now (the event stays in CaseFlow), or without --recurrence to push a single event',
     });
   }
-  const { assertCanPushNow } = await import('./sync.js');
-  assertCanPushNow(ctx, requireStaff(ctx.db(), ownerEmail!));
+  // Loaded only for --push-now: the Graph client and MSAL stay out of every other events command.
+  const { assertCanSync } = await import('../sync-runs.js');
+  assertCanSync(ctx, requireStaff(ctx.db(), ownerEmail), { events: true });
 }
 
 async function pushAfterSave(ctx: Context, flags: PushFlag, saved: EventJson): Promise<HandlerResult> {
   if (!flags.pushNow) return { output: showEvent(saved) };
-  const { pushNow } = await import('./sync.js');
+  const { pushNow } = await import('../sync-runs.js');
   let summary: RunSummary;
   try {
     summary = await pushNow(ctx, requireStaff(ctx.db(), saved.staff));
