@@ -1,13 +1,13 @@
 // `daemon --once [--staff E]`: one scheduled cycle (Outlook read first, then both sides) for one
 // or every staff member.
 
-import { ExitCode } from '../../errors.js';
+import { ExitCode, UsageError } from '../../errors.js';
 import { assertOutlookEnabled } from '../../store/firm.js';
 import { listStaff, requireStaff, type Staff } from '../../store/staff.js';
 import type { Context } from '../context.js';
 import { toCliError } from '../errors.js';
 import type { HandlerResult } from '../handler.js';
-import { list } from '../output.js';
+import { listing } from '../output.js';
 import { counts, failed, finished, interrupted, outcomeText, outcomeTone, pausedEntry, standingSkip, summaryOutput, type RunEntry, type Scored } from '../run-entry.js';
 import { runOne } from '../sync-runs.js';
 import { email } from './common.js';
@@ -18,7 +18,8 @@ import { email } from './common.js';
  * paused, not connected), so cron hears about a revoked sign-in on every run, not only the
  * first. Exit code: the worst of them; paused and never-connected staff alone are not a failure.
  */
-export async function daemonOnce(ctx: Context, opts: { staff?: string }): Promise<HandlerResult> {
+export async function daemon(ctx: Context, opts: { once?: boolean; staff?: string }): Promise<HandlerResult> {
+  if (!opts.once) throw new UsageError('the looping daemon is not available yet: use daemon --once from cron or a systemd timer');
   const db = ctx.db();
   assertOutlookEnabled(db);
   const one = opts.staff !== undefined ? requireStaff(db, email(opts.staff, '--staff')) : null;
@@ -68,7 +69,7 @@ export async function daemonOnce(ctx: Context, opts: { staff?: string }): Promis
   if (one) return { output: summaryOutput(entries[0]!), exitCode: worst };
   const dash = (s: RunEntry, text: string) => (s.outcome === 'skipped' ? '-' : text);
   return {
-    output: list<RunEntry>(
+    output: listing<RunEntry>(
       [
         { header: 'STAFF', value: (s) => s.staff },
         { header: 'PULLED', value: (s) => dash(s, counts(s.pulled)) },

@@ -10,7 +10,7 @@ import { requireStaff } from '../../store/staff.js';
 import type { Context } from '../context.js';
 import { toCliError } from '../errors.js';
 import type { HandlerResult } from '../handler.js';
-import { list, record, type Output, type Tone } from '../output.js';
+import { listing, record, type Output, type Tone } from '../output.js';
 import { auditCli, email, id as parseId, localTime, yesNo } from './common.js';
 import { eventInputFromFlags, type EventFlags } from './events-input.js';
 
@@ -138,6 +138,7 @@ export async function update(ctx: Context, rawId: string, flags: EventFlags & Pu
   return pushAfterSave(ctx, flags, event);
 }
 
+/** `events delete` (`delete` is a reserved word). */
 export async function remove(ctx: Context, rawId: string): Promise<Output> {
   const db = ctx.db();
   const event = inTransaction(db, () => {
@@ -169,7 +170,7 @@ function toExample(from: string): string {
   return date ? addDays(date, 30) : '2026-12-31';
 }
 
-export async function listCommand(ctx: Context, opts: { staff?: string; from?: string; to?: string }): Promise<Output> {
+export async function list(ctx: Context, opts: { staff?: string; from?: string; to?: string }): Promise<Output> {
   const db = ctx.db();
   const zone = getFirm(db).timeZone;
   const staffId = opts.staff !== undefined ? requireStaff(db, email(opts.staff, '--staff')).id : undefined;
@@ -181,7 +182,7 @@ export async function listCommand(ctx: Context, opts: { staff?: string; from?: s
   const dateOf = (bound: string | undefined, raw: string | undefined, end: boolean) =>
     raw === undefined ? undefined : /^\d{4}-\d{2}-\d{2}$/.test(raw) ? (end ? addDays(raw, 1) : raw) : bound?.slice(0, 10);
   const events = listEvents(db, { staffId, fromUtc, toUtc, fromDate: dateOf(fromUtc, opts.from, false), toDate: dateOf(toUtc, opts.to, true) });
-  return list<EventJson>(
+  return listing<EventJson>(
     [
       { header: 'ID', value: (e) => String(e.id) },
       { header: 'STAFF', value: (e) => e.staff },

@@ -10,7 +10,7 @@ import { finished, pausedEntry, summaryOutput } from '../run-entry.js';
 import { runOne } from '../sync-runs.js';
 import { email } from './common.js';
 
-export async function syncCommand(ctx: Context, opts: { staff: string; allowDeletes?: boolean }): Promise<HandlerResult> {
+export async function sync(ctx: Context, opts: { staff: string; allowDeletes?: boolean }): Promise<HandlerResult> {
   const db = ctx.db();
   const staff = requireStaff(db, email(opts.staff, '--staff'));
   assertOutlookEnabled(db);
