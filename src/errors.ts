@@ -1,6 +1,7 @@
-// One small hierarchy: every error a user can meet carries its exit code (SPEC §2) and a hint
-// naming what to run next. Domain errors are mapped to these at the edge (cli/main.ts), never
-// swallowed. Messages must never contain a token, an Authorization header or a description.
+// One small hierarchy: every error a user can meet carries its exit code and a hint naming what to
+// run next. The engine's own errors (sync/errors.ts) carry data only and are mapped to these in one
+// place, cli/errors.ts, never swallowed. Messages must never contain a token, an Authorization
+// header or a description.
 
 export const ExitCode = {
   ok: 0,

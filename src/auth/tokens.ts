@@ -81,10 +81,8 @@ export async function tokenSourceFor(o: TokenSourceOptions): Promise<TokenSource
       }
       const server = await signInServerFailure(error, o.settings);
       if (server) throw server;
-      throw new TransientError(`could not refresh the Microsoft sign-in of ${o.staff.email}: ${(error as Error).message}`, {
-        hint: `try again: caseflow-outlook sync --staff ${o.staff.email}`,
-        cause: error,
-      });
+      // No hint: the CLI names the command to run again (this one may be a sync, the daemon, a resolve).
+      throw new TransientError(`could not refresh the Microsoft sign-in of ${o.staff.email}: ${(error as Error).message}`, { cause: error });
     }
   };
   // Get a token now, before any Graph call: a sign-in that is revoked or expired ends the command

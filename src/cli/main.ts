@@ -1,13 +1,16 @@
-// Builds the program, runs one command, renders its result and maps every error to an exit code.
-// The one place that knows about exit codes, the error format, signals and a closed stdout.
+// Builds the program, runs one command, renders its result and reports every error: errors.ts
+// maps it (exit code, message, hint naming the command typed), this prints it. The one place that
+// knows about the error format, signals and a closed stdout.
 
 import { Command, CommanderError } from 'commander';
-import { CliError, ExitCode, InterruptedError, UsageError } from '../errors.js';
+import { CliError, ExitCode, InterruptedError } from '../errors.js';
 import { redact } from '../log.js';
 import { terminalSafeJson, visible } from '../safe-text.js';
 import type { Context, GlobalOptions, Io } from './context.js';
+import { toCliError } from './errors.js';
 import type { Output } from './output.js';
-import { buildProgram, type Runner } from './program.js';
+import type { Runner } from './handler.js';
+import { buildProgram } from './program.js';
 
 export interface RunOptions {
   io?: Io;
@@ -138,18 +141,41 @@ function takesValue(cmd: Command, flag: string): boolean {
   return false;
 }
 
-function normalize(error: unknown, help: string): CliError {
-  if (error instanceof CliError) return error;
-  if (error instanceof CommanderError) {
-    const message = error.message.replace(/^error:\s*/i, '').replace(/\s*\n\s*/g, ' ');
-    return new UsageError(message, { hint: `see the allowed flags and values: ${help}` });
+const OUTPUT_FLAGS = new Set(['--json', '--no-color', '--verbose']);
+/** Flags whose value never goes into an error or a hint: a description may be confidential. */
+const UNSHOWN_VALUES = new Set(['--description']);
+
+/**
+ * The command as typed, to run again: `caseflow-outlook sync --staff alice@firm.example`. Output
+ * flags are left out (the hint is the same with or without --json), values are quoted for a shell.
+ */
+export function typedCommand(args: string[]): string {
+  const words = ['caseflow-outlook'];
+  for (let i = 0; i < args.length; i += 1) {
+    const word = args[i]!;
+    if (OUTPUT_FLAGS.has(word)) continue;
+    if (UNSHOWN_VALUES.has(word.split('=')[0]!)) {
+      if (!word.includes('=')) i += 1;
+      continue;
+    }
+    words.push(shellWord(word));
   }
-  if (error instanceof Error && error.name === 'AbortError') return new InterruptedError();
-  const message = error instanceof Error ? error.message : String(error);
-  return new CliError('unexpected', `unexpected failure: ${message}`, ExitCode.failure, {
-    hint: 'run again with --verbose for details, and report it if it persists',
-    cause: error,
-  });
+  return words.join(' ');
+}
+
+function shellWord(word: string): string {
+  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
+/** The staff member named by `--staff`, if the command line has one. */
+function typedStaff(args: string[]): string | undefined {
+  for (let i = 0; i < args.length; i += 1) {
+    const word = args[i]!;
+    if (word === '--') break;
+    if (word === '--staff') return args[i + 1]?.trim().toLowerCase();
+    if (word.startsWith('--staff=')) return word.slice('--staff='.length).trim().toLowerCase();
+  }
+  return undefined;
 }
 
 /**
@@ -162,7 +188,7 @@ function reportError(error: unknown, io: Io, json: boolean, verbose: boolean, pr
     return ExitCode.ok;
   }
   const help = `${commandLine(program, args)} --help`;
-  const e = normalize(error, help);
+  const e = toCliError(error, { command: typedCommand(args), staff: typedStaff(args), help });
   const message = redact(e.message);
   const hint = redact(e.hint ?? `see: ${help}`);
   // A message may quote what came from outside (a title, a server's answer): JSON keeps it

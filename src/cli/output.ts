@@ -16,7 +16,7 @@ export type Output =
   | { kind: 'message'; text: string; json: unknown; tone?: Tone };
 
 /** `notes` are printed after a TTY table only: a pipe has the full values in the rows. */
-export function list<T>(columns: Column<T>[], rows: T[], json: unknown = rows, empty = 'nothing to show', notes?: string[]): Output {
+export function listing<T>(columns: Column<T>[], rows: T[], json: unknown = rows, empty = 'nothing to show', notes?: string[]): Output {
   return notes?.length ? { kind: 'list', columns, rows, json, empty, notes } : { kind: 'list', columns, rows, json, empty };
 }
 

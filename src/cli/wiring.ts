@@ -47,7 +47,7 @@ export async function remoteCalendarFor(ctx: Context, db: Db, staff: Staff, sign
     log: ctx.log,
     signal,
   });
-  return new GraphCalendar({ client, retry, maxInFlight: ctx.settings['sync.maxRequestsInFlightPerMailbox'], log: ctx.log, signal, fatal: () => fatal });
+  return new GraphCalendar({ client, retry, maxInFlight: ctx.settings['sync.maxRequestsInFlightPerMailbox'], log: ctx.log, signal, fatal: () => fatal, staff: staff.email });
 }
 
 export async function runHostFor(ctx: Context, db: Db, staff: Staff, signal: AbortSignal): Promise<RunHost> {

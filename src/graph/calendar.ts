@@ -3,7 +3,7 @@
 // Retry-After, and calendarView for imports.
 
 import type { Client, GraphError } from '@microsoft/microsoft-graph-client';
-import { ActionRequiredError, CliError, TransientError } from '../errors.js';
+import { CliError, TransientError } from '../errors.js';
 import type { Logger } from '../log.js';
 import {
   DeltaExpiredError,
@@ -15,6 +15,7 @@ import {
   type WriteOp,
   type WriteOutcome,
 } from '../sync/ports.js';
+import { SignInRefused } from '../sync/errors.js';
 import { GraphPassThrough } from './client.js';
 import { delayFor, parseRetryAfter, RETRYABLE_STATUS, sleep, type RetryPolicy } from './retry.js';
 import { validateEvent } from './validate.js';
@@ -92,6 +93,8 @@ export interface CalendarOptions {
   signal?: AbortSignal;
   /** Set by the token source when sign-in failed for good: rethrown instead of a GraphError. */
   fatal: () => Error | null;
+  /** The staff member whose mailbox this is, named in the errors a person reads. */
+  staff?: string;
   random?: () => number;
 }
 
@@ -122,11 +125,7 @@ export class GraphCalendar implements RemoteCalendar {
       const code = error.code ?? '';
       if (status === 410 || EXPIRED_CODES.has(code.toLowerCase())) return new DeltaExpiredError(code || 'Gone');
       // Still 401 after a forced token refresh: the grant no longer covers the calendar.
-      if (status === 401) {
-        return new ActionRequiredError('needs_reconnect', `${what}: Microsoft refused the sign-in (401 ${code || 'Unauthorized'}) even after a refresh`, {
-          hint: 'sign in again: caseflow-outlook connect --staff E --force',
-        });
-      }
+      if (status === 401) return new SignInRefused(what, status, code, this.o.staff);
       // No HTTP answer at all, for a reason Node did not name (the middleware names the ones it knows).
       if (status <= 0) {
         return new GraphCallError(`${what}: no answer from Microsoft Graph (${error.message || code || 'no response'})`, status, code, NO_ANSWER_HINT);
@@ -291,8 +290,9 @@ function listOf(res: unknown, what: string): unknown[] {
 
 const NO_ANSWER_HINT = 'check graph.baseUrl (env CASEFLOW_GRAPH_URL) and the network, then run the same command again';
 
+/** A Graph call that failed after retries. Without a hint of its own, the CLI says to run the command again. */
 export class GraphCallError extends TransientError {
-  constructor(message: string, readonly status: number, readonly graphCode: string, hint = 'this is usually temporary; run the same command again') {
+  constructor(message: string, readonly status: number, readonly graphCode: string, hint?: string) {
     super(message, { hint });
     this.name = 'GraphCallError';
   }

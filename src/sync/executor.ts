@@ -5,7 +5,7 @@
 //  3. their results and every CaseFlow-side change are committed in one transaction.
 // The caller saves the delta link only after step 3.
 
-import { ActionRequiredError } from '../errors.js';
+import { Disconnected } from './errors.js';
 import type { Logger } from '../log.js';
 import { localHash, remoteHash } from './content.js';
 import { CONFIDENTIAL_BODY } from './confidentiality.js';
@@ -59,7 +59,7 @@ export async function execute(plan: PlanResult, o: ExecuteOptions): Promise<Exec
   const writes = remote.length > 0 ? await pushRemote(remote, o, result) : [];
   o.store.transaction(() => {
     // A disconnect during the run stops it before CaseFlow is written (rolled back).
-    if (!o.store.stillConnected()) throw disconnected();
+    if (!o.store.stillConnected()) throw new Disconnected();
     for (const apply of writes) apply();
     for (const action of plan.actions) {
       if (isRemote(action)) continue;
@@ -72,10 +72,6 @@ export async function execute(plan: PlanResult, o: ExecuteOptions): Promise<Exec
     }
   });
   return result;
-}
-
-function disconnected(): ActionRequiredError {
-  return new ActionRequiredError('not_connected', 'the staff member was disconnected during the run; nothing more was written');
 }
 
 /**
@@ -93,7 +89,7 @@ function editedDuringRun(action: Action, o: ExecuteOptions): boolean {
 /** Sends the Outlook writes; returns the store updates to commit with the rest of the run. */
 async function pushRemote(actions: RemoteAction[], o: ExecuteOptions, result: ExecutionResult): Promise<(() => void)[]> {
   // A disconnect stops a run in flight before its next write.
-  if (!o.store.stillConnected()) throw disconnected();
+  if (!o.store.stillConnected()) throw new Disconnected();
   const linkIds = new Map<RemoteAction, number>();
   o.store.transaction(() => {
     for (const a of actions) {

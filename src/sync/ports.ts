@@ -1,7 +1,6 @@
 // The ports through which the sync engine sees Outlook. `graph/` implements them; tests can use
 // the simulator behind the real implementation. Nothing here imports Graph or the store.
 
-import { TransientError } from '../errors.js';
 import type { ConflictRecord, GraphEventPayload, ItemKind, Link, LocalItem, RemoteEvent, SyncContent } from './model.js';
 
 import type { GraphEventJson } from './mapping.js';
@@ -73,17 +72,8 @@ export class DeltaExpiredError extends Error {
   }
 }
 
-/**
- * A single read whose answer failed validation: the event exists but cannot be believed. Exit 4
- * when it reaches a person: Outlook may answer well later, and nothing was written.
- */
-export class InvalidItemError extends TransientError {
-  constructor(readonly item: InvalidItem) {
-    super(`Outlook event ${item.id ?? '(no id)'} could not be read: ${item.problem}`, {
-      hint: 'run the same command again later; if it keeps failing, check that event in Outlook',
-    });
-  }
-}
+/** Thrown by single reads whose answer failed validation. */
+export { InvalidItemError } from './errors.js';
 
 // ---- The CaseFlow side ----
 

@@ -5,7 +5,7 @@
 // and returned in `invalid`; ids that failed in earlier rounds are read again by id (`recheckIds`)
 // until they read well. Nothing is written here: the caller commits the round, then the link.
 
-import { TransientError } from '../errors.js';
+import { DeltaRoundFailed } from './errors.js';
 import type { Logger } from '../log.js';
 import { completeFromMaster, fromGraphEvent, isThinOccurrence, type GraphEventJson } from './mapping.js';
 import type { RemoteChange } from './model.js';
@@ -65,13 +65,9 @@ async function collect(o: RoundOptions, start: string | null): Promise<{ entries
     for (const json of page.value) entries.push({ ok: true, json });
     for (const item of page.invalid ?? []) entries.push({ ok: false, item });
     if (page.deltaLink) return { entries, deltaLink: page.deltaLink, pages };
-    if (!page.nextLink) throw new TransientError('Graph ended a delta round without a deltaLink', { hint: 'run the sync again' });
-    if (seen.has(page.nextLink)) {
-      throw new TransientError('Graph sent the same delta page link twice (a paging loop); the round was abandoned', { hint: 'run the sync again; a full round starts over' });
-    }
-    if (pages >= (o.maxPages ?? MAX_PAGES)) {
-      throw new TransientError(`a delta round went past ${o.maxPages ?? MAX_PAGES} pages without finishing; it was abandoned`, { hint: 'run the sync again' });
-    }
+    if (!page.nextLink) throw new DeltaRoundFailed('no-delta-link');
+    if (seen.has(page.nextLink)) throw new DeltaRoundFailed('paging-loop');
+    if (pages >= (o.maxPages ?? MAX_PAGES)) throw new DeltaRoundFailed('page-limit', pages);
     seen.add(page.nextLink);
     page = await o.calendar.deltaNext(page.nextLink, pageSize);
   }
@@ -96,7 +92,7 @@ export async function fetchRound(o: RoundOptions): Promise<Round> {
     try {
       raw = await collect(o, null);
     } catch (again) {
-      if (again instanceof DeltaExpiredError) throw new TransientError('Graph refused the delta state twice in one run', { hint: 'run the sync again' });
+      if (again instanceof DeltaExpiredError) throw new DeltaRoundFailed('expired-twice');
       throw again;
     }
   }

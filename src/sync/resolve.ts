@@ -4,7 +4,7 @@
 // again meanwhile (412), nothing is overwritten and a fresh conflict, holding Outlook's newest
 // version, replaces this one.
 
-import { ActionRequiredError, BusyError, TransientError, UsageError } from '../errors.js';
+import { ConflictChanged, ConflictGone, ConflictNotApplied, LockHeld } from './errors.js';
 import { execute } from './executor.js';
 import { fromGraphEvent } from './mapping.js';
 import type { Link, LocalItem, Policy } from './model.js';
@@ -46,14 +46,12 @@ export async function resolveConflict(
   policy: Omit<Policy, 'push' | 'pull' | 'allowDeletes'>,
 ): Promise<Resolved> {
   const lock = host.lock();
-  if ('heldBy' in lock) throw new BusyError(`another run is syncing ${host.staffEmail} right now`, { hint: `wait for it to finish, then run: caseflow-outlook conflicts resolve ${c.id} --keep ${keep}` });
+  if ('heldBy' in lock) throw new LockHeld(host.staffEmail);
   try {
     const { store } = host;
     const link: Link | undefined = store.links().find((l) => l.id === c.linkId);
     const item: LocalItem | undefined = link ? store.localItems(host.window, [link]).find((i) => i.kind === 'event' && i.id === c.eventId) : undefined;
-    if (!link || !item || !link.outlookId) {
-      throw new UsageError(`conflict ${c.id}: the CaseFlow event is gone; there is nothing to apply`, { hint: 'the next scheduled run settles the Outlook side: caseflow-outlook daemon --once' });
-    }
+    if (!link || !item || !link.outlookId) throw new ConflictGone(c.id, 'caseflow', keep);
     const summary: RunSummary = { staff: host.staffEmail, pulled: zero(), pushed: zero(), conflicts: 0, skipped: 0, errors: [] };
     const local = new Map([[`event:${item.id}`, item]]);
     const run = { store, calendar: host.calendar, trigger: 'resolve' as const, staffId: host.staffId, storeId: host.storeId, local, log: host.log };
@@ -71,24 +69,14 @@ export async function resolveConflict(
         });
         return { summary, recreated: true };
       }
-      if (failure) {
-        throw new TransientError(`conflict ${c.id}: Outlook did not take CaseFlow's version (${done.errors[0] ?? failure.outcome}); nothing was changed`, {
-          hint: `safe to run again: caseflow-outlook conflicts resolve ${c.id} --keep caseflow`,
-        });
-      }
+      if (failure) throw new ConflictNotApplied(c.id, done.errors[0] ?? failure.outcome);
       summary.pushed = done.pushed;
     } else {
       const json = await host.calendar.getEvent(link.outlookId);
-      if (!json) {
-        throw new UsageError(`conflict ${c.id}: the Outlook event no longer exists, so there is no Outlook version to keep; nothing was changed`, {
-          hint: `keep CaseFlow's version to create it again in Outlook: caseflow-outlook conflicts resolve ${c.id} --keep caseflow`,
-        });
-      }
+      if (!json) throw new ConflictGone(c.id, 'outlook', keep);
       pullUpdate(d, link, item, fromGraphEvent(json, { inWindow: true }), true);
       const done = await execute({ actions: d.actions, skipped: [], pendingLocal: 0 }, run);
-      if (done.replayRound) {
-        throw new UsageError(`conflict ${c.id}: the event was edited in CaseFlow while resolving; nothing was changed`, { hint: `look again with: caseflow-outlook conflicts show ${c.id}` });
-      }
+      if (done.replayRound) throw new ConflictChanged(c.id, 'caseflow');
       summary.pulled = done.pulled;
     }
     store.transaction(() => {
@@ -113,11 +101,7 @@ export async function resolveConflict(
 /** Outlook changed again (412): record what it holds now beside CaseFlow's version, for review. */
 async function supersede(host: RunHost, c: ConflictToResolve, link: Link, item: LocalItem): Promise<number> {
   const json = await host.calendar.getEvent(link.outlookId!);
-  if (!json) {
-    throw new ActionRequiredError('conflict_changed', `conflict ${c.id}: the event changed in Outlook and is now gone there; nothing was changed`, {
-      hint: 'the next scheduled run settles it: caseflow-outlook daemon --once',
-    });
-  }
+  if (!json) throw new ConflictGone(c.id, 'outlook', 'caseflow');
   const event = fromGraphEvent(json, { inWindow: true });
   return host.store.transaction(() => {
     const id = host.store.recordConflict({ type: 'conflict.record', linkId: link.id, localId: item.id, outlookId: event.id, caseflow: item.content, outlook: event.content, changeKey: event.changeKey });

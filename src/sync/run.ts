@@ -5,7 +5,7 @@
 // pulls; so a CaseFlow edit is never written over an Outlook edit it has not seen (do
 // not rely on If-Match alone). `sync` (Sync now) plans with push off: it only pulls.
 
-import { BusyError } from '../errors.js';
+import { LockHeld } from './errors.js';
 import type { Logger } from '../log.js';
 import { localHash, remoteHash } from './content.js';
 import { execute, type Counts } from './executor.js';
@@ -180,9 +180,7 @@ export async function readAndPlan(host: RunHost, o: RunOptions, mode: 'write' | 
 export async function runSync(host: RunHost, o: RunOptions): Promise<RunSummary> {
   const summary: RunSummary = { staff: host.staffEmail, pulled: zero(), pushed: zero(), conflicts: 0, skipped: 0, errors: [] };
   const lock = host.lock();
-  if ('heldBy' in lock) {
-    throw new BusyError(`another run is syncing ${host.staffEmail} right now`, { hint: 'wait for it to finish, then run the command again' });
-  }
+  if ('heldBy' in lock) throw new LockHeld(host.staffEmail);
   try {
     await recoverCreates(host, o);
     const { state, localByKey, flows, round, result, allowDeletes } = await readAndPlan(host, o, 'write');

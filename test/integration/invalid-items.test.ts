@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { toCliError } from '../../src/cli/errors.js';
 import { GraphCalendar } from '../../src/graph/calendar.js';
 import { createGraphClient } from '../../src/graph/client.js';
 import type { RetryPolicy } from '../../src/graph/retry.js';
@@ -148,7 +149,10 @@ describe('single reads that fail validation', () => {
     const error = await calendar.getEvent(bad.immutableId).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(InvalidItemError);
     expect((error as InvalidItemError).item).toEqual({ id: bad.immutableId, problem: 'end is missing' });
-    expect((error as InvalidItemError).exitCode).toBe(4);
+    // A person meets it as exit 4: Outlook may answer well later, and nothing was written.
+    const shown = toCliError(error, { command: `caseflow-outlook sync --staff ${ALICE}`, staff: ALICE });
+    expect(shown.exitCode).toBe(4);
+    expect(shown.hint).toBe(`safe to run again later: caseflow-outlook sync --staff ${ALICE}; if it keeps failing, check that event in Outlook`);
     expect((error as Error).message).not.toContain('Bad');
   });
 

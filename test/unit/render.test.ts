@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { list, message, record } from '../../src/cli/output.js';
+import { listing, message, record } from '../../src/cli/output.js';
 import { render } from '../../src/cli/render.js';
 import { createContext } from '../../src/cli/context.js';
 
 const rows = [{ id: 1, name: 'Alice', ok: true }, { id: 2, name: 'Bob\tTab', ok: false }];
-const output = list<(typeof rows)[number]>(
+const output = listing<(typeof rows)[number]>(
   [
     { header: 'ID', value: (r) => String(r.id) },
     { header: 'NAME', value: (r) => r.name, tone: (r) => (r.ok ? 'good' : 'bad') },
@@ -38,7 +38,7 @@ describe('render', () => {
 
   it('prints exactly the JSON document with --json, whatever the terminal', async () => {
     expect(JSON.parse(await rendered({ json: true, tty: true, color: true }))).toEqual(rows);
-    expect(JSON.parse(await rendered({ json: true, tty: false, color: false }, list([], [])))).toEqual([]);
+    expect(JSON.parse(await rendered({ json: true, tty: false, color: false }, listing([], [])))).toEqual([]);
   });
 
   it('shows records as aligned fields on a TTY and field<TAB>value in a pipe', async () => {
@@ -63,7 +63,7 @@ describe('render keeps control characters from the terminal', () => {
     { id: 1, title: EVIL, location: 'Court\u009b2J 4' },
     { id: 2, title: 'Hearing', location: 'Room 1' },
   ];
-  const eventList = list<(typeof events)[number]>(
+  const eventList = listing<(typeof events)[number]>(
     [
       { header: 'ID', value: (e) => String(e.id) },
       { header: 'TITLE', value: (e) => e.title, tone: () => 'warn' },
@@ -121,7 +121,7 @@ describe('render keeps control characters from the terminal', () => {
 
   it('a column with a short form: the TTY table shows it and the notes follow; a pipe has the full value', async () => {
     const rows = [{ who: 'alice', warnings: ['sign-in expired', 'breaker held 30 deletions'] }, { who: 'bob', warnings: [] as string[] }];
-    const out = list<(typeof rows)[number]>(
+    const out = listing<(typeof rows)[number]>(
       [
         { header: 'STAFF', value: (r) => r.who },
         { header: 'WARNINGS', value: (r) => r.warnings.join(' | '), short: (r) => String(r.warnings.length) },

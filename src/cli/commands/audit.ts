@@ -1,17 +1,17 @@
-// `audit [--staff E] [--event ID] [--limit N]` (SPEC §12).
+// `audit [--staff] [--event] [--limit]`: the audit log, newest first.
 
 import { listAudit, type AuditJson } from '../../store/audit.js';
 import { requireStaff } from '../../store/staff.js';
 import type { Context } from '../context.js';
-import { list, type Output } from '../output.js';
+import { listing, type Output } from '../output.js';
 import { email, id as parseId, positiveInt } from './common.js';
 
-export async function auditCommand(ctx: Context, opts: { staff?: string; event?: string; limit?: string }): Promise<Output> {
+export async function audit(ctx: Context, opts: { staff?: string; event?: string; limit?: string }): Promise<Output> {
   const db = ctx.db();
   const limit = opts.limit !== undefined ? positiveInt(opts.limit, '--limit', 1, 100_000, 50) : 50;
   const staffId = opts.staff !== undefined ? requireStaff(db, email(opts.staff, '--staff')).id : undefined;
   const eventId = opts.event !== undefined ? parseId(opts.event, '--event') : undefined;
-  return list<AuditJson>(
+  return listing<AuditJson>(
     [
       { header: 'ID', value: (a) => String(a.id) },
       { header: 'AT', value: (a) => a.at },

@@ -1,16 +1,16 @@
-// `categories list/add/protect/unprotect`: the protected list is editable (SPEC §7).
+// `categories list/add/protect/unprotect`: the protected list (confidential events) is editable.
 
 import { UsageError } from '../../errors.js';
 import { addCategory, findCategory, listCategories, requireCategory, setProtected, type Category } from '../../store/categories.js';
 import { inTransaction } from '../../store/open.js';
 import type { Context } from '../context.js';
-import { list, record, type Output } from '../output.js';
+import { listing, record, type Output } from '../output.js';
 import { auditCli, text, yesNo } from './common.js';
 
-const show = (c: Category): Output => record([['name', c.name], ['protected', yesNo(c.protected), c.protected ? 'warn' : undefined]], c);
+const categoryRecord = (c: Category): Output => record([['name', c.name], ['protected', yesNo(c.protected), c.protected ? 'warn' : undefined]], c);
 
-export async function listCommand(ctx: Context): Promise<Output> {
-  return list<Category>(
+export async function list(ctx: Context): Promise<Output> {
+  return listing<Category>(
     [
       { header: 'NAME', value: (c) => c.name },
       { header: 'PROTECTED', value: (c) => yesNo(c.protected), tone: (c) => (c.protected ? 'warn' : undefined) },
@@ -29,10 +29,18 @@ export async function add(ctx: Context, name: string, opts: { protected?: boolea
     auditCli(ctx, { staffId: null, staffEmail: null, direction: 'none', action: 'category.add', kind: 'category', summary: `category added: ${clean}${opts.protected ? ' (protected)' : ''}` });
     return created;
   });
-  return show(category);
+  return categoryRecord(category);
 }
 
-export async function protect(ctx: Context, name: string, value: boolean): Promise<Output> {
+export async function protect(ctx: Context, name: string): Promise<Output> {
+  return protection(ctx, name, true);
+}
+
+export async function unprotect(ctx: Context, name: string): Promise<Output> {
+  return protection(ctx, name, false);
+}
+
+function protection(ctx: Context, name: string, value: boolean): Output {
   const db = ctx.db();
   const category = inTransaction(db, () => {
     const found = requireCategory(db, name, 'NAME');
@@ -42,5 +50,5 @@ export async function protect(ctx: Context, name: string, value: boolean): Promi
     }
     return { ...found, protected: value };
   });
-  return show(category);
+  return categoryRecord(category);
 }

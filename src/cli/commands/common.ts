@@ -67,7 +67,7 @@ export function positiveInt(value: string, flag: string, min: number, max: numbe
   return Number(value);
 }
 
-/** A CLI-side change: one audit row with trigger `cli` (SPEC §12). */
+/** A CLI-side change: one audit row with trigger `cli`. */
 export function auditCli(ctx: Context, row: Omit<AuditInput, 'trigger'>): void {
   recordAudit(ctx.db(), { ...row, trigger: 'cli' }, ctx.now().toISOString());
 }

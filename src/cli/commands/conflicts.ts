@@ -1,16 +1,17 @@
-// `conflicts list/show/resolve` (SPEC §10). Resolving applies the chosen side to the other at
+// `conflicts list/show/resolve`: human review of protected events changed on both sides. Resolving applies the chosen side to the other at
 // once and records who resolved it and when.
 
 import { userInfo } from 'node:os';
-import { ActionRequiredError, NotFoundError, UsageError } from '../../errors.js';
+import { NotFoundError, UsageError } from '../../errors.js';
 import { getConflict, listConflicts, type ConflictJson } from '../../store/conflicts.js';
 import { assertOutlookEnabled } from '../../store/firm.js';
 import { getPrefs } from '../../store/prefs.js';
 import { requireStaff } from '../../store/staff.js';
+import { ConflictChanged } from '../../sync/errors.js';
 import { resolveConflict } from '../../sync/resolve.js';
 import type { Context } from '../context.js';
-import { list, record, type Output, type Tone } from '../output.js';
-import type { HandlerResult } from '../program.js';
+import { listing, record, type Output, type Tone } from '../output.js';
+import type { HandlerResult } from '../handler.js';
 import { runPolicy } from '../run-policy.js';
 import { runHostFor } from '../wiring.js';
 import { email, id as parseId } from './common.js';
@@ -25,10 +26,10 @@ export function differingFields(c: ConflictJson): string[] {
   return keys.filter((k) => !(k === 'description' && masked) && JSON.stringify(c.caseflow[k]) !== JSON.stringify(c.outlook[k]));
 }
 
-export async function conflictsList(ctx: Context, opts: { staff?: string }): Promise<Output> {
+export async function list(ctx: Context, opts: { staff?: string }): Promise<Output> {
   const db = ctx.db();
   const staffId = opts.staff !== undefined ? requireStaff(db, email(opts.staff, '--staff')).id : undefined;
-  return list<ConflictJson>(
+  return listing<ConflictJson>(
     [
       { header: 'ID', value: (c) => String(c.id) },
       { header: 'STAFF', value: (c) => c.staff },
@@ -73,7 +74,7 @@ export function versionFields(caseflow: ConflictJson['caseflow'], outlook: Confl
   return rows;
 }
 
-export async function conflictsShow(ctx: Context, raw: string): Promise<Output> {
+export async function show(ctx: Context, raw: string): Promise<Output> {
   const c = requireConflict(ctx, raw);
   const differs = differingFields(c);
   // Descriptions are the firm's own data, shown to the operator; never logged.
@@ -110,7 +111,7 @@ function resolver(ctx: Context, by: string | undefined): string {
   }
 }
 
-export async function conflictsResolve(ctx: Context, raw: string, opts: { keep?: string; by?: string }): Promise<HandlerResult> {
+export async function resolve(ctx: Context, raw: string, opts: { keep?: string; by?: string }): Promise<HandlerResult> {
   if (opts.keep !== 'caseflow' && opts.keep !== 'outlook') {
     throw new UsageError(`--keep must be caseflow or outlook (got ${opts.keep === undefined ? 'nothing' : `"${opts.keep}"`})`, {
       hint: `compare both versions with: caseflow-outlook conflicts show ${raw}, then add --keep caseflow or --keep outlook`,
@@ -130,11 +131,7 @@ export async function conflictsResolve(ctx: Context, raw: string, opts: { keep?:
   const prefs = getPrefs(db, staff.id);
   const host = await runHostFor(ctx, db, staff, ctx.signal);
   const done = await resolveConflict(host, c, keep, by, runPolicy(ctx, prefs));
-  if (done.supersededBy !== undefined) {
-    throw new ActionRequiredError('conflict_changed', `conflict ${c.id}: the event changed again in Outlook since it was recorded; nothing was overwritten, and conflict ${done.supersededBy} now holds both versions`, {
-      hint: `look at it and resolve that one: caseflow-outlook conflicts show ${done.supersededBy}`,
-    });
-  }
+  if (done.supersededBy !== undefined) throw new ConflictChanged(c.id, 'outlook', done.supersededBy);
   const s = done.summary;
   return {
     output: record(

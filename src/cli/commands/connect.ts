@@ -1,4 +1,4 @@
-// `connect --staff E [--force]` and `disconnect --staff E` (SPEC §3, §4).
+// `connect --staff [--force]` (device-code sign-in) and `disconnect --staff`.
 
 import { deviceCodeSignIn } from '../../auth/device-code.js';
 import { requireClientId } from '../../auth/msal.js';
@@ -55,7 +55,7 @@ export async function connect(ctx: Context, opts: { staff: string; force?: boole
       lastRefreshAt: now,
     });
     const state = getSyncState(db, staff.id);
-    // SPEC §6: at first connect only events from the start of today (firm's zone) on sync.
+    // At first connect only events from the start of today (firm's zone) on sync.
     const syncFrom = state.syncFrom ?? startOfDayUtc(dateInZone(ctx.now().getTime(), firm.timeZone), firm.timeZone);
     // A different Microsoft account means a different mailbox: its delta state does not apply.
     if (existing && existing.homeAccountId !== signedIn.homeAccountId) clearSyncState(db, staff.id);
@@ -81,7 +81,7 @@ export async function disconnect(ctx: Context, opts: { staff: string }): Promise
     const account = getAccount(db, staff.id);
     if (!account) return null;
     deleteAccount(db, staff.id);
-    // Links and events stay (SPEC §4); the delta state goes, syncFrom stays for a later reconnect.
+    // Links and events stay; the delta state goes, syncFrom stays for a later reconnect.
     const { syncFrom } = getSyncState(db, staff.id);
     clearSyncState(db, staff.id);
     clearInvalidItems(db, staff.id);

@@ -4,7 +4,7 @@ import { UsageError } from '../../errors.js';
 import { addContact, listContacts, type Contact } from '../../store/contacts.js';
 import { inTransaction } from '../../store/open.js';
 import type { Context } from '../context.js';
-import { list, record, type Output } from '../output.js';
+import { listing, record, type Output } from '../output.js';
 import { auditCli, email, text } from './common.js';
 
 export async function add(ctx: Context, opts: { name: string; email: string; altEmail?: string[] }): Promise<Output> {
@@ -23,8 +23,8 @@ export async function add(ctx: Context, opts: { name: string; email: string; alt
   return record([['id', String(contact.id)], ['name', contact.name], ['emails', contact.emails.join(', ')]], contact);
 }
 
-export async function listCommand(ctx: Context): Promise<Output> {
-  return list<Contact>(
+export async function list(ctx: Context): Promise<Output> {
+  return listing<Contact>(
     [
       { header: 'ID', value: (c) => String(c.id) },
       { header: 'NAME', value: (c) => c.name },

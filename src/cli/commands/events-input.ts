@@ -69,7 +69,7 @@ function attendees(db: Db, flags: EventFlags): Attendee[] | undefined {
       throw new UsageError(`${flag} "${address}" is listed twice`, { hint: 'give each attendee once, as either --attendee or --optional-attendee' });
     }
     seen.add(address);
-    // SPEC §7: attendees go out with the email on their record; the name comes from it too.
+    // Attendees go out with the email on their record; the name comes from it too.
     out.push({ email: address, name: ownerOfEmail(db, address)?.name ?? '', type });
   };
   for (const a of flags.attendee ?? []) push(a, '--attendee', 'required');
@@ -79,7 +79,7 @@ function attendees(db: Db, flags: EventFlags): Attendee[] | undefined {
 
 /**
  * Builds the event from flags over `base` (the stored event for an update, or defaults for add).
- * `firmZone` is the default zone for timed values (SPEC §2.1).
+ * `firmZone` is the default zone for timed values typed without an offset.
  */
 export function eventInputFromFlags(db: Db, flags: EventFlags, base: EventInput | null, firmZone: string): EventInput {
   const staffId = flags.staff !== undefined ? requireStaff(db, email(flags.staff, '--staff')).id : base?.staffId;

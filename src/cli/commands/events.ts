@@ -3,13 +3,14 @@
 import { addDays, parseBound } from '../../dates.js';
 import { CliError, ExitCode, NotFoundError, UsageError } from '../../errors.js';
 import type { RunSummary } from '../../sync/run.js';
-import type { HandlerResult } from '../program.js';
 import { deleteEvent, getEvent, getEventInput, insertEvent, listEvents, replaceEvent, type EventJson } from '../../store/events.js';
 import { getFirm } from '../../store/firm.js';
 import { inTransaction } from '../../store/open.js';
 import { requireStaff } from '../../store/staff.js';
 import type { Context } from '../context.js';
-import { list, record, type Output, type Tone } from '../output.js';
+import { toCliError } from '../errors.js';
+import type { HandlerResult } from '../handler.js';
+import { listing, record, type Output, type Tone } from '../output.js';
 import { auditCli, email, id as parseId, localTime, yesNo } from './common.js';
 import { eventInputFromFlags, type EventFlags } from './events-input.js';
 
@@ -72,21 +73,25 @@ async function checkPushNow(ctx: Context, flags: PushFlag, ownerEmail: string | 
       hint: 'run the same command without --push-now (the event stays in CaseFlow), or without --recurrence to push a single event',
     });
   }
-  const { assertCanPushNow } = await import('./sync.js');
-  assertCanPushNow(ctx, requireStaff(ctx.db(), ownerEmail!));
+  // Loaded only for --push-now: the Graph client and MSAL stay out of every other events command.
+  const { assertCanSync } = await import('../sync-runs.js');
+  assertCanSync(ctx, requireStaff(ctx.db(), ownerEmail), { events: true });
 }
 
 async function pushAfterSave(ctx: Context, flags: PushFlag, saved: EventJson): Promise<HandlerResult> {
   if (!flags.pushNow) return { output: showEvent(saved) };
-  const { pushNow } = await import('./sync.js');
+  const { pushNow } = await import('../sync-runs.js');
   let summary: RunSummary;
   try {
     summary = await pushNow(ctx, requireStaff(ctx.db(), saved.staff));
   } catch (error) {
-    if (!(error instanceof CliError)) throw error;
-    throw new CliError(error.code, `event ${saved.id} was saved, but pushing it now failed: ${error.message}`, error.exitCode, {
-      hint: `it goes out on the next scheduled run, or now with: caseflow-outlook daemon --once --staff ${saved.staff}`,
-      cause: error,
+    const retry = `caseflow-outlook daemon --once --staff ${saved.staff}`;
+    const e = toCliError(error, { command: retry, staff: saved.staff });
+    // Run again (transient, busy, interrupted): the schedule or the daemon sends it. Else what the error says to do.
+    const later = e.exitCode === ExitCode.transient || e.exitCode === ExitCode.busy || e.exitCode === ExitCode.interrupted;
+    throw new CliError(e.code, `event ${saved.id} was saved, but pushing it now failed: ${e.message}`, e.exitCode, {
+      hint: later || e.hint === undefined ? `it goes out on the next scheduled run, or now with: ${retry}` : e.hint,
+      cause: e,
     });
   }
   const event = getEvent(ctx.db(), saved.id) ?? saved;
@@ -133,6 +138,7 @@ export async function update(ctx: Context, rawId: string, flags: EventFlags & Pu
   return pushAfterSave(ctx, flags, event);
 }
 
+/** `events delete` (`delete` is a reserved word). */
 export async function remove(ctx: Context, rawId: string): Promise<Output> {
   const db = ctx.db();
   const event = inTransaction(db, () => {
@@ -164,7 +170,7 @@ function toExample(from: string): string {
   return date ? addDays(date, 30) : '2026-12-31';
 }
 
-export async function listCommand(ctx: Context, opts: { staff?: string; from?: string; to?: string }): Promise<Output> {
+export async function list(ctx: Context, opts: { staff?: string; from?: string; to?: string }): Promise<Output> {
   const db = ctx.db();
   const zone = getFirm(db).timeZone;
   const staffId = opts.staff !== undefined ? requireStaff(db, email(opts.staff, '--staff')).id : undefined;
@@ -176,7 +182,7 @@ export async function listCommand(ctx: Context, opts: { staff?: string; from?: s
   const dateOf = (bound: string | undefined, raw: string | undefined, end: boolean) =>
     raw === undefined ? undefined : /^\d{4}-\d{2}-\d{2}$/.test(raw) ? (end ? addDays(raw, 1) : raw) : bound?.slice(0, 10);
   const events = listEvents(db, { staffId, fromUtc, toUtc, fromDate: dateOf(fromUtc, opts.from, false), toDate: dateOf(toUtc, opts.to, true) });
-  return list<EventJson>(
+  return listing<EventJson>(
     [
       { header: 'ID', value: (e) => String(e.id) },
       { header: 'STAFF', value: (e) => e.staff },

@@ -1,4 +1,4 @@
-// `firm show` / `firm set` (SPEC §2, §3).
+// `firm show/set`: the plan and the Outlook beta switch that gate Outlook sync, and the time zone.
 
 import { assertTimeZone } from '../../dates.js';
 import { UsageError } from '../../errors.js';

@@ -4,7 +4,7 @@ import { addMatter, getMatter, listMatters, type Matter } from '../../store/matt
 import { inTransaction } from '../../store/open.js';
 import { requireStaff } from '../../store/staff.js';
 import type { Context } from '../context.js';
-import { list, record, type Output } from '../output.js';
+import { listing, record, type Output } from '../output.js';
 import { auditCli, email, text } from './common.js';
 
 export async function add(ctx: Context, opts: { name: string; assign?: string }): Promise<Output> {
@@ -24,8 +24,8 @@ export async function add(ctx: Context, opts: { name: string; assign?: string })
   return record([['id', String(matter.id)], ['name', matter.name], ['assigned', matter.assigned.join(', ') || '(nobody)']], matter);
 }
 
-export async function listCommand(ctx: Context): Promise<Output> {
-  return list<Matter>(
+export async function list(ctx: Context): Promise<Output> {
+  return listing<Matter>(
     [
       { header: 'ID', value: (m) => String(m.id) },
       { header: 'NAME', value: (m) => m.name },

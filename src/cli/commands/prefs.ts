@@ -1,4 +1,4 @@
-// `prefs show/set --staff E` (SPEC §5): the four toggles.
+// `prefs show/set`: a staff member's four toggles (the master switch, events, tasks, deadlines).
 
 import { UsageError } from '../../errors.js';
 import { inTransaction } from '../../store/open.js';
@@ -10,17 +10,17 @@ import { auditCli, email, onOff } from './common.js';
 
 const LABELS: Record<keyof Prefs, string> = { enabled: 'sync enabled', events: 'calendar events (two-way)', tasks: 'tasks with due dates (one-way)', deadlines: 'key deadlines (one-way)' };
 
-function show(staff: string, prefs: Prefs): Output {
+function prefsRecord(staff: string, prefs: Prefs): Output {
   return record(PREF_KEYS.map((k) => [LABELS[k], prefs[k] ? 'on' : 'off', prefs[k] ? 'good' : 'dim']), { staff, ...prefs });
 }
 
-export async function prefsShow(ctx: Context, opts: { staff: string }): Promise<Output> {
+export async function show(ctx: Context, opts: { staff: string }): Promise<Output> {
   const db = ctx.db();
   const staff = requireStaff(db, email(opts.staff, '--staff'));
-  return show(staff.email, getPrefs(db, staff.id));
+  return prefsRecord(staff.email, getPrefs(db, staff.id));
 }
 
-export async function prefsSet(ctx: Context, opts: { staff: string } & Partial<Record<keyof Prefs, string>>): Promise<Output> {
+export async function set(ctx: Context, opts: { staff: string } & Partial<Record<keyof Prefs, string>>): Promise<Output> {
   const changes: Partial<Prefs> = {};
   for (const k of PREF_KEYS) if (opts[k] !== undefined) changes[k] = onOff(opts[k]!, `--${k}`);
   if (Object.keys(changes).length === 0) {
@@ -36,5 +36,5 @@ export async function prefsSet(ctx: Context, opts: { staff: string } & Partial<R
     auditCli(ctx, { staffId: staff.id, staffEmail: staff.email, direction: 'none', action: 'prefs.set', kind: 'prefs', summary: `preferences: ${Object.entries(changes).map(([k, v]) => `${k}=${v ? 'on' : 'off'}`).join(', ')}` });
     return prefs;
   });
-  return show(staff.email, next);
+  return prefsRecord(staff.email, next);
 }

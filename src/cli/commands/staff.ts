@@ -4,7 +4,7 @@ import { UsageError } from '../../errors.js';
 import { inTransaction } from '../../store/open.js';
 import { addStaff, findStaff, listStaff, type Staff } from '../../store/staff.js';
 import type { Context } from '../context.js';
-import { list, record, type Output } from '../output.js';
+import { listing, record, type Output } from '../output.js';
 import { auditCli, email, text } from './common.js';
 
 export async function add(ctx: Context, opts: { email: string; name: string }): Promise<Output> {
@@ -20,8 +20,8 @@ export async function add(ctx: Context, opts: { email: string; name: string }): 
   return record([['id', String(staff.id)], ['email', staff.email], ['name', staff.name]], staff);
 }
 
-export async function listCommand(ctx: Context): Promise<Output> {
-  return list<Staff>(
+export async function list(ctx: Context): Promise<Output> {
+  return listing<Staff>(
     [
       { header: 'ID', value: (s) => String(s.id) },
       { header: 'EMAIL', value: (s) => s.email },

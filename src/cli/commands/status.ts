@@ -8,7 +8,7 @@ import { getPrefs, type Prefs } from '../../store/prefs.js';
 import { listStaff, requireStaff, type Staff } from '../../store/staff.js';
 import { getSyncState, openConflictCount, syncWindow } from '../../store/sync-state.js';
 import type { Context } from '../context.js';
-import { list, record, type Output } from '../output.js';
+import { listing, record, type Output } from '../output.js';
 import { SqliteSyncStore } from '../../store/sync-store.js';
 import { pendingCount } from '../../sync/run.js';
 import { storeInstanceId } from '../../store/meta.js';
@@ -79,8 +79,9 @@ function connection(s: StatusJson): string {
   return s.needsReconnect ? `needs reconnect (${s.account})` : `connected as ${s.account}`;
 }
 
-export async function statusCommand(ctx: Context, opts: { staff?: string }, pending?: PendingCounter): Promise<Output> {
+export async function status(ctx: Context, opts: { staff?: string }): Promise<Output> {
   const db = ctx.db();
+  const pending = syncPending(ctx);
   const now = ctx.now();
   if (opts.staff !== undefined) {
     const s = statusOf(db, requireStaff(db, email(opts.staff, '--staff')), now, pending);
@@ -103,7 +104,7 @@ export async function statusCommand(ctx: Context, opts: { staff?: string }, pend
     );
   }
   const all = listStaff(db).map((staff) => statusOf(db, staff, now, pending));
-  return list<StatusJson>(
+  return listing<StatusJson>(
     [
       { header: 'STAFF', value: (s) => s.staff },
       { header: 'CONNECTION', value: connection, tone: (s) => (s.connected ? (s.needsReconnect ? 'bad' : 'good') : 'dim') },
@@ -124,7 +125,7 @@ export async function statusCommand(ctx: Context, opts: { staff?: string }, pend
 }
 
 /** Pending CaseFlow-side changes, counted the way the next scheduled run would see them. */
-export async function syncPending(ctx: Context): Promise<PendingCounter> {
+function syncPending(ctx: Context): PendingCounter {
   return (db, staff) => {
     const prefs = getPrefs(db, staff.id);
     const window = syncWindow(db, staff, ctx.now(), ctx.settings['sync.horizonDays']);

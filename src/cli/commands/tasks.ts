@@ -1,25 +1,16 @@
-// `tasks add/complete/list` and `deadlines add/list`: one-way items with a due date (SPEC §5).
+// `tasks add/complete/list`: tasks with a due date, one-way to Outlook.
 
-import { assertTimeZone, isDateOnly, parseDate, parseDateTime } from '../../dates.js';
 import { NotFoundError } from '../../errors.js';
-import { completeTask, getTask, insertDeadline, insertTask, listDeadlines, listTasks, type DeadlineJson, type Due, type TaskJson } from '../../store/due-items.js';
-import { getFirm } from '../../store/firm.js';
+import { completeTask, getTask, insertTask, listTasks, type TaskJson } from '../../store/due-items.js';
 import { requireMatter } from '../../store/matters.js';
-import { inTransaction, type Db } from '../../store/open.js';
+import { inTransaction } from '../../store/open.js';
 import { requireStaff } from '../../store/staff.js';
 import type { Context } from '../context.js';
-import { list, record, type Output } from '../output.js';
-import { auditCli, email, id as parseId, localTime, text, yesNo } from './common.js';
+import { listing, record, type Output } from '../output.js';
+import { auditCli, email, id as parseId, text, yesNo } from './common.js';
+import { due, dueText } from './due-input.js';
 
-function due(db: Db, raw: string, zoneFlag: string | undefined): Due {
-  const timeZone = zoneFlag !== undefined ? assertTimeZone(zoneFlag, '--time-zone') : getFirm(db).timeZone;
-  if (isDateOnly(raw)) return { allDay: true, value: parseDate(raw, '--due'), timeZone };
-  return { allDay: false, value: parseDateTime(raw, timeZone, '--due').utc, timeZone };
-}
-
-const dueText = (d: { due: string; allDay: boolean; timeZone: string }) => (d.allDay ? d.due : `${localTime(d.due, d.timeZone)} ${d.timeZone}`);
-
-export async function addTask(ctx: Context, opts: { staff: string; title: string; due: string; matter?: string; description?: string; timeZone?: string }): Promise<Output> {
+export async function add(ctx: Context, opts: { staff: string; title: string; due: string; matter?: string; description?: string; timeZone?: string }): Promise<Output> {
   const title = text(opts.title, '--title', { required: true, max: 255 });
   const description = text(opts.description, '--description', { max: 20_000 });
   const db = ctx.db();
@@ -47,10 +38,10 @@ export async function complete(ctx: Context, rawId: string): Promise<Output> {
   return record([['id', String(task.id)], ['title', task.title], ['completed', task.completedAt ?? '']], task);
 }
 
-export async function listTaskCommand(ctx: Context, opts: { staff?: string }): Promise<Output> {
+export async function list(ctx: Context, opts: { staff?: string }): Promise<Output> {
   const db = ctx.db();
   const staffId = opts.staff !== undefined ? requireStaff(db, email(opts.staff, '--staff')).id : undefined;
-  return list<TaskJson>(
+  return listing<TaskJson>(
     [
       { header: 'ID', value: (t) => String(t.id) },
       { header: 'STAFF', value: (t) => t.staff },
@@ -62,34 +53,5 @@ export async function listTaskCommand(ctx: Context, opts: { staff?: string }): P
     listTasks(db, staffId),
     undefined,
     'no tasks',
-  );
-}
-
-export async function addDeadline(ctx: Context, opts: { matter: string; title: string; due: string; description?: string; timeZone?: string }): Promise<Output> {
-  const title = text(opts.title, '--title', { required: true, max: 255 });
-  const description = text(opts.description, '--description', { max: 20_000 });
-  const db = ctx.db();
-  const deadline = inTransaction(db, () => {
-    const matterId = requireMatter(db, opts.matter);
-    const id = insertDeadline(db, { matterId, title, description, due: due(db, opts.due, opts.timeZone) }, ctx.now().toISOString());
-    auditCli(ctx, { staffId: null, staffEmail: null, direction: 'caseflow', action: 'create', kind: 'deadline', eventId: id, summary: `deadline created on matter ${matterId}: ${title}` });
-    return listDeadlines(db, matterId).find((d) => d.id === id)!;
-  });
-  return record([['id', String(deadline.id)], ['matter', `${deadline.matterId} (${deadline.matter})`], ['title', deadline.title], ['due', dueText(deadline)]], deadline);
-}
-
-export async function listDeadlineCommand(ctx: Context, opts: { matter?: string }): Promise<Output> {
-  const db = ctx.db();
-  const matterId = opts.matter !== undefined ? requireMatter(db, opts.matter) : undefined;
-  return list<DeadlineJson>(
-    [
-      { header: 'ID', value: (d) => String(d.id) },
-      { header: 'MATTER', value: (d) => `${d.matterId} ${d.matter}` },
-      { header: 'DUE', value: dueText },
-      { header: 'TITLE', value: (d) => d.title },
-    ],
-    listDeadlines(db, matterId),
-    undefined,
-    'no deadlines',
   );
 }

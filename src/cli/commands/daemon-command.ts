@@ -1,0 +1,18 @@
+// `daemon`: flags and help. The handler (daemon.ts) loads when the command runs.
+
+import type { Command } from 'commander';
+import { examples, type Helpers } from '../register.js';
+
+export function register(program: Command, { sub, action }: Helpers): void {
+  sub(program, 'daemon', "scheduled sync for every connected staff member: reads Outlook's changes, plans both sides, pushes CaseFlow's changes, then applies Outlook's")
+    .option('--once', 'run one cycle and exit')
+    .option('--staff <email>', 'with --once: only this staff member')
+    .option('--interval <seconds>', 'seconds between cycles (config sync.intervalSeconds, default 300)')
+    .option('--concurrency <n>', 'staff members synced at once (config daemon.concurrency, default 4)')
+    .addHelpText('after', examples('daemon --once', 'daemon --once --staff alice@firm.example --json', 'daemon --interval 300 --concurrency 4'))
+    .action(
+      action(() => import('./daemon.js'), (m, ctx, _a, o) => m.daemon(ctx, o as { once?: boolean; staff?: string }), {
+        flags: (o) => ({ ...(o.interval !== undefined ? { 'sync.intervalSeconds': o.interval } : {}), ...(o.concurrency !== undefined ? { 'daemon.concurrency': o.concurrency } : {}) }),
+      }),
+    );
+}

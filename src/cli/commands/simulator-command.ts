@@ -1,0 +1,13 @@
+// `simulator`: flags and help. The handler (simulator.ts) loads when the command runs.
+
+import type { Command } from 'commander';
+import { examples, type Helpers } from '../register.js';
+
+export function register(program: Command, { sub, action }: Helpers): void {
+  sub(program, 'simulator', 'a local Microsoft 365 stand-in (sign-in + Graph calendar) on 127.0.0.1, for trying and testing without a tenant')
+    .option('--port <n>', 'port to listen on (default 8443; 0 picks a free one)')
+    .option('--state <file>', 'keep mailboxes and sign-ins in this JSON file across restarts')
+    .option('--auto-approve <email>', 'approve every device-code sign-in as this user')
+    .addHelpText('after', examples('simulator', 'simulator --port 9443 --state ~/sim.json --auto-approve alice@firm.example'))
+    .action(action(() => import('./simulator.js'), (m, ctx, _a, o) => m.simulator(ctx, o), { needsStore: false }));
+}
