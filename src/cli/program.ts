@@ -19,6 +19,7 @@ import { register as deadlines } from './commands/deadlines-command.js';
 import { register as events } from './commands/events-command.js';
 import { register as firm } from './commands/firm-command.js';
 import { register as matters } from './commands/matters-command.js';
+import { register as plan } from './commands/plan-command.js';
 import { register as prefs } from './commands/prefs-command.js';
 import { register as simulator } from './commands/simulator-command.js';
 import { register as staff } from './commands/staff-command.js';
@@ -37,7 +38,7 @@ Exit codes:
   3    a person must act: not connected, sign-in expired or revoked, feature not enabled
   4    transient remote failure after retries (network, throttling, Graph 5xx): safe to run again
   5    busy: another run holds this staff member's sync lock
-  130  interrupted (Ctrl-C), after a clean rollback`;
+  130  interrupted (Ctrl-C or SIGTERM), after a clean rollback`;
 
 /** In the order `--help` lists them. */
 const GROUPS: ((program: Command, helpers: Helpers) => void)[] = [
@@ -53,6 +54,7 @@ const GROUPS: ((program: Command, helpers: Helpers) => void)[] = [
   prefs,
   sync,
   daemon,
+  plan,
   simulator,
   conflicts,
   audit,

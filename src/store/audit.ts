@@ -79,6 +79,9 @@ export function recordAudit(db: Db, row: AuditInput, now: string): number {
 export interface AuditFilter {
   staffId?: number | undefined;
   eventId?: number | undefined;
+  /** With `eventId`: which kind of item it is (default `event`: its conflicts count too). */
+  kind?: 'event' | 'task' | 'deadline' | undefined;
+  action?: string | undefined;
   limit: number;
 }
 
@@ -90,8 +93,13 @@ export function listAudit(db: Db, filter: AuditFilter): AuditJson[] {
     params.staffId = filter.staffId;
   }
   if (filter.eventId !== undefined) {
-    where.push("event_id = @eventId AND kind = 'event'");
+    where.push(filter.kind === undefined || filter.kind === 'event' ? "event_id = @eventId AND kind IN ('event', 'conflict')" : 'event_id = @eventId AND kind = @kind');
     params.eventId = filter.eventId;
+    if (filter.kind) params.kind = filter.kind;
+  }
+  if (filter.action !== undefined) {
+    where.push('action = @action');
+    params.action = filter.action;
   }
   const rows = db
     .prepare(`SELECT * FROM audit ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT @limit`)
