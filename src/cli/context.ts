@@ -22,6 +22,8 @@ export interface Io {
   stdoutIsTTY: boolean;
   stderrIsTTY: boolean;
   env: Record<string, string | undefined>;
+  /** Asks a yes/no question at the terminal; absent when there is nobody to ask (a pipe, a script). */
+  confirm?: (question: string) => Promise<boolean>;
 }
 
 export interface Context {

@@ -38,6 +38,16 @@ function watchClosedStreams(): void {
   }
 }
 
+async function askAtTerminal(question: string): Promise<boolean> {
+  const { createInterface } = await import('node:readline/promises');
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    return /^y(es)?$/i.test((await rl.question(question)).trim());
+  } finally {
+    rl.close();
+  }
+}
+
 function processIo(): Io {
   watchClosedStreams();
   const write = (name: 'stdout' | 'stderr') => (t: string) => {
@@ -49,6 +59,8 @@ function processIo(): Io {
     stderr: write('stderr'),
     stdoutIsTTY: Boolean(process.stdout.isTTY),
     stderrIsTTY: Boolean(process.stderr.isTTY),
+    // A person at the terminal can be asked; a pipe or a script cannot (they pass --yes).
+    ...(process.stdin.isTTY && process.stderr.isTTY ? { confirm: askAtTerminal } : {}),
     env: process.env,
   };
 }

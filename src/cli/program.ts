@@ -21,6 +21,7 @@ import { register as firm } from './commands/firm-command.js';
 import { register as matters } from './commands/matters-command.js';
 import { register as plan } from './commands/plan-command.js';
 import { register as prefs } from './commands/prefs-command.js';
+import { register as restore } from './commands/restore-command.js';
 import { register as simulator } from './commands/simulator-command.js';
 import { register as staff } from './commands/staff-command.js';
 import { register as status } from './commands/status-command.js';
@@ -55,6 +56,7 @@ const GROUPS: ((program: Command, helpers: Helpers) => void)[] = [
   sync,
   daemon,
   plan,
+  restore,
   simulator,
   conflicts,
   audit,

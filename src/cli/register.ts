@@ -55,7 +55,8 @@ export function createHelpers(runner: Runner, io: Io): Helpers {
       (load, call, options = {}) =>
       async (...raw: unknown[]) => {
         const cmd = raw[raw.length - 1] as Command;
-        const args = raw.slice(0, -2).map(String);
+        // An optional argument left out stays undefined (not the string "undefined").
+        const args = raw.slice(0, -2).map((v) => (v === undefined ? undefined : String(v))) as string[];
         const opts = cmd.opts();
         await runner(
           async () => {

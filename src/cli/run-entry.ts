@@ -98,6 +98,7 @@ export function summaryOutput(s: RunEntry): Output {
       ['skipped', String(s.skipped)],
       ['errors', s.errors.length ? s.errors.join('; ') : 'none', s.errors.length ? 'bad' : undefined],
       ...(s.note ? ([['note', s.note]] as [string, string][]) : []),
+      ...(s.runId ? ([['run', s.runId]] as [string, string][]) : []),
     ],
     s,
   );

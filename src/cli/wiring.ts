@@ -1,6 +1,7 @@
 // Plugs the concrete adapters together for one staff member: token source (auth/), Graph client
 // and calendar (graph/), SQLite sync store (store/), into the engine's RunHost (sync/).
 
+import { randomBytes } from 'node:crypto';
 import { tokenSourceFor } from '../auth/tokens.js';
 import { GraphCalendar } from '../graph/calendar.js';
 import { createGraphClient } from '../graph/client.js';
@@ -52,8 +53,10 @@ export async function remoteCalendarFor(ctx: Context, db: Db, staff: Staff, sign
 
 export async function runHostFor(ctx: Context, db: Db, staff: Staff, signal: AbortSignal): Promise<RunHost> {
   const calendar = await remoteCalendarFor(ctx, db, staff, signal);
+  const runId = randomBytes(6).toString('hex');
   return {
-    store: new SqliteSyncStore(db, staff, ctx.now),
+    store: new SqliteSyncStore(db, staff, ctx.now, runId),
+    runId,
     calendar,
     staffEmail: staff.email,
     staffId: staff.id,

@@ -20,6 +20,8 @@ export interface AuditInput {
   outlookId?: string | null;
   summary: string;
   detail?: unknown;
+  /** The sync run that wrote it (null for changes made by a command). */
+  runId?: string | null;
 }
 
 export interface AuditJson {
@@ -38,6 +40,8 @@ export interface AuditJson {
    * CaseFlow had, `outlook` the one Outlook had). Null for every other row.
    */
   versions: { caseflow: unknown; outlook: unknown } | null;
+  /** The sync run that wrote it: `restore --run RUN_ID` undoes that run's deletions. */
+  runId: string | null;
 }
 
 /** Rows written before both versions were kept hold only the CaseFlow version that lost. */
@@ -57,8 +61,8 @@ export function recordAudit(db: Db, row: AuditInput, now: string): number {
   return Number(
     db
       .prepare(
-        `INSERT INTO audit (at, staff_id, staff_email, trigger, direction, action, kind, event_id, outlook_id, summary, detail)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO audit (at, staff_id, staff_email, trigger, direction, action, kind, event_id, outlook_id, summary, detail, run_id)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .run(
         now,
@@ -72,6 +76,7 @@ export function recordAudit(db: Db, row: AuditInput, now: string): number {
         row.outlookId ?? null,
         row.summary,
         row.detail === undefined ? null : JSON.stringify(row.detail),
+        row.runId ?? null,
       ).lastInsertRowid,
   );
 }
@@ -115,6 +120,7 @@ export function listAudit(db: Db, filter: AuditFilter): AuditJson[] {
     outlook_id: string | null;
     summary: string;
     detail: string | null;
+    run_id: string | null;
   }[];
   return rows.map((r) => ({
     id: r.id,
@@ -128,5 +134,6 @@ export function listAudit(db: Db, filter: AuditFilter): AuditJson[] {
     outlookId: r.outlook_id,
     summary: r.summary,
     versions: versionsOf(r.detail),
+    runId: r.run_id,
   }));
 }

@@ -455,6 +455,17 @@ export const MIGRATIONS: Migration[] = [
       `);
     },
   },
+  {
+    version: 7,
+    name: 'audit rows name the run that wrote them',
+    up(db) {
+      db.exec(`
+        -- restore --run RUN_ID undoes a whole run's deletions: each row says which run wrote it.
+        ALTER TABLE audit ADD COLUMN run_id TEXT;
+        CREATE INDEX audit_run ON audit(run_id);
+      `);
+    },
+  },
 ];
 
 export function migrate(db: Database.Database, now: () => Date, migrations: Migration[] = MIGRATIONS): number[] {

@@ -95,6 +95,8 @@ export class SqliteSyncStore implements SyncStore {
     private readonly db: Db,
     private readonly staff: Staff,
     private readonly now: () => Date,
+    /** The run these writes belong to: every audit row says so (restore --run). */
+    private readonly runId: string | null = null,
   ) {}
 
   transaction<T>(fn: () => T): T {
@@ -257,9 +259,11 @@ export class SqliteSyncStore implements SyncStore {
     if (facts.joinUrl !== undefined) this.db.prepare('UPDATE events SET teams_join_url = ? WHERE id = ?').run(facts.joinUrl, id);
   }
 
-  deleteEvent(id: number): void {
+  deleteEvent(id: number): unknown {
+    const snapshot = getEventInput(this.db, id);
     this.db.prepare("DELETE FROM links WHERE kind = 'event' AND local_id = ? AND staff_id != ?").run(id, this.staff.id);
     deleteEvent(this.db, id);
+    return snapshot;
   }
 
   addStaffAsAttendee(eventId: number): void {
@@ -292,7 +296,7 @@ export class SqliteSyncStore implements SyncStore {
   }
 
   audit(row: SyncAudit): void {
-    recordAudit(this.db, { staffId: this.staff.id, staffEmail: this.staff.email, ...row }, this.now().toISOString());
+    recordAudit(this.db, { staffId: this.staff.id, staffEmail: this.staff.email, runId: this.runId, ...row }, this.now().toISOString());
   }
 
   currentContent(_kind: 'event', id: number): SyncContent | null {

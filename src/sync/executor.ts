@@ -290,12 +290,14 @@ function applyLocal(action: Action, o: ExecuteOptions, result: ExecutionResult):
       if (action.conflict) result.conflicts += 1;
       return;
     }
-    case 'local.delete':
-      store.deleteEvent(action.localId);
+    case 'local.delete': {
+      const deleted = store.deleteEvent(action.localId);
       store.deleteLink(action.linkId);
-      store.audit({ trigger: o.trigger, direction: 'caseflow', action: 'delete', kind: 'event', eventId: action.localId, outlookId: action.outlookId, summary: 'deleted in CaseFlow (deleted in Outlook, confirmed)' });
+      // What restore brings back (this store only; never sent anywhere).
+      store.audit({ trigger: o.trigger, direction: 'caseflow', action: 'delete', kind: 'event', eventId: action.localId, outlookId: action.outlookId, summary: 'deleted in CaseFlow (deleted in Outlook, confirmed)', detail: { deleted } });
       result.pulled.deleted += 1;
       return;
+    }
     case 'link.attendee':
       store.addStaffAsAttendee(action.localId);
       store.insertLink({ kind: 'event', localId: action.localId, outlookId: action.outlookId, transactionId: '', tag: null, generation: 0, state: 'linked', role: 'attendee', localHash: null, remoteHash: action.remoteHash, changeKey: action.changeKey, confidential: false, iCalUId: action.iCalUId });

@@ -123,7 +123,8 @@ export interface SyncStore {
   /** Returns the content as stored (names filled from records), to hash what the next run will read. */
   updateEvent(id: number, content: SyncContent, joinUrl: string | null | undefined): SyncContent | null;
   setEventRemoteFacts(id: number, facts: { iCalUId?: string | null; joinUrl?: string | null }): void;
-  deleteEvent(id: number): void;
+  /** Deletes it; returns what the store needs to bring it back (kept in the audit log for restore). */
+  deleteEvent(id: number): unknown;
   /** "One meeting, one CaseFlow event": this staff member becomes an attendee. */
   addStaffAsAttendee(eventId: number): void;
   recordConflict(action: ConflictRecord): number;

@@ -26,6 +26,8 @@ export interface RunSummary {
   /** Set when nothing ran, and why (sync paused, nothing enabled). */
   note?: string;
   breaker?: Breaker;
+  /** The run's id, on each audit row it wrote: `restore --run RUN_ID` undoes its deletions. */
+  runId?: string;
 }
 
 /** What the run needs from its surroundings, beyond the two ports. */
@@ -36,6 +38,8 @@ export interface RunHost {
   staffId: number;
   /** This store's instance id. */
   storeId: string;
+  /** This run's id (the store writes it on every audit row). */
+  runId?: string;
   log: Logger;
   window: SyncWindow;
   /** Saved delta state and the window it was taken for; read after the lock is taken. */
@@ -178,7 +182,7 @@ export async function readAndPlan(host: RunHost, o: RunOptions, mode: 'write' | 
 }
 
 export async function runSync(host: RunHost, o: RunOptions): Promise<RunSummary> {
-  const summary: RunSummary = { staff: host.staffEmail, pulled: zero(), pushed: zero(), conflicts: 0, skipped: 0, errors: [] };
+  const summary: RunSummary = { staff: host.staffEmail, pulled: zero(), pushed: zero(), conflicts: 0, skipped: 0, errors: [], ...(host.runId ? { runId: host.runId } : {}) };
   const lock = host.lock();
   if ('heldBy' in lock) throw new LockHeld(host.staffEmail);
   try {

@@ -7,7 +7,7 @@ import { sandbox, type Sandbox } from '../helpers/cli.js';
 
 const EVENT_FIELDS = ['id', 'staff', 'title', 'description', 'start', 'end', 'allDay', 'timeZone', 'location', 'category', 'matterId', 'teamsMeeting', 'teamsJoinUrl', 'attendees', 'source', 'readOnly', 'recurringInOutlook', 'confidential', 'outlookId', 'createdAt', 'updatedAt'];
 const STATUS_FIELDS = ['staff', 'connected', 'account', 'needsReconnect', 'prefs', 'syncFrom', 'lastSyncAt', 'lastSuccessAt', 'lastError', 'pending', 'openConflicts', 'warnings'];
-const AUDIT_FIELDS = ['id', 'at', 'staff', 'trigger', 'direction', 'action', 'kind', 'eventId', 'outlookId', 'summary', 'versions'];
+const AUDIT_FIELDS = ['id', 'at', 'staff', 'trigger', 'direction', 'action', 'kind', 'eventId', 'outlookId', 'summary', 'versions', 'runId'];
 
 let sb: Sandbox;
 beforeAll(() => {

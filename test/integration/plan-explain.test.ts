@@ -83,3 +83,14 @@ describe('audit --action', () => {
     expect((await w.sb.json(['audit', '--action', 'drop table'])).code).toBe(2);
   });
 });
+
+describe('explain --task', () => {
+  it('explains a task given by flag alone', async () => {
+    w = await world([ALICE], {}, { inProcess: true });
+    await w.ok(['matters', 'add', '--name', 'Reyes', '--assign', ALICE]);
+    await w.ok(['tasks', 'add', '--staff', ALICE, '--title', 'Brief', '--due', '2026-12-03', '--matter', '1']);
+    const story = await w.ok(['explain', '--task', '1']);
+    expect(story).toMatchObject({ kind: 'task', id: 1, confidential: true, confidentialWhy: 'linked to matter 1' });
+    expect(story.staff[0]).toMatchObject({ direction: 'to Outlook', linkState: 'not linked', nextRun: 'create it in Outlook' });
+  });
+});

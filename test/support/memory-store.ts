@@ -210,11 +210,12 @@ export class MemorySyncStore implements SyncStore {
     if (facts.joinUrl !== undefined) item.joinUrl = facts.joinUrl;
   }
 
-  deleteEvent(id: number): void {
+  deleteEvent(id: number): unknown {
     this.write();
     const item = this.s.items.get(key('event', id));
     if (item) this.noteOverwrite(item);
     this.s.items.delete(key('event', id));
+    return item ? structuredClone(item) : null;
   }
 
   addStaffAsAttendee(_eventId: number): void {

@@ -146,8 +146,10 @@ export async function remove(ctx: Context, rawId: string): Promise<Output> {
     if (current.readOnly) {
       throw new UsageError(`event ${current.id} is Recurring in Microsoft 365 and read-only in CaseFlow`, { hint: 'delete it in Outlook; the next sync removes it here' });
     }
+    const deleted = getEventInput(db, current.id);
     deleteEvent(db, current.id);
-    auditCli(ctx, { staffId: null, staffEmail: current.staff, direction: 'caseflow', action: 'delete', kind: 'event', eventId: current.id, outlookId: current.outlookId, summary: `event deleted: ${current.title}` });
+    // What restore brings back (this store only; never sent anywhere).
+    auditCli(ctx, { staffId: null, staffEmail: current.staff, direction: 'caseflow', action: 'delete', kind: 'event', eventId: current.id, outlookId: current.outlookId, summary: `event deleted: ${current.title}`, detail: { deleted } });
     return current;
   });
   return record([['deleted', String(event.id)], ['title', event.title]], { deleted: true, id: event.id });
