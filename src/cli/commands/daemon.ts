@@ -1,4 +1,4 @@
-// `daemon --once [--staff E]`: one scheduled cycle (Outlook read first, then both sides) for one
+// `daemon --once [--staff <email>]`: one scheduled cycle (Outlook read first, then both sides) for one
 // or every staff member.
 
 import { ExitCode, UsageError } from '../../errors.js';

@@ -1,4 +1,4 @@
-// `status [--staff E]`: the status JSON has stable field names; `warnings` say what needs a person.
+// `status [--staff <email>]`: the status JSON has stable field names; `warnings` say what needs a person.
 
 import { getAccount } from '../../store/accounts.js';
 import { listInvalidItems } from '../../store/invalid-items.js';

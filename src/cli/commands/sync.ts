@@ -1,4 +1,4 @@
-// `sync --staff E [--allow-deletes]`: Sync now, a pull of Outlook's changes for one staff member.
+// `sync --staff <email> [--allow-deletes]`: Sync now, a pull of Outlook's changes for one staff member.
 // CaseFlow's own changes go out on the next scheduled run.
 
 import { InterruptedError } from '../../errors.js';
