@@ -105,4 +105,20 @@ describe('recurring Outlook series', () => {
     expect(await listAt(20)).toEqual([]);
     expect(series(moved!.id)).toBeNull();
   });
+
+  it('a store from before series were recorded: the upgrade makes the next run a full round, which names every occurrence its series', async () => {
+    w = await world([ALICE], {}, { inProcess: true });
+    partnersMeeting();
+    await runAt(0);
+    // The store as version 4 left it: links without their series, no series table.
+    const db = new Database(w.sb.db);
+    db.exec(`DROP INDEX links_series; ALTER TABLE links DROP COLUMN series_master_id; ALTER TABLE links DROP COLUMN outlook_type;
+      ALTER TABLE sync_state DROP COLUMN series_checked_at; DROP TABLE series; DELETE FROM schema_migrations WHERE version = 5;`);
+    db.close();
+    const [event] = await listAt(10); // opening the store applies migration 5
+    expect(series(event!.id)).toEqual({ pattern: 'recurring in Microsoft 365 (its pattern is read at the next sync)', exceptions: [] });
+    expect(await runAt(10)).toMatchObject({ pulled: { created: 0, updated: 0, deleted: 0 }, errors: [] });
+    expect(w.sim.control.requestLog().filter((e) => e.kind === 'delta').at(-1)?.path).toContain('startDateTime');
+    expect(series(event!.id)?.pattern).toBe('every Tuesday and Thursday until 2026-12-17, 09:00-10:00 America/New_York');
+  });
 });
