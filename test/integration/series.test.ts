@@ -1,13 +1,19 @@
 // Recurring Outlook series end to end: the CLI in this process against the simulator over HTTPS,
 // a real SQLite store, CaseFlow's clock moved with CASEFLOW_NOW. The simulator, as Outlook, says
 // nothing in the delta when a single occurrence is deleted: the series' hourly read notices it.
+// GraphCalendar.instances is also read directly, for its paging and validation.
 
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
+import { GraphCalendar } from '../../src/graph/calendar.js';
+import { createGraphClient } from '../../src/graph/client.js';
+import type { RetryPolicy } from '../../src/graph/retry.js';
+import { createLogger } from '../../src/log.js';
 import { seriesOf } from '../../src/store/series.js';
 import { world, WORLD_NOW, type World } from '../helpers/world.js';
 
 const ALICE = 'alice@firm.example';
+const RETRY: RetryPolicy = { maxAttempts: 3, baseMs: 2, maxDelayMs: 10, maxRetryAfterMs: 50 };
 let w: World;
 afterEach(async () => {
   await w?.stop();
@@ -47,6 +53,36 @@ function series(eventId: number) {
     db.close();
   }
 }
+
+describe('GraphCalendar.instances against the simulator', () => {
+  it('reads every page with the Prefer headers, leaves out an instance that fails validation, and is null once the series is gone', async () => {
+    w = await world([ALICE], {}, { inProcess: true });
+    const warnings: string[] = [];
+    const log = createLogger({ verbose: false, json: true, write: (line) => void warnings.push(line) });
+    const { accessToken } = w.sim.control.issueTokens(ALICE);
+    const client = createGraphClient({ baseUrl: w.sim.url, getAccessToken: async () => accessToken, mailbox: ALICE, maxInFlight: 4, retry: RETRY, log });
+    const calendar = new GraphCalendar({ client, retry: RETRY, maxInFlight: 4, log, fatal: () => null });
+    const master = w.sim.control.createEvent(ALICE, {
+      subject: 'Daily check',
+      start: { dateTime: '2026-12-01T08:00:00', timeZone: 'UTC' },
+      end: { dateTime: '2026-12-01T08:15:00', timeZone: 'UTC' },
+      recurrence: { pattern: { type: 'daily', interval: 1 }, range: { type: 'numbered', startDate: '2026-12-01', numberOfOccurrences: 150 } },
+    });
+    const occurrences = w.sim.control.instances(ALICE, master.id, '2026-12-01T00:00:00Z', '2027-06-01T00:00:00Z');
+    w.sim.control.malformEvent(ALICE, occurrences[120]!.id, { set: { 'start.dateTime': 'garbage' } });
+    w.sim.control.clearRequestLog();
+    const listed = await calendar.instances(master.immutableId, '2026-12-01T00:00:00.000Z', '2027-06-01T00:00:00.000Z');
+    expect(listed).toHaveLength(149);
+    expect(listed!.map((e) => e.id)).not.toContain(occurrences[120]!.immutableId);
+    expect(listed!.every((e) => e.seriesMasterId === master.immutableId && e.type === 'occurrence')).toBe(true);
+    const sent = w.sim.control.requestLog().filter((e) => e.kind === 'event.instances');
+    expect(sent).toHaveLength(2);
+    for (const e of sent) expect(e.headers.prefer).toMatch(/odata\.maxpagesize=100.*outlook\.timezone="UTC".*IdType="ImmutableId"/);
+    expect(warnings.join('\n')).toContain(`${occurrences[120]!.immutableId} left out: start.dateTime`);
+    w.sim.control.deleteEvent(ALICE, master.id);
+    expect(await calendar.instances(master.immutableId, '2026-12-01T00:00:00.000Z', '2027-06-01T00:00:00.000Z')).toBeNull();
+  });
+});
 
 describe('recurring Outlook series', () => {
   it('a deleted occurrence leaves events list at the first run an hour later; a quiet run before that is one Graph request', async () => {
