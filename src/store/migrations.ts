@@ -456,6 +456,41 @@ export const MIGRATIONS: Migration[] = [
     },
   },
   {
+    version: 5,
+    name: 'recurring outlook series',
+    up(db) {
+      db.exec(`
+        -- An occurrence or exception of a recurring Outlook series: its master's id, and what
+        -- Outlook calls it (singleInstance, occurrence, exception). A deleted or cancelled
+        -- occurrence gives no signal in the delta: the series' instances are read to notice it.
+        ALTER TABLE links ADD COLUMN series_master_id TEXT;
+        ALTER TABLE links ADD COLUMN outlook_type TEXT CHECK (outlook_type IN ('singleInstance', 'occurrence', 'exception', 'seriesMaster'));
+        CREATE INDEX links_series ON links(staff_id, series_master_id) WHERE series_master_id IS NOT NULL;
+        -- When every linked series of the staff member was last reconciled.
+        ALTER TABLE sync_state ADD COLUMN series_checked_at TEXT;
+        -- What describes a series in words, from its master: Graph's recurrence (JSON), the
+        -- first occurrence's start and end (UTC instants; all-day: dates, end inclusive) and the
+        -- zone Outlook keeps the series in.
+        CREATE TABLE series (
+          staff_id INTEGER NOT NULL REFERENCES staff(id) ON DELETE CASCADE,
+          master_id TEXT NOT NULL,
+          recurrence TEXT NOT NULL,
+          first_start TEXT NOT NULL,
+          first_end TEXT NOT NULL,
+          all_day INTEGER NOT NULL CHECK (all_day IN (0, 1)),
+          time_zone TEXT NOT NULL,
+          updated_at TEXT NOT NULL,
+          PRIMARY KEY (staff_id, master_id)
+        );
+        -- Links to Outlook occurrences made before this migration do not know their series: the
+        -- next run reads the whole window again (a full round, without duplicates), which names
+        -- the series of every occurrence in it.
+        UPDATE sync_state SET delta_link = NULL WHERE staff_id IN (
+          SELECT l.staff_id FROM links l JOIN events e ON l.kind = 'event' AND e.id = l.local_id WHERE e.recurring_in_outlook = 1);
+      `);
+    },
+  },
+  {
     version: 7,
     name: 'audit rows name the run that wrote them',
     up(db) {

@@ -19,6 +19,8 @@ export interface SyncState {
   lastError: string | null;
   allowDeletes: boolean;
   breaker: string | null;
+  /** When every linked recurring series was last reconciled (their instances read). */
+  seriesCheckedAt: string | null;
 }
 
 export function getSyncState(db: Db, staffId: number): SyncState {
@@ -35,6 +37,7 @@ export function getSyncState(db: Db, staffId: number): SyncState {
     lastError: (r?.last_error as string | null) ?? null,
     allowDeletes: r?.allow_deletes === 1,
     breaker: (r?.breaker as string | null) ?? null,
+    seriesCheckedAt: (r?.series_checked_at as string | null) ?? null,
   };
 }
 
@@ -49,6 +52,7 @@ const COLUMNS: Record<keyof Omit<SyncState, 'staffId'>, string> = {
   lastError: 'last_error',
   allowDeletes: 'allow_deletes',
   breaker: 'breaker',
+  seriesCheckedAt: 'series_checked_at',
 };
 
 export function updateSyncState(db: Db, staffId: number, changes: Partial<Omit<SyncState, 'staffId'>>): void {

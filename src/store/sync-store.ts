@@ -4,14 +4,16 @@
 import { isConfidential } from '../sync/confidentiality.js';
 import { dueItemContent } from '../sync/content.js';
 import type { ConflictRecord, Link, LocalItem, RemoteEvent, SyncContent } from '../sync/model.js';
-import type { NewLink, SyncAudit, SyncStore, SyncWindow } from '../sync/ports.js';
+import type { NewLink, SeriesFacts, SyncAudit, SyncStore, SyncWindow } from '../sync/ports.js';
 import { recordAudit } from './audit.js';
 import { markResolved, markSuperseded } from './conflicts.js';
 import { protectedCategoryNames } from './categories.js';
 import { ownerOfEmail } from './contacts.js';
 import { deleteEvent, getEventInput, insertEvent, listEvents, replaceEvent, type Attendee, type EventInput } from './events.js';
 import type { Db } from './open.js';
+import { deleteSeries, saveSeries } from './series.js';
 import type { Staff } from './staff.js';
+import { getSyncState, updateSyncState } from './sync-state.js';
 
 interface LinkRow {
   id: number;
@@ -30,6 +32,8 @@ interface LinkRow {
   remote_hash: string | null;
   change_key: string | null;
   confidential: number;
+  series_master_id: string | null;
+  outlook_type: Link['outlookType'];
 }
 
 export function linkFromRow(r: LinkRow): Link {
@@ -50,6 +54,8 @@ export function linkFromRow(r: LinkRow): Link {
     changeKey: r.change_key,
     confidential: r.confidential === 1,
     iCalUId: r.ical_uid,
+    seriesMasterId: r.series_master_id,
+    outlookType: r.outlook_type ?? null,
   };
 }
 
@@ -67,6 +73,8 @@ const LINK_COLUMNS: Record<string, string> = {
   changeKey: 'change_key',
   confidential: 'confidential',
   iCalUId: 'ical_uid',
+  seriesMasterId: 'series_master_id',
+  outlookType: 'outlook_type',
   failCount: 'fail_count',
   lastError: 'last_error',
   syncedAt: 'synced_at',
@@ -94,7 +102,7 @@ export class SqliteSyncStore implements SyncStore {
   constructor(
     private readonly db: Db,
     private readonly staff: Staff,
-    private readonly now: () => Date,
+    private readonly clock: () => Date,
     /** The run these writes belong to: every audit row says so (restore --run). */
     private readonly runId: string | null = null,
   ) {}
@@ -182,10 +190,17 @@ export class SqliteSyncStore implements SyncStore {
   insertLink(link: NewLink): number {
     const info = this.db
       .prepare(
-        `INSERT INTO links (staff_id, kind, local_id, item_uid, tag, outlook_id, ical_uid, transaction_id, generation, state, role, local_hash, remote_hash, change_key, confidential, synced_at)
-         VALUES (@staff, @kind, @localId, ${ITEM_UID_OF}, @tag, @outlookId, @iCalUId, @transactionId, @generation, @state, @role, @localHash, @remoteHash, @changeKey, @confidential, @syncedAt)`,
+        `INSERT INTO links (staff_id, kind, local_id, item_uid, tag, outlook_id, ical_uid, transaction_id, generation, state, role, local_hash, remote_hash, change_key, confidential, series_master_id, outlook_type, synced_at)
+         VALUES (@staff, @kind, @localId, ${ITEM_UID_OF}, @tag, @outlookId, @iCalUId, @transactionId, @generation, @state, @role, @localHash, @remoteHash, @changeKey, @confidential, @seriesMasterId, @outlookType, @syncedAt)`,
       )
-      .run({ ...link, staff: this.staff.id, confidential: link.confidential ? 1 : 0, syncedAt: this.now().toISOString() });
+      .run({
+        ...link,
+        staff: this.staff.id,
+        confidential: link.confidential ? 1 : 0,
+        seriesMasterId: link.seriesMasterId ?? null,
+        outlookType: link.outlookType ?? null,
+        syncedAt: this.clock().toISOString(),
+      });
     return Number(info.lastInsertRowid);
   }
 
@@ -237,7 +252,7 @@ export class SqliteSyncStore implements SyncStore {
         iCalUId: event.iCalUId,
         attendees: this.attendees(content),
       },
-      this.now().toISOString(),
+      this.clock().toISOString(),
     );
     return { id, stored: toContent(getEventInput(this.db, id)!) };
   }
@@ -249,7 +264,7 @@ export class SqliteSyncStore implements SyncStore {
       this.db,
       id,
       { ...current, ...content, attendees: this.attendees(content), teamsJoinUrl: joinUrl === undefined ? current.teamsJoinUrl : joinUrl },
-      this.now().toISOString(),
+      this.clock().toISOString(),
     );
     return toContent(getEventInput(this.db, id)!);
   }
@@ -283,20 +298,20 @@ export class SqliteSyncStore implements SyncStore {
           `INSERT INTO conflicts (staff_id, link_id, event_id, outlook_id, change_key, detected_at, status, caseflow, outlook)
            VALUES (?, ?, ?, ?, ?, ?, 'open', ?, ?)`,
         )
-        .run(this.staff.id, a.linkId, a.localId, a.outlookId, a.changeKey, this.now().toISOString(), JSON.stringify(a.caseflow), JSON.stringify(a.outlook)).lastInsertRowid,
+        .run(this.staff.id, a.linkId, a.localId, a.outlookId, a.changeKey, this.clock().toISOString(), JSON.stringify(a.caseflow), JSON.stringify(a.outlook)).lastInsertRowid,
     );
   }
 
   resolveConflict(id: number, keep: 'caseflow' | 'outlook', by: string): void {
-    markResolved(this.db, id, keep, by, this.now().toISOString());
+    markResolved(this.db, id, keep, by, this.clock().toISOString());
   }
 
   supersedeConflict(id: number, newId: number): void {
-    markSuperseded(this.db, id, newId, this.now().toISOString());
+    markSuperseded(this.db, id, newId, this.clock().toISOString());
   }
 
   audit(row: SyncAudit): void {
-    recordAudit(this.db, { staffId: this.staff.id, staffEmail: this.staff.email, runId: this.runId, ...row }, this.now().toISOString());
+    recordAudit(this.db, { staffId: this.staff.id, staffEmail: this.staff.email, runId: this.runId, ...row }, this.clock().toISOString());
   }
 
   currentContent(_kind: 'event', id: number): SyncContent | null {
@@ -306,5 +321,25 @@ export class SqliteSyncStore implements SyncStore {
 
   stillConnected(): boolean {
     return this.db.prepare('SELECT 1 FROM accounts WHERE staff_id = ? AND needs_reconnect = 0').get(this.staff.id) !== undefined;
+  }
+
+  now(): Date {
+    return this.clock();
+  }
+
+  seriesCheckedAt(): string | null {
+    return getSyncState(this.db, this.staff.id).seriesCheckedAt;
+  }
+
+  setSeriesCheckedAt(at: string): void {
+    updateSyncState(this.db, this.staff.id, { seriesCheckedAt: at });
+  }
+
+  saveSeries(series: SeriesFacts): void {
+    saveSeries(this.db, this.staff.id, series, this.clock().toISOString());
+  }
+
+  deleteSeries(masterId: string): void {
+    deleteSeries(this.db, this.staff.id, masterId);
   }
 }

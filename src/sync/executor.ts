@@ -256,6 +256,8 @@ function applyLocal(action: Action, o: ExecuteOptions, result: ExecutionResult):
         changeKey: action.changeKey,
         confidential: false,
         iCalUId: action.event.iCalUId,
+        seriesMasterId: action.event.seriesMasterId,
+        outlookType: action.event.type,
       };
       if (action.linkId !== null) store.updateLink(action.linkId, fields);
       else store.insertLink({ ...fields, kind: 'event', transactionId: '', tag: null, generation: 0 });
@@ -300,7 +302,7 @@ function applyLocal(action: Action, o: ExecuteOptions, result: ExecutionResult):
     }
     case 'link.attendee':
       store.addStaffAsAttendee(action.localId);
-      store.insertLink({ kind: 'event', localId: action.localId, outlookId: action.outlookId, transactionId: '', tag: null, generation: 0, state: 'linked', role: 'attendee', localHash: null, remoteHash: action.remoteHash, changeKey: action.changeKey, confidential: false, iCalUId: action.iCalUId });
+      store.insertLink({ kind: 'event', localId: action.localId, outlookId: action.outlookId, transactionId: '', tag: null, generation: 0, state: 'linked', role: 'attendee', localHash: null, remoteHash: action.remoteHash, changeKey: action.changeKey, confidential: false, iCalUId: action.iCalUId, seriesMasterId: action.seriesMasterId ?? null, outlookType: action.outlookType ?? null });
       store.audit({ trigger: o.trigger, direction: 'caseflow', action: 'link-attendee', kind: 'event', eventId: action.localId, outlookId: action.outlookId, summary: 'meeting already in CaseFlow: linked as attendee, not created twice' });
       result.pulled.updated += 1;
       return;

@@ -12,7 +12,7 @@
 //   and changeKey; local.create with a linkId re-points that link to the new item.
 // - link.unlink: state 'unlinked', outlookId null, hashes untouched.
 
-import type { GraphEventPayload, ItemKind, LinkRole, RemoteEvent, StaffId, SyncContent } from './model.js';
+import type { GraphEventPayload, ItemKind, LinkRole, RemoteEvent, RemoteEventType, StaffId, SyncContent } from './model.js';
 
 /** Push a CaseFlow item to Outlook. `linkId` null: a new link the executor inserts first. */
 export interface RemoteCreate {
@@ -104,6 +104,9 @@ export interface LinkAttendee {
   iCalUId: string;
   remoteHash: string;
   changeKey: string | null;
+  /** When the copy is an occurrence of a recurring series (the link records them). */
+  seriesMasterId?: string | null;
+  outlookType?: RemoteEventType;
 }
 
 /** Store new hashes/changeKey: echo, same edit on both sides, change to fields we don't sync. */

@@ -114,6 +114,12 @@ export interface Link {
   /** The Outlook copy was pushed as confidential (its body says "Confidential"). */
   confidential: boolean;
   iCalUId: string | null;
+  /**
+   * An occurrence or exception of a recurring Outlook series: its series master's id, and what
+   * Outlook calls it (the exceptions of a series are listed by this). Absent or null: not known.
+   */
+  seriesMasterId?: string | null;
+  outlookType?: RemoteEventType | null;
 }
 
 export interface Policy {

@@ -111,6 +111,7 @@ function planNewRemote(d: Draft, event: RemoteEvent, eventLinks: Set<number>): v
       iCalUId: event.iCalUId,
       remoteHash: remoteHashOf(event),
       changeKey: event.changeKey,
+      ...(event.seriesMasterId ? { seriesMasterId: event.seriesMasterId, outlookType: event.type } : {}),
     });
     return;
   }

@@ -62,6 +62,12 @@ export interface RemoteCalendar {
   write(ops: WriteOp[]): Promise<WriteOutcome[]>;
   /** calendarView over a window (imports), all pages. */
   calendarView(startUtc: string, endUtc: string): Promise<GraphEventJson[]>;
+  /**
+   * A series' occurrences and exceptions over a window (ISO instants), all pages, the way Outlook
+   * holds them now: deleted and cancelled ones are not listed. null: the series is gone (404).
+   * Entries that fail validation are left out.
+   */
+  instances(seriesMasterId: string, startUtc: string, endUtc: string): Promise<GraphEventJson[] | null>;
 }
 
 /** Delta state expired (410 SyncStateNotFound and its cousins): start a full round. */
@@ -137,4 +143,28 @@ export interface SyncStore {
   currentContent(kind: 'event', id: number): SyncContent | null;
   /** The staff member is still connected (a disconnect stops a run before its next write). */
   stillConnected(): boolean;
+
+  // Recurring Outlook series (docs/graph.md#recurring-series).
+  /** CaseFlow's clock: how long ago the series were reconciled is measured by it. */
+  now(): Date;
+  /** When every linked series was last reconciled (an ISO instant); null: never. */
+  seriesCheckedAt(): string | null;
+  setSeriesCheckedAt(at: string): void;
+  /** What describes a series in words, read from its master (replaces what was kept). */
+  saveSeries(series: SeriesFacts): void;
+  /** The series is gone from Outlook. */
+  deleteSeries(masterId: string): void;
+}
+
+/** A series as its master describes it: enough to say its pattern in words. */
+export interface SeriesFacts {
+  masterId: string;
+  /** Graph's `recurrence` as the master carries it (https://learn.microsoft.com/graph/api/resources/patternedrecurrence). */
+  recurrence: unknown;
+  /** The master's (its first occurrence's): timed, UTC instants; all-day, dates with the end inclusive. */
+  start: string;
+  end: string;
+  allDay: boolean;
+  /** The zone Outlook keeps the series in (IANA or Windows name). */
+  timeZone: string;
 }

@@ -73,7 +73,7 @@ async function collect(o: RoundOptions, start: string | null): Promise<{ entries
   }
 }
 
-function inWindow(json: GraphEventJson, window: SyncWindow): boolean {
+export function inWindow(json: GraphEventJson, window: SyncWindow): boolean {
   const ev = fromGraphEvent(json, { inWindow: true });
   const c = ev.content;
   if (c.allDay) return c.end >= window.startDate && c.start < window.endDate;
@@ -167,10 +167,10 @@ export async function fetchRound(o: RoundOptions): Promise<Round> {
   return { changes, deltaLink: raw.deltaLink, full, pages: raw.pages, invalid };
 }
 
-type Read = { kind: 'ok'; json: GraphEventJson } | { kind: 'gone' } | { kind: 'invalid'; problem: string };
+export type Read = { kind: 'ok'; json: GraphEventJson } | { kind: 'gone' } | { kind: 'invalid'; problem: string };
 
 /** A GET by id: the event, gone (404), or what was wrong with the answer. */
-async function readById(calendar: RemoteCalendar, id: string): Promise<Read> {
+export async function readById(calendar: RemoteCalendar, id: string): Promise<Read> {
   try {
     const json = await calendar.getEvent(id);
     return json === null ? { kind: 'gone' } : { kind: 'ok', json };

@@ -15,6 +15,7 @@ import type { Breaker, Link, LocalItem, PlanResult, Policy } from './model.js';
 import { plan, SKIP_REASON_TEXT } from './planner.js';
 import { InvalidItemError, type AuditTrigger, type InvalidItem, type RemoteCalendar, type SyncStore, type SyncWindow } from './ports.js';
 import { fetchRound, type Round } from './pull.js';
+import { readSeries, recordSeries, type SeriesRead } from './series.js';
 
 export interface RunSummary {
   staff: string;
@@ -126,6 +127,7 @@ export interface Prepared {
   round: Round;
   result: PlanResult;
   allowDeletes: boolean;
+  series: SeriesRead;
 }
 
 /**
@@ -153,6 +155,10 @@ export async function readAndPlan(host: RunHost, o: RunOptions, mode: 'write' | 
     log: host.log,
   });
   host.log.debug(`delta round: ${round.full ? 'full' : 'since the last run'}, ${round.pages} page(s), ${round.changes.length} change(s)`);
+  // What the delta does not say of recurring series (deleted occurrences): read their instances.
+  const series = await readSeries({ calendar: host.calendar, window: host.window, links, round, now: host.store.now(), checkedAt: host.store.seriesCheckedAt(), events: o.policy.events, log: host.log });
+  round.changes.push(...series.changes);
+  round.invalid.push(...series.invalid);
   const claimOptions = { storeId: host.storeId, store: host.store, calendar: host.calendar, links, local, changes: round.changes, trigger: o.trigger };
   if (mode === 'write') {
     if (await claimOwnCreates(claimOptions)) links = host.store.links();
@@ -178,7 +184,7 @@ export async function readAndPlan(host: RunHost, o: RunOptions, mode: 'write' | 
     knownICalUIds: host.store.knownICalUIds(),
     policy: { ...o.policy, push: o.push, pull: true, allowDeletes },
   });
-  return { state, links, local, localByKey, flows, round, result, allowDeletes };
+  return { state, links, local, localByKey, flows, round, result, allowDeletes, series };
 }
 
 export async function runSync(host: RunHost, o: RunOptions): Promise<RunSummary> {
@@ -187,7 +193,7 @@ export async function runSync(host: RunHost, o: RunOptions): Promise<RunSummary>
   if ('heldBy' in lock) throw new LockHeld(host.staffEmail);
   try {
     await recoverCreates(host, o);
-    const { state, localByKey, flows, round, result, allowDeletes } = await readAndPlan(host, o, 'write');
+    const { state, localByKey, flows, round, result, allowDeletes, series } = await readAndPlan(host, o, 'write');
     summary.skipped = result.skipped.length;
     for (const s of result.skipped) host.log.debug(`skipped ${s.kind ?? 'event'} ${s.localId ?? s.outlookId ?? ''}: ${SKIP_REASON_TEXT[s.reason]}`);
     lock.renew(); // the delta round may have taken a while; the writes come next
@@ -203,6 +209,7 @@ export async function runSync(host: RunHost, o: RunOptions): Promise<RunSummary>
     const holdRound = ((result.breaker?.caseflow ?? 0) > 0 && result.breaker?.side !== 'outlook') || done.replayRound;
     // A disconnect during the run cleared the sync state: do not write it back.
     if (!host.store.stillConnected()) return summary;
+    recordSeries(host.store, series, round.changes, holdRound);
     host.saveInvalid(round.invalid);
     host.saveState({
       ...(holdRound ? {} : { deltaLink: round.deltaLink, windowStart: host.window.startUtc, windowEnd: host.window.endUtc, deltaFlows: flows }),

@@ -14,6 +14,14 @@ export interface CalendarUnderTest {
     create(subject: string, day: number): Promise<string>;
     edit(id: string, subject: string): Promise<void>;
     remove(id: string): Promise<void>;
+    /** A daily series, 09:00-10:00 UTC from December `firstDay`, `count` times. */
+    createSeries(subject: string, firstDay: number, count: number): Promise<{ masterId: string; occurrenceIds: string[] }>;
+    /** One occurrence moved to 15:00-16:00 UTC on December `day` (it becomes an exception). */
+    moveOccurrence(id: string, day: number): Promise<void>;
+    /** One occurrence deleted (cancelled); the rest of the series stays. */
+    removeOccurrence(id: string): Promise<void>;
+    /** The whole series deleted. */
+    removeSeries(masterId: string): Promise<void>;
   };
   expireDelta(): Promise<void>;
   close(): Promise<void>;
@@ -127,6 +135,52 @@ export function remoteCalendarContract(name: string, make: () => Promise<Calenda
       const quiet = await round(t.calendar, next.deltaLink);
       expect(quiet.entries).toEqual([]);
       expect(quiet.deltaLink).toEqual(expect.any(String));
+    });
+
+    it('instances lists a series over a window, whole events of that series in order; none of the master', async () => {
+      const { masterId, occurrenceIds } = await t.user.createSeries('Stand-up', 2, 12);
+      const all = await t.calendar.instances(masterId, CONTRACT_WINDOW.startUtc, CONTRACT_WINDOW.endUtc);
+      expect(all?.map((e) => e.id)).toEqual(occurrenceIds);
+      for (const e of all!) expect(e).toMatchObject({ type: 'occurrence', seriesMasterId: masterId, subject: 'Stand-up' });
+      expect(all!.map((e) => fromGraphEvent(e, { inWindow: true }).content.start)).toEqual(occurrenceIds.map((_, i) => `2026-12-${String(2 + i).padStart(2, '0')}T09:00:00.000Z`));
+      // Part of the series: only what overlaps the window.
+      const part = await t.calendar.instances(masterId, '2026-12-05T00:00:00.000Z', '2026-12-07T00:00:00.000Z');
+      expect(part?.map((e) => e.id)).toEqual(occurrenceIds.slice(3, 5));
+      expect((await t.calendar.getEvent(masterId))?.type).toBe('seriesMaster');
+    });
+
+    it('a deleted occurrence leaves no trace in the delta, as in Outlook: only instances (and a read by id) tell', async () => {
+      const { masterId, occurrenceIds } = await t.user.createSeries('Review', 2, 3);
+      const [first, second, third] = occurrenceIds as [string, string, string];
+      const start = await round(t.calendar, null);
+      expect(start.entries.filter((e) => e.seriesMasterId === masterId).map((e) => e.id).sort()).toEqual([...occurrenceIds].sort());
+      await t.user.removeOccurrence(second);
+      const next = await round(t.calendar, start.deltaLink);
+      expect(next.entries.filter((e) => e.id === second)).toEqual([]);
+      expect((await t.calendar.instances(masterId, CONTRACT_WINDOW.startUtc, CONTRACT_WINDOW.endUtc))?.map((e) => e.id)).toEqual([first, third]);
+      expect(await t.calendar.getEvent(second)).toBeNull();
+      // An exception deleted likewise.
+      await t.user.moveOccurrence(third, 20);
+      await t.user.removeOccurrence(third);
+      expect((await t.calendar.instances(masterId, CONTRACT_WINDOW.startUtc, CONTRACT_WINDOW.endUtc))?.map((e) => e.id)).toEqual([first]);
+    });
+
+    it('a moved occurrence is listed where it now is, an exception with the same id', async () => {
+      const { masterId, occurrenceIds } = await t.user.createSeries('Weekly', 2, 3);
+      await t.user.moveOccurrence(occurrenceIds[1]!, 20);
+      const listed = await t.calendar.instances(masterId, CONTRACT_WINDOW.startUtc, CONTRACT_WINDOW.endUtc);
+      expect(listed?.map((e) => e.id)).toEqual([occurrenceIds[0], occurrenceIds[2], occurrenceIds[1]]);
+      const moved = listed!.find((e) => e.id === occurrenceIds[1])!;
+      expect(moved.type).toBe('exception');
+      expect(fromGraphEvent(moved, { inWindow: true }).content.start).toBe('2026-12-20T15:00:00.000Z');
+    });
+
+    it('a deleted series: instances is null, its master and occurrences read as gone', async () => {
+      const { masterId, occurrenceIds } = await t.user.createSeries('Gone', 2, 2);
+      await t.user.removeSeries(masterId);
+      expect(await t.calendar.instances(masterId, CONTRACT_WINDOW.startUtc, CONTRACT_WINDOW.endUtc)).toBeNull();
+      expect(await t.calendar.getEvent(masterId)).toBeNull();
+      for (const id of occurrenceIds) expect(await t.calendar.getEvent(id)).toBeNull();
     });
 
     it('an expired delta link is DeltaExpiredError; a new round starts over', async () => {

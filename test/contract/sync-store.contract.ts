@@ -135,6 +135,30 @@ export function syncStoreContract(name: string, make: () => StoreUnderTest): voi
       expect(t.caseflow.addEvent('After', 6)).toBeGreaterThan(again);
     });
 
+    it('a link keeps the series of an Outlook occurrence and what Outlook calls it; unknown reads as null', () => {
+      const a = t.caseflow.addEvent('Occurrence', 3);
+      const b = t.caseflow.addEvent('Single', 4);
+      const occ = t.store.insertLink(link({ kind: 'event', localId: a, outlookId: 'O1', state: 'linked', seriesMasterId: 'MASTER', outlookType: 'occurrence' }));
+      t.store.insertLink(link({ kind: 'event', localId: b, outlookId: 'O2', state: 'linked' }));
+      expect(t.store.links().map((l) => [l.seriesMasterId, l.outlookType])).toEqual([['MASTER', 'occurrence'], [null, null]]);
+      t.store.updateLink(occ, { outlookType: 'exception' });
+      expect(t.store.links()[0]).toMatchObject({ seriesMasterId: 'MASTER', outlookType: 'exception' });
+    });
+
+    it('keeps when the series were last read (rolled back with its transaction), by its own clock', () => {
+      expect(t.store.seriesCheckedAt()).toBeNull();
+      expect(t.store.now()).toBeInstanceOf(Date);
+      t.store.setSeriesCheckedAt('2026-11-20T12:00:00.000Z');
+      expect(() =>
+        t.store.transaction(() => {
+          t.store.setSeriesCheckedAt('2026-11-20T13:00:00.000Z');
+          t.store.saveSeries({ masterId: 'MASTER', recurrence: null, start: '2026-12-01', end: '2026-12-01', allDay: true, timeZone: 'UTC' });
+          throw new Error('crash');
+        }),
+      ).toThrow('crash');
+      expect(t.store.seriesCheckedAt()).toBe('2026-11-20T12:00:00.000Z');
+    });
+
     it('says whether the staff member is still connected', () => {
       expect(t.store.stillConnected()).toBe(true);
       t.caseflow.disconnect();

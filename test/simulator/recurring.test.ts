@@ -65,7 +65,8 @@ describe('delta with series', () => {
     }
   });
 
-  it('turns an edited occurrence into a full exception and bumps the master; a deleted one is @removed', async () => {
+  it('turns an edited occurrence into a full exception and bumps the master; a deleted one is @removed when hiding is off', async () => {
+    sim.control.setFaults({ deltaHideCancelledOccurrences: false });
     const series = sim.control.createEvent(ALICE, daily(3));
     const first = await deltaRound(sim, token, windowQuery());
     const [o1, o2] = sim.control.instances(ALICE, series.id, '2026-03-01T00:00:00Z', '2026-04-01T00:00:00Z');
@@ -82,15 +83,53 @@ describe('delta with series', () => {
     expect(second.items).toHaveLength(2); // the untouched third occurrence is not repeated
   });
 
-  it('can hide deleted occurrences and include series masters (both unconfirmed in Graph)', async () => {
+  it('by default, like Outlook, gives no signal for a deleted occurrence or a deleted exception; can include series masters', async () => {
     const series = sim.control.createEvent(ALICE, daily(3));
-    sim.control.setFaults({ deltaSeriesMaster: 1, deltaHideCancelledOccurrences: true });
+    sim.control.setFaults({ deltaSeriesMaster: 1 });
     const first = await deltaRound(sim, token, windowQuery());
     expect(first.items.filter((e) => e.type === 'seriesMaster').map((e) => e.id)).toEqual([series.immutableId]);
-    const [o1] = sim.control.instances(ALICE, series.id, '2026-03-01T00:00:00Z', '2026-04-01T00:00:00Z');
+    const [o1, o2] = sim.control.instances(ALICE, series.id, '2026-03-01T00:00:00Z', '2026-04-01T00:00:00Z');
     sim.control.deleteEvent(ALICE, o1!.id);
     const second = await deltaRound(sim, token, first.deltaLink);
     expect(second.items.some((e) => e['@removed'])).toBe(false);
+    // An occurrence edited (an exception, reported) and then deleted: no signal either.
+    sim.control.updateEvent(ALICE, o2!.id, { subject: 'Moved stand-up' });
+    const third = await deltaRound(sim, token, second.deltaLink);
+    expect(third.items.find((e) => e.id === o2!.immutableId)).toMatchObject({ type: 'exception' });
+    sim.control.deleteEvent(ALICE, o2!.id);
+    const fourth = await deltaRound(sim, token, third.deltaLink);
+    expect(fourth.items.some((e) => e['@removed'])).toBe(false);
+  });
+
+  it('a deleted series answers 404 on /instances, and so does each of its occurrences', async () => {
+    const series = (await graph(sim, token, 'POST', '/me/events', daily(3))).body;
+    const window = 'startDateTime=2026-03-01T00:00:00Z&endDateTime=2026-04-01T00:00:00Z';
+    const [occ] = (await graph(sim, token, 'GET', `/me/events/${series.id}/instances?${window}`)).body.value;
+    expect((await graph(sim, token, 'DELETE', `/me/events/${series.id}`)).status).toBe(204);
+    const inst = await graph(sim, token, 'GET', `/me/events/${series.id}/instances?${window}`);
+    expect(inst.status).toBe(404);
+    expect(inst.body.error.code).toBe('ErrorItemNotFound');
+    expect((await graph(sim, token, 'GET', `/me/events/${occ.id}`)).status).toBe(404);
+  });
+
+  it('/instances leaves out deleted occurrences and deleted exceptions, and lists a moved one where it now is', async () => {
+    const series = sim.control.createEvent(ALICE, daily(4));
+    const [o1, o2, o3] = sim.control.instances(ALICE, series.id, '2026-03-01T00:00:00Z', '2026-04-01T00:00:00Z');
+    sim.control.deleteEvent(ALICE, o1!.id);
+    sim.control.updateEvent(ALICE, o2!.id, { subject: 'Changed' });
+    sim.control.deleteEvent(ALICE, o2!.id);
+    sim.control.updateEvent(ALICE, o3!.id, { start: at('2026-03-20T15:00:00'), end: at('2026-03-20T15:15:00') });
+    const inst = await graph(sim, token, 'GET', `/me/events/${series.immutableId}/instances?startDateTime=2026-03-01T00:00:00Z&endDateTime=2026-04-01T00:00:00Z`, undefined, {
+      Prefer: 'IdType="ImmutableId", outlook.timezone="UTC"',
+    });
+    expect(inst.status).toBe(200);
+    const listed = inst.body.value.map((e: any) => [e.id, e.type, e.start.dateTime]);
+    expect(listed).toEqual([
+      [expect.any(String), 'occurrence', '2026-03-05T09:00:00.0000000'],
+      [o3!.immutableId, 'exception', '2026-03-20T15:00:00.0000000'],
+    ]);
+    expect(listed.map((l: string[]) => l[0])).not.toContain(o1!.immutableId);
+    expect(listed.map((l: string[]) => l[0])).not.toContain(o2!.immutableId);
   });
 
   it('lets Graph PATCH and DELETE address an occurrence by its id', async () => {

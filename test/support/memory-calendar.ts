@@ -5,6 +5,9 @@
 // once used, even after its event is deleted; If-Match on a stale changeKey is refused; the tag
 // finds the event created with it. Faults can be injected: failed or lost writes, throttling,
 // replayed and duplicated delta entries, expiry, and a crash (an exception) at the Nth call.
+// Series: a master (never in the delta or the calendar view, as Graph expands series) and its
+// occurrences, thin in the delta; one edited becomes an exception; one deleted gives NO signal in
+// the delta, as seen in Outlook (docs/graph.md#recurring-series): only `instances` tells.
 
 import { fromGraphEvent, type GraphEventJson } from '../../src/sync/mapping.js';
 import type { GraphEventPayload } from '../../src/sync/model.js';
@@ -16,6 +19,8 @@ interface Stored {
   transactionId: string | null;
   tag: string | null;
   deleted: boolean;
+  /** Deleted without a trace in the delta (a single occurrence of a series, as Outlook does). */
+  silent?: boolean;
   /** Sequence number of its last change. */
   seq: number;
 }
@@ -62,6 +67,8 @@ export class MemoryCalendar implements RemoteCalendar {
   readonly events = new Map<string, Stored>();
   /** Every payload ever sent to us, for "never in a payload" checks. */
   readonly payloads: GraphEventPayload[] = [];
+  /** Every call of the port, by name, in order (to count what a run asks Outlook). */
+  readonly calls: string[] = [];
   /** Every write op ever received, in order, with what became of it. */
   readonly writes: { op: WriteOp; outcome: WriteOutcome }[] = [];
   faults: CalendarFaults = {};
@@ -120,19 +127,79 @@ export class MemoryCalendar implements RemoteCalendar {
     return structuredClone(json);
   }
 
+  /**
+   * A series: its master carries `recurrence` (not expanded here: the caller says when each
+   * occurrence is), each occurrence the master's fields and its own times and id.
+   */
+  userCreateSeries(
+    fields: Partial<GraphEventJson> & Pick<GraphEventJson, 'subject' | 'start' | 'end'>,
+    occurrences: Pick<GraphEventJson, 'start' | 'end'>[],
+  ): { master: GraphEventJson; occurrences: GraphEventJson[] } {
+    const recurrence = fields.recurrence ?? { pattern: { type: 'daily', interval: 1 }, range: { type: 'numbered', startDate: String(fields.start?.dateTime).slice(0, 10), numberOfOccurrences: occurrences.length } };
+    const master = this.userCreate({ ...fields, type: 'seriesMaster', recurrence });
+    const made = occurrences.map((times) => {
+      const id = `M${++this.ids}`;
+      const changeKey = this.newChangeKey();
+      const { recurrence: _r, ...shared } = master;
+      const json: GraphEventJson = { ...shared, ...times, id, type: 'occurrence', seriesMasterId: master.id, iCalUId: `ical-${id}`, changeKey, '@odata.etag': `W/"${changeKey}"` };
+      const stored: Stored = { json, transactionId: null, tag: null, deleted: false, seq: 0 };
+      this.touch(stored);
+      this.events.set(id, stored);
+      return structuredClone(json);
+    });
+    return { master, occurrences: made };
+  }
+
+  /** An edited occurrence becomes an exception (same id); an edited master changes its occurrences. */
   userEdit(id: string, patch: Partial<GraphEventJson>): void {
     const stored = this.events.get(id);
     if (!stored || stored.deleted) return;
     const changeKey = this.newChangeKey();
-    stored.json = { ...stored.json, ...patch, id, changeKey, '@odata.etag': `W/"${changeKey}"` };
+    const type = stored.json.type === 'occurrence' ? 'exception' : stored.json.type;
+    stored.json = { ...stored.json, ...patch, id, type, changeKey, '@odata.etag': `W/"${changeKey}"` };
     this.touch(stored);
+    if (stored.json.type === 'seriesMaster') {
+      const { start: _s, end: _e, recurrence: _r, ...shared } = patch;
+      for (const occ of this.seriesOf(id).filter((o) => o.json.type === 'occurrence')) {
+        const key = this.newChangeKey();
+        occ.json = { ...occ.json, ...shared, changeKey: key, '@odata.etag': `W/"${key}"` };
+        this.touch(occ);
+      }
+    }
   }
 
   userDelete(id: string): void {
     const stored = this.events.get(id);
     if (!stored || stored.deleted) return;
+    if (stored.json.type === 'occurrence' || stored.json.type === 'exception') return this.userDeleteOccurrence(id);
+    if (stored.json.type === 'seriesMaster') return this.userDeleteSeries(id);
     stored.deleted = true;
     this.touch(stored);
+  }
+
+  /** One occurrence (or exception) deleted: gone, and the delta never says so. */
+  userDeleteOccurrence(id: string): void {
+    const stored = this.events.get(id);
+    if (!stored || stored.deleted) return;
+    stored.deleted = true;
+    stored.silent = true;
+  }
+
+  /** The whole series deleted; `quiet`: not even its occurrences' removals reach the delta. */
+  userDeleteSeries(masterId: string, options: { quiet?: boolean } = {}): void {
+    const master = this.events.get(masterId);
+    if (!master || master.deleted) return;
+    master.deleted = true;
+    this.touch(master);
+    for (const occ of this.seriesOf(masterId)) {
+      occ.deleted = true;
+      if (options.quiet) occ.silent = true;
+      else this.touch(occ);
+    }
+  }
+
+  private seriesOf(masterId: string): Stored[] {
+    return [...this.events.values()].filter((s) => !s.deleted && s.json.seriesMasterId === masterId && s.json.type !== 'seriesMaster');
   }
 
   /** Delta state expires (Outlook gives no fixed lifetime). */
@@ -152,10 +219,15 @@ export class MemoryCalendar implements RemoteCalendar {
     return `${MEMORY_ORIGIN}/${kind}?${new URLSearchParams(Object.entries(params).map(([k, v]) => [k, String(v)])).toString()}`;
   }
 
+  /** What the delta says of these ids: masters never, silent deletions never, occurrences thin. */
   private entries(ids: string[], startUtc: string, endUtc: string): GraphEventJson[] {
-    return ids.map((id) => {
+    return ids.flatMap((id) => {
       const s = this.events.get(id)!;
-      return !s.deleted && this.inWindow(s.json, startUtc, endUtc) ? structuredClone(s.json) : ({ id, '@removed': { reason: 'deleted' } } as GraphEventJson);
+      if (s.json.type === 'seriesMaster' || (s.deleted && s.silent)) return [];
+      if (s.deleted || !this.inWindow(s.json, startUtc, endUtc)) return [{ id, '@removed': { reason: 'deleted' } } as GraphEventJson];
+      const { json } = s;
+      if (json.type !== 'occurrence') return [structuredClone(json)];
+      return [structuredClone({ id, type: json.type, seriesMasterId: json.seriesMasterId, start: json.start, end: json.end, '@odata.etag': json['@odata.etag'] })];
     });
   }
 
@@ -177,6 +249,7 @@ export class MemoryCalendar implements RemoteCalendar {
   private rounds = 0;
 
   async deltaStart(startUtc: string, endUtc: string, pageSize: number): Promise<DeltaPage> {
+    this.calls.push('deltaStart');
     this.clock.tick();
     this.readSeq = this.seq;
     this.rounds += 1;
@@ -185,6 +258,7 @@ export class MemoryCalendar implements RemoteCalendar {
   }
 
   async deltaNext(link: string, pageSize: number): Promise<DeltaPage> {
+    this.calls.push('deltaNext');
     this.clock.tick();
     const url = new URL(link);
     const p = url.searchParams;
@@ -206,23 +280,39 @@ export class MemoryCalendar implements RemoteCalendar {
   }
 
   async getEvent(id: string): Promise<GraphEventJson | null> {
+    this.calls.push('getEvent');
     this.clock.tick();
     const s = this.events.get(id);
     return s && !s.deleted ? structuredClone(s.json) : null;
   }
 
   async findByTag(tag: string): Promise<GraphEventJson | null> {
+    this.calls.push('findByTag');
     this.clock.tick();
     const s = [...this.events.values()].find((e) => !e.deleted && e.tag === tag);
     return s ? structuredClone(s.json) : null;
   }
 
   async calendarView(startUtc: string, endUtc: string): Promise<GraphEventJson[]> {
+    this.calls.push('calendarView');
     this.clock.tick();
-    return this.live().filter((e) => this.inWindow(e, startUtc, endUtc));
+    return this.live().filter((e) => e.type !== 'seriesMaster' && this.inWindow(e, startUtc, endUtc));
+  }
+
+  async instances(seriesMasterId: string, startUtc: string, endUtc: string): Promise<GraphEventJson[] | null> {
+    this.calls.push('instances');
+    this.clock.tick();
+    const master = this.events.get(seriesMasterId);
+    if (!master || master.deleted || master.json.type !== 'seriesMaster') return null;
+    const start = (j: GraphEventJson) => fromGraphEvent(j, { inWindow: true }).content.start;
+    return this.seriesOf(seriesMasterId)
+      .map((s) => structuredClone(s.json))
+      .filter((j) => this.inWindow(j, startUtc, endUtc))
+      .sort((a, b) => (start(a) < start(b) ? -1 : start(a) > start(b) ? 1 : 0));
   }
 
   async write(ops: WriteOp[]): Promise<WriteOutcome[]> {
+    this.calls.push('write');
     this.clock.tick();
     const out: WriteOutcome[] = [];
     for (const [i, op] of ops.entries()) {

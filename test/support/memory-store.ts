@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { localHash } from '../../src/sync/content.js';
 import type { ConflictRecord, ItemKind, Link, LocalItem, RemoteEvent, SyncContent } from '../../src/sync/model.js';
-import type { NewLink, SyncAudit, SyncStore, SyncWindow } from '../../src/sync/ports.js';
+import type { NewLink, SeriesFacts, SyncAudit, SyncStore, SyncWindow } from '../../src/sync/ports.js';
 import { CrashClock } from './memory-calendar.js';
 
 export interface MemoryItem {
@@ -40,6 +40,8 @@ interface State {
   audit: SyncAudit[];
   overwrites: Overwrite[];
   seq: { item: number; link: number; conflict: number };
+  series: Map<string, SeriesFacts>;
+  seriesCheckedAt: string | null;
 }
 
 const key = (kind: ItemKind, id: number) => `${kind}:${id}`;
@@ -56,7 +58,9 @@ export interface Overwrite {
 }
 
 export class MemorySyncStore implements SyncStore {
-  private s: State = { items: new Map(), links: [], conflicts: [], audit: [], overwrites: [], seq: { item: 0, link: 0, conflict: 0 } };
+  private s: State = { items: new Map(), links: [], conflicts: [], audit: [], overwrites: [], seq: { item: 0, link: 0, conflict: 0 }, series: new Map(), seriesCheckedAt: null };
+  /** CaseFlow's clock (move it with `later`). */
+  private clockMs = Date.parse('2026-11-20T12:00:00.000Z');
 
   /** Every overwrite of unsynced CaseFlow edits that was committed (legitimate only when the audit keeps the version). */
   get overwrites(): Overwrite[] {
@@ -89,6 +93,16 @@ export class MemorySyncStore implements SyncStore {
 
   items(): MemoryItem[] {
     return [...this.s.items.values()].map((i) => structuredClone(i));
+  }
+
+  /** Time passes in CaseFlow. */
+  later(ms: number): void {
+    this.clockMs += ms;
+  }
+
+  /** The series descriptions kept, by master id. */
+  series(): Map<string, SeriesFacts> {
+    return structuredClone(this.s.series);
   }
 
   conflicts(): MemoryConflict[] {
@@ -144,7 +158,16 @@ export class MemorySyncStore implements SyncStore {
     if (this.s.links.some((l) => l.kind === link.kind && l.localId === link.localId)) throw new Error(`UNIQUE: a link for ${link.kind} ${link.localId} exists`);
     if (link.outlookId !== null && this.s.links.some((l) => l.outlookId === link.outlookId)) throw new Error(`UNIQUE: a link to ${link.outlookId} exists`);
     const id = ++this.s.seq.link;
-    this.s.links.push({ ...structuredClone(link), id, staff: this.staff, itemUid: this.s.items.get(key(link.kind, link.localId))?.uid ?? null, failCount: 0, lastError: null });
+    this.s.links.push({
+      ...structuredClone(link),
+      seriesMasterId: link.seriesMasterId ?? null,
+      outlookType: link.outlookType ?? null,
+      id,
+      staff: this.staff,
+      itemUid: this.s.items.get(key(link.kind, link.localId))?.uid ?? null,
+      failCount: 0,
+      lastError: null,
+    });
     return id;
   }
 
@@ -252,5 +275,28 @@ export class MemorySyncStore implements SyncStore {
 
   stillConnected(): boolean {
     return this.connected;
+  }
+
+  now(): Date {
+    return new Date(this.clockMs);
+  }
+
+  seriesCheckedAt(): string | null {
+    return this.s.seriesCheckedAt;
+  }
+
+  setSeriesCheckedAt(at: string): void {
+    this.write();
+    this.s.seriesCheckedAt = at;
+  }
+
+  saveSeries(series: SeriesFacts): void {
+    this.write();
+    this.s.series.set(series.masterId, structuredClone(series));
+  }
+
+  deleteSeries(masterId: string): void {
+    this.write();
+    this.s.series.delete(masterId);
   }
 }

@@ -17,7 +17,7 @@ export interface DeltaFaults {
   seriesMaster: number;
   /** The last page links back to the first instead of giving a deltaLink. */
   loop: boolean;
-  /** A deleted single occurrence is not reported, as seen in Outlook (docs/graph.md#recurring-series). */
+  /** A deleted single occurrence is not reported, as seen in Outlook (docs/graph.md#recurring-series). On unless turned off. */
   hideCancelledOccurrences: boolean;
 }
 

@@ -3,8 +3,10 @@
 // then served page by page behind opaque $skiptoken links; the last page carries a $deltatoken
 // link that freezes the window. Removals cover deletions AND events that left or were created
 // outside the window. Series come as thin occurrences plus full exceptions, grouped on one page
-// even when that exceeds odata.maxpagesize. Faults add shuffling, duplicates, replays in the next
-// round, empty pages, series masters and nextLink loops; an expired mailbox answers 410.
+// even when that exceeds odata.maxpagesize; a deleted or cancelled single occurrence is not
+// reported at all, as seen in Outlook (the `deltaHideCancelledOccurrences` fault, on unless turned
+// off). Faults add shuffling, duplicates, replays in the next round, empty pages, series masters
+// and nextLink loops; an expired mailbox answers 410.
 import { GraphError } from '../mailbox/model.js';
 import type { Mailbox } from '../mailbox/mailbox.js';
 import { renderEvent, renderRemoved, renderThinOccurrence } from './event-view.js';

@@ -25,6 +25,10 @@ export interface FaultSettings {
   deltaEmptyPage?: number;
   deltaSeriesMaster?: number;
   deltaLoop?: boolean;
+  /**
+   * A deleted or cancelled single occurrence is not reported in the delta, as seen in Outlook
+   * (the default); `false` reports it as `@removed`.
+   */
   deltaHideCancelledOccurrences?: boolean;
 }
 
@@ -108,7 +112,7 @@ export class Faults {
       emptyPage: s.deltaEmptyPage ?? 0,
       seriesMaster: s.deltaSeriesMaster ?? 0,
       loop: s.deltaLoop ?? false,
-      hideCancelledOccurrences: s.deltaHideCancelledOccurrences ?? false,
+      hideCancelledOccurrences: s.deltaHideCancelledOccurrences ?? true,
     };
   }
 }

@@ -2,8 +2,12 @@
 // executor over the in-memory ports (which pass the same contract suites as SQLite and Graph).
 // Between runs, CaseFlow and Outlook are edited at random; runs meet faults: failed writes, lost
 // answers, throttling, a crash between any two steps, an expired delta, replayed and duplicated
-// delta entries, pull-only runs. Then quiet runs: both sides must be in step, with no duplicate,
-// no lost edit, protected conflicts held, and no confidential description in any payload.
+// delta entries, pull-only runs. Outlook holds recurring series too: an occurrence edited becomes
+// an exception, one deleted gives no signal in the delta (as Outlook does), a series may go whole,
+// with or without its occurrences' removals reported; time passes in CaseFlow, so the hourly read
+// of the series comes. Then an hour and quiet runs: both sides must be in step, with no
+// duplicate, no deleted occurrence left behind, no lost edit, protected conflicts held, and no
+// confidential description in any payload.
 
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -12,6 +16,7 @@ import { CONFIDENTIAL_BODY } from '../../../src/sync/confidentiality.js';
 import { fromGraphEvent, type GraphEventJson } from '../../../src/sync/mapping.js';
 import type { ItemKind, SyncContent } from '../../../src/sync/model.js';
 import { runSync } from '../../../src/sync/run.js';
+import { SERIES_CHECK_MS } from '../../../src/sync/series.js';
 import { Crash, type MemoryCalendar, type WriteFault } from '../../support/memory-calendar.js';
 import { memoryWorld, type MemoryWorld } from '../../support/memory-host.js';
 import { content } from './fixtures.js';
@@ -94,9 +99,13 @@ const arbOp = fc.oneof(
   { weight: 3, arbitrary: fc.record({ op: fc.constant('localCreate' as const), kind: fc.constantFrom<ItemKind>('event', 'task'), confidential: fc.boolean(), protected: fc.boolean(), title: fc.constantFrom('A', 'B'), allDay: fc.boolean(), slot: fc.integer({ min: 0, max: 3 }) }) },
   { weight: 4, arbitrary: fc.record({ op: fc.constant('localEdit' as const), pick: fc.nat(), edit: arbEdit }) },
   { weight: 2, arbitrary: fc.record({ op: fc.constant('localDelete' as const), pick: fc.nat() }) },
-  { weight: 3, arbitrary: fc.record({ op: fc.constant('remoteCreate' as const), title: fc.constantFrom('A', 'C'), allDay: fc.boolean(), slot: fc.integer({ min: 0, max: 3 }), occurrence: fc.boolean(), invitation: fc.boolean() }) },
+  { weight: 3, arbitrary: fc.record({ op: fc.constant('remoteCreate' as const), title: fc.constantFrom('A', 'C'), allDay: fc.boolean(), slot: fc.integer({ min: 0, max: 3 }), occurrence: fc.boolean(), count: fc.integer({ min: 1, max: 3 }), invitation: fc.boolean() }) },
   { weight: 4, arbitrary: fc.record({ op: fc.constant('remoteEdit' as const), pick: fc.nat(), edit: arbEdit }) },
   { weight: 2, arbitrary: fc.record({ op: fc.constant('remoteDelete' as const), pick: fc.nat() }) },
+  /** A whole series deleted; `quiet`: not even its occurrences' removals reach the delta. */
+  { weight: 1, arbitrary: fc.record({ op: fc.constant('seriesDelete' as const), pick: fc.nat(), quiet: fc.boolean() }) },
+  /** Time passes in CaseFlow: from an hour on, a run reads every linked series. */
+  { weight: 1, arbitrary: fc.record({ op: fc.constant('later' as const), minutes: fc.constantFrom(10, 30, 61) }) },
   { weight: 5, arbitrary: fc.record({ op: fc.constant('sync' as const), faults: arbFaults }) },
 );
 type Op = typeof arbOp extends fc.Arbitrary<infer T> ? T : never;
@@ -187,29 +196,44 @@ async function apply(w: MemoryWorld, op: Op): Promise<void> {
       return;
     }
     case 'remoteCreate': {
-      const t = slot(op.allDay, op.slot);
-      const when = op.allDay
-        ? { isAllDay: true, start: { dateTime: `${t.start}T00:00:00.0000000`, timeZone: 'UTC' }, end: { dateTime: `2026-12-0${op.slot + 2}T00:00:00.0000000`, timeZone: 'UTC' } }
-        : { start: { dateTime: t.start.replace('Z', '0000'), timeZone: 'UTC' }, end: { dateTime: t.end.replace('Z', '0000'), timeZone: 'UTC' } };
-      // An occurrence of a series (read-only in CaseFlow), or an invitation organised elsewhere.
-      const kind = op.occurrence ? { type: 'occurrence' as const, seriesMasterId: 'SERIES' } : {};
-      w.calendar.userCreate({ subject: op.title, body: { contentType: 'text', content: 'outlook-0' }, ...when, ...kind, isOrganizer: !op.invitation });
+      /** On the slot's day plus `day`. */
+      const when = (day: number) => {
+        const t = slot(op.allDay, op.slot);
+        const shift = (iso: string) => new Date(Date.parse(op.allDay ? `${iso}T00:00:00Z` : iso) + day * 86_400_000).toISOString().replace('Z', '0000');
+        return op.allDay
+          ? { isAllDay: true, start: { dateTime: shift(t.start), timeZone: 'UTC' }, end: { dateTime: shift(`2026-12-0${op.slot + 2}`), timeZone: 'UTC' } }
+          : { start: { dateTime: shift(t.start), timeZone: 'UTC' }, end: { dateTime: shift(t.end), timeZone: 'UTC' } };
+      };
+      const fields = { subject: op.title, body: { contentType: 'text', content: 'outlook-0' }, ...when(0), isOrganizer: !op.invitation };
+      // A recurring series (its occurrences read-only in CaseFlow), or a single event; either may
+      // be an invitation organised elsewhere.
+      if (op.occurrence) w.calendar.userCreateSeries(fields, Array.from({ length: op.count }, (_, i) => when(i)));
+      else w.calendar.userCreate(fields);
       return;
     }
     case 'remoteEdit':
       return editRemote(w, op.pick, op.edit);
     case 'remoteDelete': {
+      // A single occurrence deleted this way gives no signal in the delta; a master takes its series.
       const ev = pick(editableRemote(w), op.pick);
       if (ev) w.calendar.userDelete(ev.id);
       return;
     }
+    case 'seriesDelete': {
+      const master = pick(w.calendar.live().filter((e) => e.type === 'seriesMaster').sort((a, b) => (a.id < b.id ? -1 : 1)), op.pick);
+      if (master) w.calendar.userDeleteSeries(master.id, { quiet: op.quiet });
+      return;
+    }
+    case 'later':
+      return w.store.later(op.minutes * 60_000);
     case 'sync':
       return run(w, op.faults);
   }
 }
 
-/** Quiet runs until a run writes nothing on either side. */
+/** An hour (so every linked series is read), then quiet runs until a run writes nothing on either side. */
 async function settle(w: MemoryWorld): Promise<void> {
+  w.store.later(SERIES_CHECK_MS);
   for (let i = 0; i < 8; i += 1) {
     const writes = w.calendar.writes.length;
     const audit = w.store.auditRows().length;
@@ -245,8 +269,15 @@ function assertInStep(w: MemoryWorld): void {
       expect(remote.sensitivity).toBe('confidential');
     }
   }
-  // One CaseFlow item per Outlook event, and no Outlook copy made twice.
+  // An occurrence's link names its series and what Outlook calls it (the exceptions are listed by it).
+  for (const l of links) {
+    const json = l.outlookId ? live.get(l.outlookId) : undefined;
+    if (json?.seriesMasterId) expect([l.seriesMasterId, l.outlookType], `series of link ${l.id}`).toEqual([json.seriesMasterId, json.type]);
+  }
+  // One CaseFlow item per Outlook event, and no Outlook copy made twice (series masters are synced
+  // as their occurrences).
   for (const [id, json] of live) {
+    if (json.type === 'seriesMaster') continue;
     // An invitation whose CaseFlow copy was deleted stays in Outlook, unlinked: never written to.
     if (json.isOrganizer === false && !links.some((l) => l.outlookId === id)) continue;
     expect(links.filter((l) => l.outlookId === id), `links of Outlook ${id}`).toHaveLength(1);
