@@ -94,6 +94,9 @@ describe('recurring Outlook series', () => {
     expect(listed.map((e) => e.start)).toEqual(['2026-12-01', '2026-12-03', '2026-12-08', '2026-12-10', '2026-12-15', '2026-12-17'].map((d) => `${d}T14:00:00.000Z`));
     expect(listed.every((e) => e.readOnly && e.recurringInOutlook)).toBe(true);
     expect(series(listed[0]!.id)).toEqual({ pattern: 'every Tuesday and Thursday until 2026-12-17, 09:00-10:00 America/New_York', exceptions: [] });
+    // events show says it in words, in JSON and in text.
+    expect((await w.ok(['events', 'show', String(listed[0]!.id)])).series).toEqual({ pattern: 'every Tuesday and Thursday until 2026-12-17, 09:00-10:00 America/New_York', exceptions: [] });
+    expect((await w.sb.run(['events', 'show', String(listed[0]!.id)])).stdout).toContain('recurs in Outlook\tevery Tuesday and Thursday until 2026-12-17, 09:00-10:00 America/New_York\n');
 
     // Deleted in Outlook: the delta says nothing of it.
     const [, , third] = w.sim.control.instances(ALICE, master.id, '2026-12-01T00:00:00Z', '2027-01-01T00:00:00Z');

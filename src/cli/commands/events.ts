@@ -5,6 +5,7 @@ import { CliError, ExitCode, NotFoundError, UsageError } from '../../errors.js';
 import type { RunSummary } from '../../sync/run.js';
 import { deleteEvent, getEvent, getEventInput, insertEvent, listEvents, replaceEvent, type EventJson } from '../../store/events.js';
 import { getFirm } from '../../store/firm.js';
+import { seriesOf, type SeriesInfo } from '../../store/series.js';
 import { inTransaction } from '../../store/open.js';
 import { requireStaff } from '../../store/staff.js';
 import type { Context } from '../context.js';
@@ -27,7 +28,13 @@ export function syncNotes(e: EventJson): string[] {
   return notes;
 }
 
-function showEvent(e: EventJson): Output {
+/** An attendee, and whose record their email is on (matched by any of the record's emails). */
+function attendeeText(a: EventJson['attendees'][number]): string {
+  const who = a.staffId ? ' (staff)' : a.contactId ? ' (contact)' : '';
+  return `${a.name ? `${a.name} ` : ''}<${a.email}>${a.type === 'required' ? '' : ` (${a.type})`}${who}`;
+}
+
+function showEvent(e: EventJson, series: SeriesInfo | null = null): Output {
   const fields: [string, string, Tone?][] = [
     ['id', String(e.id)],
     ['staff', e.staff],
@@ -42,15 +49,21 @@ function showEvent(e: EventJson): Output {
     ['confidential', yesNo(e.confidential), e.confidential ? 'warn' : undefined],
     ['teams meeting', yesNo(e.teamsMeeting)],
     ['teams join url', e.teamsJoinUrl ?? ''],
-    ['attendees', e.attendees.map((a) => `${a.name ? `${a.name} ` : ''}<${a.email}>${a.type === 'required' ? '' : ` (${a.type})`}`).join(', ')],
+    ['attendees', e.attendees.map(attendeeText).join(', ')],
     ['recurrence', e.recurrence ?? ''],
+    ...(series
+      ? ([
+          ['recurs in Outlook', series.pattern],
+          ['exceptions', series.exceptions.map((x) => `${x.start} .. ${x.end}${x.title ? ` ${x.title}` : ''}`).join('; ') || 'none'],
+        ] as [string, string][])
+      : []),
     ['source', e.source],
     ['outlook id', e.outlookId ?? ''],
     ['description', e.description],
     ['created', e.createdAt],
     ['updated', e.updatedAt],
   ];
-  return record(fields, e, syncNotes(e));
+  return record(fields, series ? { ...e, series } : e, syncNotes(e));
 }
 
 function requireEvent(ctx: Context, raw: string): EventJson {
@@ -156,7 +169,8 @@ export async function remove(ctx: Context, rawId: string): Promise<Output> {
 }
 
 export async function show(ctx: Context, rawId: string): Promise<Output> {
-  return showEvent(requireEvent(ctx, rawId));
+  const event = requireEvent(ctx, rawId);
+  return showEvent(event, event.recurringInOutlook ? seriesOf(ctx.db(), event.id) : null);
 }
 
 /** The OUTLOOK column of `events list`: how the event stands with Outlook, in words. */
