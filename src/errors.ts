@@ -76,10 +76,6 @@ export class InterruptedError extends CliError {
   }
 }
 
-export function isCliError(error: unknown): error is CliError {
-  return error instanceof CliError;
-}
-
 /**
  * Exit 4: a server could not be reached at all (connection refused, host not found, TLS refused,
  * timed out). Safe to run again once the address or the network is right; the hint says which
