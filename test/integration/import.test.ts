@@ -86,6 +86,20 @@ describe('import --staff', () => {
     expect(await w.ok(['events', 'show', String(event!.id)])).toMatchObject({ location: 'Room 2', title: 'Past meeting (notes added)' });
   });
 
+  it("after an import, CaseFlow's own items of those days are inside the window too: the next scheduled run pushes them", async () => {
+    w = await world();
+    await w.ok(['events', 'add', '--staff', ALICE, '--title', 'Earlier hearing', '--start', '2026-11-05T09:00', '--end', '2026-11-05T10:00']);
+    await w.ok(['tasks', 'add', '--staff', ALICE, '--title', 'Overdue brief', '--due', '2026-11-10']);
+    await w.ok(['daemon', '--once']);
+    const mailbox = () => w.sim.control.events(ALICE, { calendar: 'primary' }).filter((e) => !e.deleted).map((e) => e.subject).sort();
+    expect(mailbox()).toEqual([]);
+    const imported = await w.ok(['import', '--staff', ALICE, '--days', '30']);
+    expect(imported.pushed).toEqual({ created: 0, updated: 0, deleted: 0 }); // import itself only pulls
+    expect(mailbox()).toEqual([]);
+    await w.ok(['daemon', '--once']);
+    expect(mailbox()).toEqual(['Earlier hearing', 'Task: Overdue brief']);
+  });
+
   it('--days other than 30 or 90 exits 2 naming the 90-day cap, and writes nothing', async () => {
     w = await world();
     outlookEvent(ALICE, 'Past meeting', '2026-11-02');
