@@ -70,11 +70,15 @@ function stderrStream(io: Io): NodeJS.WritableStream {
       done();
     },
   });
-  // What ora asks of a terminal stream beyond write: its size and the cursor moves of tty.WriteStream.
+  // What ora asks of a terminal stream beyond write: its size (read at each frame, so a resize
+  // is followed; a terminal that reports 0 columns, as a pty without a size does, counts as 80:
+  // ora divides by it) and the cursor moves of tty.WriteStream.
+  Object.defineProperties(stream, {
+    isTTY: { value: true },
+    columns: { get: () => process.stderr.columns || 80 },
+    rows: { get: () => process.stderr.rows || undefined },
+  });
   return Object.assign(stream, {
-    isTTY: true,
-    columns: process.stderr.columns ?? 80,
-    rows: process.stderr.rows,
     cursorTo: (x: number) => cursorTo(stream, x),
     moveCursor: (dx: number, dy: number) => moveCursor(stream, dx, dy),
     clearLine: (dir: -1 | 0 | 1) => clearLine(stream, dir),

@@ -53,6 +53,29 @@ describe('spinner', () => {
     expect(out.stderr.length).toBe(after);
   });
 
+  it('on a terminal that reports 0 columns (a pty without a size) clears one line, not endlessly many', async () => {
+    const { ctx, out } = context({ tty: true });
+    let writes = 0;
+    const write = ctx.io.stderr;
+    // Each cleared line is a write: a runaway clear would loop for ever; stop it with a failure.
+    ctx.io.stderr = (t) => {
+      if ((writes += 1) > 1000) throw new Error('runaway clear');
+      write(t);
+    };
+    const had = Object.getOwnPropertyDescriptor(process.stderr, 'columns');
+    Object.defineProperty(process.stderr, 'columns', { value: 0, configurable: true });
+    try {
+      const s = await createSpinner(ctx);
+      s.start('Waiting for alice@firm.example to sign in');
+      s.stop();
+    } finally {
+      if (had) Object.defineProperty(process.stderr, 'columns', had);
+      else delete (process.stderr as { columns?: number }).columns;
+    }
+    expect(out.stderr.split('\x1b[1A').length - 1).toBeLessThanOrEqual(1);
+    expect(out.stderr).toContain('Waiting for alice@firm.example to sign in');
+  });
+
   it('shows control characters in its text as text, and uses no colour when colour is off', async () => {
     const { ctx, out } = context({ tty: true, color: false });
     const s = await createSpinner(ctx);
