@@ -63,7 +63,7 @@ describe('import --staff', () => {
     const before = storeState(w.sb.db);
     const second = await w.ok(['import', '--staff', ALICE, '--days', '90']);
     expect(second).toMatchObject({ pulled: { created: 0, updated: 0, deleted: 0 }, errors: [], outcome: 'synced' });
-    expect(second.note).toContain('already started 2026-08-22');
+    expect(second.note).toContain('the sync window already starts 2026-08-22: nothing older to bring in');
     expect(await syncFrom()).toBe('2026-08-21T23:00:00.000Z');
     expect(storeState(w.sb.db).events).toEqual(before.events);
     expect((await w.ok<Row[]>(['audit', '--staff', ALICE, '--limit', '500'])).filter((r) => r.action === 'import')).toHaveLength(2);

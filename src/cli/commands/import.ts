@@ -109,7 +109,7 @@ async function importOne(ctx: Context, staff: Staff, days: number): Promise<Scor
   if (scored.entry.note !== null) return scored;
   const note = move.moved
     ? `the sync window now starts ${from}: events from then on sync both ways`
-    : `the sync window already started ${from}: nothing older to bring in`;
+    : `the sync window already starts ${from}: nothing older to bring in`;
   return { ...scored, entry: { ...scored.entry, note } };
 }
 
