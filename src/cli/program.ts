@@ -18,6 +18,7 @@ import { register as daemon } from './commands/daemon-command.js';
 import { register as deadlines } from './commands/deadlines-command.js';
 import { register as events } from './commands/events-command.js';
 import { register as firm } from './commands/firm-command.js';
+import { register as importEvents } from './commands/import-command.js';
 import { register as matters } from './commands/matters-command.js';
 import { register as plan } from './commands/plan-command.js';
 import { register as prefs } from './commands/prefs-command.js';
@@ -54,6 +55,7 @@ const GROUPS: ((program: Command, helpers: Helpers) => void)[] = [
   connect,
   prefs,
   sync,
+  importEvents,
   daemon,
   plan,
   restore,

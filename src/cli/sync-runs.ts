@@ -1,5 +1,6 @@
 // The ways a command starts the engine for one staff member: `sync` (Sync now: pull only),
-// `daemon --once` (the scheduled cycle) and `events add/update --push-now` (that cycle, at once).
+// `import` (a pull over a window moved back), `daemon --once` (the scheduled cycle) and
+// `events add/update --push-now` (that cycle, at once).
 // One check before any of them, so all three refuse alike.
 
 import { needsReconnect, notConnected } from '../auth/tokens.js';
@@ -38,7 +39,8 @@ export interface RunOneOptions {
   /** The scheduled cycle (Outlook read first, then both sides); without it a pull only. */
   push: boolean;
   allowDeletes?: boolean;
-  trigger?: 'manual' | 'scheduled';
+  /** `import`: what the run brings in is audited as imported. */
+  trigger?: 'manual' | 'scheduled' | 'import';
 }
 
 /** One run for one staff member; a paused one is not run, and the summary says how to resume. */

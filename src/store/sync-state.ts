@@ -89,3 +89,34 @@ export function syncWindow(db: Db, staff: Staff, now: Date, horizonDays: number)
   const endDate = addDays(horizonEnd, (30 - (days % 30)) % 30);
   return { startUtc: syncFrom, endUtc: startOfDayUtc(endDate, zone), startDate: dateInZone(Date.parse(syncFrom), zone), endDate };
 }
+
+/** What `moveSyncFromBack` did, so a run that fails can put it back. */
+export interface SyncFromMove {
+  staffId: number;
+  /** The window's start before (a staff member never synced: the start of today). */
+  before: string;
+  /** The window's start now: the earlier of `before` and the start of the day `days` ago. */
+  after: string;
+  moved: boolean;
+}
+
+/**
+ * Import: the sync window starts at the start of the day `days` days ago (firm's zone), or stays
+ * where it is if it already starts earlier; it never moves forward. The next run sees a moved
+ * window and reads it whole, which brings the older Outlook events in.
+ */
+export function moveSyncFromBack(db: Db, staff: Staff, days: number, now: Date): SyncFromMove {
+  const zone = getFirm(db).timeZone;
+  const today = dateInZone(now.getTime(), zone);
+  const before = getSyncState(db, staff.id).syncFrom ?? startOfDayUtc(today, zone);
+  const target = startOfDayUtc(addDays(today, -days), zone);
+  const moved = Date.parse(target) < Date.parse(before);
+  if (moved) updateSyncState(db, staff.id, { syncFrom: target });
+  return { staffId: staff.id, before, after: moved ? target : before, moved };
+}
+
+/** Undoes a move whose run failed, unless something moved the start again since. */
+export function putSyncFromBack(db: Db, move: SyncFromMove): void {
+  if (!move.moved) return;
+  db.prepare('UPDATE sync_state SET sync_from = ? WHERE staff_id = ? AND sync_from = ?').run(move.before, move.staffId, move.after);
+}

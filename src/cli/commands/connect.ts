@@ -12,6 +12,7 @@ import { clearSyncState, getSyncState, updateSyncState } from '../../store/sync-
 import { clearInvalidItems } from '../../store/invalid-items.js';
 import type { Context } from '../context.js';
 import { message, record, type Output } from '../output.js';
+import { createSpinner } from '../spinner.js';
 import { auditCli, email } from './common.js';
 
 export const REVOKE_HINT = 'to revoke the grant itself, remove the app under My Apps (https://myapps.microsoft.com) or ask your Microsoft 365 admin';
@@ -37,12 +38,21 @@ export async function connect(ctx: Context, opts: { staff: string; force?: boole
   // Make sure the key exists before asking the user to sign in, so a key problem costs nothing.
   const key = loadKey(ctx.env, ctx.settings['store.path'], true)!;
   ctx.notice(`Connecting ${staff.email} to Microsoft 365 (scope: Calendars.ReadWrite).`);
-  const signedIn = await deviceCodeSignIn({
-    settings,
-    log: ctx.log,
-    signal: ctx.signal,
-    onInstruction: (text) => ctx.notice(text),
-  });
+  const spinner = await createSpinner(ctx);
+  let signedIn: Awaited<ReturnType<typeof deviceCodeSignIn>>;
+  try {
+    signedIn = await deviceCodeSignIn({
+      settings,
+      log: ctx.log,
+      signal: ctx.signal,
+      onInstruction: (text) => {
+        ctx.notice(text);
+        spinner.start(`Waiting for ${staff.email} to sign in (Ctrl-C to cancel)`);
+      },
+    });
+  } finally {
+    spinner.stop();
+  }
   const now = ctx.now().toISOString();
   const firm = getFirm(db);
   inTransaction(db, () => {

@@ -1,4 +1,4 @@
-// `matters add/list`: flags and help. The handlers (matters.ts) load when a command runs.
+// `matters add/list/assign/unassign`: flags and help. The handlers (matters.ts) load when a command runs.
 
 import type { Command } from 'commander';
 import { examples, type Helpers } from '../register.js';
@@ -15,4 +15,14 @@ export function register(program: Command, { sub, action }: Helpers): void {
   sub(matters, 'list', 'list matters')
     .addHelpText('after', examples('matters list'))
     .action(action(load, (m, ctx) => m.list(ctx)));
+  sub(matters, 'assign', "assign a staff member: the matter's deadlines go to their Outlook on the next scheduled run")
+    .argument('<id>', 'matter id')
+    .argument('<email>', 'staff email')
+    .addHelpText('after', examples('matters assign 1 bob@firm.example'))
+    .action(action(load, (m, ctx, a) => m.assign(ctx, a[0]!, a[1]!)));
+  sub(matters, 'unassign', "unassign a staff member: the matter's deadlines leave their Outlook on the next scheduled run")
+    .argument('<id>', 'matter id')
+    .argument('<email>', 'staff email')
+    .addHelpText('after', examples('matters unassign 1 bob@firm.example'))
+    .action(action(load, (m, ctx, a) => m.unassign(ctx, a[0]!, a[1]!)));
 }
