@@ -18,10 +18,12 @@ export type Reason = 'needs-reconnect' | 'paused' | 'not-connected' | 'interrupt
  * A run summary that says what happened to this staff member and, when it was not synced, why
  * (`reason`) and what to run (`note`). A scheduled run has one for every staff member.
  */
-export interface RunEntry extends Omit<RunSummary, 'note'> {
+export interface RunEntry extends Omit<RunSummary, 'note' | 'runId'> {
   outcome: Outcome;
   reason: Reason | null;
   note: string | null;
+  /** The run that wrote its changes (`restore --run`); null when no run happened. */
+  runId: string | null;
 }
 
 /** An entry and the exit code it stands for (3 a person must act, 4 run again, ...). */
@@ -34,7 +36,7 @@ export const counts = (c: RunSummary['pulled']) => `${c.created} created, ${c.up
 const zero = () => ({ created: 0, updated: 0, deleted: 0 });
 
 function entry(staff: Staff, outcome: Outcome, reason: Reason | null, note: string | null, errors: string[] = []): RunEntry {
-  return { staff: staff.email, pulled: zero(), pushed: zero(), conflicts: 0, skipped: 0, errors, outcome, reason, note };
+  return { staff: staff.email, pulled: zero(), pushed: zero(), conflicts: 0, skipped: 0, errors, outcome, reason, note, runId: null };
 }
 
 /** Why a staff member cannot be synced at all, known before any request; null when they can. */
@@ -70,7 +72,7 @@ export function finished(staff: Staff, s: RunSummary, retry: string): Scored {
   let note = s.note ?? null;
   if (s.breaker) note = `deletions held back; let them through with: caseflow-outlook sync --staff ${staff.email} --allow-deletes`;
   else if (s.errors.length) note = `some items stay pending; safe to run again: ${retry}`;
-  return { entry: { ...s, outcome: s.errors.length ? 'failed' : 'synced', reason: null, note }, exitCode };
+  return { entry: { ...s, outcome: s.errors.length ? 'failed' : 'synced', reason: null, note, runId: s.runId ?? null }, exitCode };
 }
 
 /** A run that stopped on an error: the sign-in refused mid-run, Graph down, the lock busy. */

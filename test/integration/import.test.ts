@@ -201,7 +201,7 @@ describe('import --all', () => {
     ]);
     expect(r.body[0]!.note).toContain(`caseflow-outlook connect --staff ${ALICE} --force`);
     expect(r.body[1]!.pulled.created).toBe(1);
-    for (const e of r.body) expect(Object.keys(e).sort()).toEqual(['conflicts', 'errors', 'note', 'outcome', 'pulled', 'pushed', 'reason', 'skipped', 'staff']);
+    for (const e of r.body) expect(Object.keys(e).sort()).toEqual(['conflicts', 'errors', 'note', 'outcome', 'pulled', 'pushed', 'reason', 'runId', 'skipped', 'staff']);
     expect(await titles(BOB)).toEqual(['Bob past']);
     expect(await titles(ALICE)).toEqual([]);
     expect(await syncFrom(ALICE)).toBe('2026-11-20T00:00:00.000Z');

@@ -125,7 +125,7 @@ function eventsOff(ctx: Context, staff: Staff): Scored | null {
   if (getPrefs(ctx.db(), staff.id).events) return null;
   const zero = () => ({ created: 0, updated: 0, deleted: 0 });
   const note = `calendar events are not synced (prefs --events off); turn them on with: caseflow-outlook prefs set --staff ${staff.email} --events on`;
-  return { entry: { staff: staff.email, pulled: zero(), pushed: zero(), conflicts: 0, skipped: 0, errors: [], outcome: 'skipped', reason: 'paused', note }, exitCode: ExitCode.ok };
+  return { entry: { staff: staff.email, pulled: zero(), pushed: zero(), conflicts: 0, skipped: 0, errors: [], outcome: 'skipped', reason: 'paused', note, runId: null }, exitCode: ExitCode.ok };
 }
 
 /**
