@@ -67,3 +67,21 @@ describe('restore', () => {
     expect((await w.sb.json(['restore'])).code).toBe(2);
   });
 });
+
+describe('restore never makes a thing twice', () => {
+  it('leaves an occurrence of an Outlook series, and a meeting someone else organised, to Outlook', async () => {
+    w = await world([ALICE], {}, { inProcess: true });
+    w.sim.control.addUser({ email: 'carol@client.example', name: 'Carol' });
+    const ext = w.sim.control.createEvent('carol@client.example', { subject: 'Pitch', start: { dateTime: '2026-12-04T09:00:00', timeZone: 'UTC' }, end: { dateTime: '2026-12-04T10:00:00', timeZone: 'UTC' }, attendees: [{ emailAddress: { address: ALICE, name: 'Alice' }, type: 'required' }] });
+    w.sim.control.respondToInvitation(ALICE, { iCalUId: ext.iCalUId, organizer: 'carol@client.example' }, 'accepted');
+    w.sim.control.createEvent(ALICE, { subject: 'Weekly', start: { dateTime: '2026-12-01T10:00:00', timeZone: 'UTC' }, end: { dateTime: '2026-12-01T11:00:00', timeZone: 'UTC' }, recurrence: { pattern: { type: 'weekly', interval: 1, daysOfWeek: ['tuesday'] }, range: { type: 'numbered', startDate: '2026-12-01', numberOfOccurrences: 2 } } });
+    await w.ok(['sync', '--staff', ALICE]);
+    for (const e of live()) if (e.type !== 'occurrence') w.sim.control.deleteEvent(ALICE, e.id);
+    const run = await w.ok(['sync', '--staff', ALICE, '--allow-deletes']);
+    expect(run.pulled.deleted).toBe(3);
+    const done = await w.ok<{ title: string; outcome: string; eventId: number | null }[]>(['restore', '--run', run.runId, '--yes']);
+    expect(done.every((r) => r.eventId === null && r.outcome.startsWith('not restored: '))).toBe(true);
+    expect(done.map((r) => r.outcome.split(':')[1]!.trim()).sort()).toEqual(['a meeting that came from Outlook', 'an occurrence of a recurring Outlook series', 'an occurrence of a recurring Outlook series']);
+    expect(await w.ok(['events', 'list'])).toEqual([]);
+  });
+});

@@ -1,17 +1,20 @@
 // `restore`: undo a deletion the tool made, from what the audit log kept.
 // - A CaseFlow event the tool deleted (Outlook's copy was deleted, confirmed) comes back with its
-//   old content; it is linked back to its Outlook copy if that exists again, else it is created
-//   anew in Outlook at the next run.
+//   old content and is created anew in Outlook at the next run.
 // - An Outlook copy the tool deleted (the CaseFlow event was deleted in CaseFlow): the CaseFlow
 //   event comes back from the deletion the command recorded, and the next run creates it anew in
 //   Outlook.
 // A meeting created anew in Outlook sends its attendees a new invitation: the command says so
-// first and needs --yes when it cannot ask.
+// first and needs --yes when it cannot ask. Nothing is restored twice: not a row already
+// restored, not an event whose Outlook copy exists again (restored in Outlook: the next sync
+// brings it in), not an occurrence of an Outlook series (restore the series in Outlook), not a
+// meeting someone else organised (it would come back with this staff member as its organiser).
 
-import { ActionRequiredError, NotFoundError, UsageError } from '../../errors.js';
+import { ActionRequiredError, BusyError, NotFoundError, UsageError } from '../../errors.js';
 import { getAccount } from '../../store/accounts.js';
 import { recordAudit } from '../../store/audit.js';
 import { insertEvent, type EventInput } from '../../store/events.js';
+import { acquireLock } from '../../store/lock.js';
 import { inTransaction, type Db } from '../../store/open.js';
 import { findStaff, type Staff } from '../../store/staff.js';
 import type { Context } from '../context.js';
@@ -40,9 +43,8 @@ interface Step {
   row: Row;
   staff: Staff;
   snapshot: EventInput;
-  /** An Outlook copy to link back to (it exists in Outlook). */
-  linkTo: string | null;
-  already: number | null;
+  /** Why it is not restored (null: it is). */
+  not: string | null;
 }
 
 interface Result {
@@ -106,10 +108,19 @@ export async function restore(ctx: Context, rawId: string | undefined, opts: { r
     if (!staff || !snapshot) {
       throw new UsageError(`audit row ${row.id}: the deleted event's content was not kept (deleted before this version kept it), so it cannot be restored`, { hint: 'recreate it with: caseflow-outlook events add' });
     }
-    steps.push({ row, staff, snapshot: { ...snapshot, staffId: staff.id }, linkTo: null, already: alreadyRestored(db, row.id) });
+    let not: string | null = null;
+    if (snapshot.readOnly || snapshot.recurringInOutlook) not = 'an occurrence of a recurring Outlook series: restore the series in Outlook, and the next sync brings it back';
+    else if (snapshot.source === 'outlook' && snapshot.attendees.length > 0) not = `a meeting that came from Outlook: restoring it would make ${staff.email} its organiser; ask its organiser to send it again`;
+    steps.push({ row, staff, snapshot: { ...snapshot, staffId: staff.id }, not });
   }
-  // An Outlook copy that exists again (restored from Deleted Items) is linked back, not doubled.
-  for (const step of steps.filter((s) => s.already === null && s.row.direction === 'caseflow' && s.row.outlook_id)) {
+  // An Outlook copy that exists again (restored in Outlook) is left to the next sync: restoring
+  // it here too would make it twice.
+  for (const step of steps.filter((s) => s.not === null && s.row.outlook_id)) {
+    const linked = db.prepare('SELECT local_id FROM links WHERE staff_id = ? AND outlook_id = ?').get(step.staff.id, step.row.outlook_id) as { local_id: number } | undefined;
+    if (linked) {
+      step.not = `its Outlook copy is back already, as event ${linked.local_id}`;
+      continue;
+    }
     const account = getAccount(db, step.staff.id);
     if (!account || account.needsReconnect) {
       throw new ActionRequiredError('not_connected', `restoring audit row ${step.row.id} needs to ask Outlook whether its copy exists again, and ${step.staff.email} is not connected`, {
@@ -117,41 +128,49 @@ export async function restore(ctx: Context, rawId: string | undefined, opts: { r
       });
     }
     const host = await runHostFor(ctx, db, step.staff, ctx.signal);
-    const copy = await host.calendar.getEvent(step.row.outlook_id!);
-    if (copy) step.linkTo = copy.id;
+    if (await host.calendar.getEvent(step.row.outlook_id!)) step.not = 'its Outlook copy exists again (restored in Outlook): the next sync brings it in';
   }
-  const fresh = steps.filter((s) => s.already === null && s.linkTo === null);
+  const fresh = steps.filter((s) => s.not === null && alreadyRestored(db, s.row.id) === null);
   const invited = fresh.filter((s) => s.snapshot.attendees.length > 0);
   if (invited.length && !opts.yes) {
     const question = `${invited.length} restored meeting(s) will be created again in Outlook, and their attendees get a new invitation (${invited.map((s) => s.snapshot.title).join(', ')})`;
     const ok = ctx.io.confirm && !ctx.json ? await ctx.io.confirm(`${question}. Go ahead? [y/N] `) : false;
     if (!ok) throw new UsageError(`${question}; nothing was restored`, { hint: `to go ahead, run it again with --yes` });
   }
-  const at = ctx.now().toISOString();
-  const results: Result[] = inTransaction(db, () =>
-    steps.map((s): Result => {
-      if (s.already !== null) return { auditId: s.row.id, staff: s.staff.email, title: s.snapshot.title, eventId: s.already, outcome: `already restored as event ${s.already}` };
-      // Created anew in Outlook unless linked back: a CaseFlow event, so the next run pushes it.
-      const id = insertEvent(db, { ...s.snapshot, source: s.linkTo ? (s.snapshot.source ?? 'caseflow') : 'caseflow', iCalUId: null, teamsJoinUrl: null }, at);
-      if (s.linkTo) {
-        db.prepare(
-          `INSERT INTO links (staff_id, kind, local_id, item_uid, tag, outlook_id, transaction_id, generation, state, role, local_hash, remote_hash, change_key)
-           VALUES (?, 'event', ?, (SELECT uid FROM events WHERE id = ?), NULL, ?, '', 0, 'linked', 'owner', NULL, NULL, NULL)`,
-        ).run(s.staff.id, id, id, s.linkTo);
-      }
-      const outcome = s.linkTo ? 'back in CaseFlow, linked to its Outlook copy' : `back in CaseFlow; created again in Outlook at the next run${s.snapshot.attendees.length ? ' (attendees get a new invitation)' : ''}`;
-      recordAudit(db, { staffId: s.staff.id, staffEmail: s.staff.email, trigger: 'cli', direction: 'caseflow', action: 'restore', kind: 'event', eventId: id, outlookId: s.linkTo, summary: `restored (audit row ${s.row.id}): ${s.snapshot.title}`, detail: { restores: s.row.id } }, at);
-      return { auditId: s.row.id, staff: s.staff.email, title: s.snapshot.title, eventId: id, outcome };
-    }),
-  );
-  return listing<Result>(
-    [
-      { header: 'AUDIT', value: (r) => String(r.auditId) },
-      { header: 'STAFF', value: (r) => r.staff },
-      { header: 'EVENT', value: (r) => (r.eventId === null ? '' : String(r.eventId)) },
-      { header: 'TITLE', value: (r) => r.title },
-      { header: 'OUTCOME', value: (r) => r.outcome },
-    ],
-    results,
-  );
+  // Under each staff member's sync lock, so no run commits over the restored events meanwhile.
+  const locks = new Map<number, { release(): void }>();
+  try {
+    for (const s of fresh) {
+      if (locks.has(s.staff.id)) continue;
+      const lock = acquireLock(db, s.staff.id, ctx.now());
+      if ('heldBy' in lock) throw new BusyError(`another run is syncing ${s.staff.email} right now`, { hint: `wait for it to finish, then run the same restore again` });
+      locks.set(s.staff.id, lock);
+    }
+    const at = ctx.now().toISOString();
+    const results: Result[] = inTransaction(db, () =>
+      steps.map((s): Result => {
+        if (s.not) return { auditId: s.row.id, staff: s.staff.email, title: s.snapshot.title, eventId: null, outcome: `not restored: ${s.not}` };
+        // Read again inside the transaction: two restores of one row make one event.
+        const already = alreadyRestored(db, s.row.id);
+        if (already !== null) return { auditId: s.row.id, staff: s.staff.email, title: s.snapshot.title, eventId: already, outcome: `already restored as event ${already}` };
+        // A CaseFlow event again: the next run creates it anew in Outlook.
+        const id = insertEvent(db, { ...s.snapshot, source: 'caseflow', readOnly: false, recurringInOutlook: false, iCalUId: null, teamsJoinUrl: null }, at);
+        recordAudit(db, { staffId: s.staff.id, staffEmail: s.staff.email, trigger: 'cli', direction: 'caseflow', action: 'restore', kind: 'event', eventId: id, summary: `restored (audit row ${s.row.id}): ${s.snapshot.title}`, detail: { restores: s.row.id } }, at);
+        const outcome = `back in CaseFlow; created again in Outlook at the next run${s.snapshot.attendees.length ? ' (attendees get a new invitation)' : ''}`;
+        return { auditId: s.row.id, staff: s.staff.email, title: s.snapshot.title, eventId: id, outcome };
+      }),
+    );
+    return listing<Result>(
+      [
+        { header: 'AUDIT', value: (r) => String(r.auditId) },
+        { header: 'STAFF', value: (r) => r.staff },
+        { header: 'EVENT', value: (r) => (r.eventId === null ? '' : String(r.eventId)) },
+        { header: 'TITLE', value: (r) => r.title },
+        { header: 'OUTCOME', value: (r) => r.outcome },
+      ],
+      results,
+    );
+  } finally {
+    for (const lock of locks.values()) lock.release();
+  }
 }
