@@ -517,6 +517,8 @@ export function migrate(db: Database.Database, now: () => Date, migrations: Migr
     if (migration.rebuildsTables) db.pragma('foreign_keys = OFF');
     try {
       db.transaction(() => {
+        // Another process may have applied it while this one waited for the write lock.
+        if (db.prepare('SELECT 1 FROM schema_migrations WHERE version = ?').get(migration.version)) return;
         const at = now().toISOString();
         migration.up(db, at);
         if (migration.rebuildsTables) {

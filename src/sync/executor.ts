@@ -9,7 +9,7 @@ import { Disconnected } from './errors.js';
 import type { Logger } from '../log.js';
 import { localHash, remoteHash } from './content.js';
 import { CONFIDENTIAL_BODY } from './confidentiality.js';
-import { caseflowIdValue, fromGraphEvent, transactionIdFor, type GraphEventJson } from './mapping.js';
+import { caseflowIdValue, fromGraphEvent, parseCaseflowIdValue, transactionIdFor, type GraphEventJson } from './mapping.js';
 import type { Action, ItemKind, LocalItem, PlanResult, RemoteCreate, RemoteDelete, RemoteUpdate } from './model.js';
 import { InvalidItemError, type AuditTrigger, type RemoteCalendar, type SyncStore, type WriteOp, type WriteOutcome } from './ports.js';
 
@@ -214,7 +214,10 @@ function why(outcome: WriteOutcome): string {
  */
 async function afterDuplicate(a: RemoteCreate, linkId: number, o: ExecuteOptions): Promise<{ outcome: WriteOutcome; foundAgain: boolean }> {
   const found = await o.calendar.findByTag(a.tag);
-  if (found) return { outcome: { status: 'ok', event: found }, foundAgain: true };
+  // A tag from before store instance ids (`event:12`) names no store: believe the copy only when
+  // it carries the transactionId this create sent (as recoverCreates does).
+  const legacy = parseCaseflowIdValue(a.tag)?.version === 0;
+  if (found && (!legacy || found.transactionId === a.transactionId)) return { outcome: { status: 'ok', event: found }, foundAgain: true };
   const item = o.local.get(`${a.kind}:${a.localId}`);
   if (!item) return { outcome: { status: 'duplicate' }, foundAgain: false };
   const generation = a.generation + 1;

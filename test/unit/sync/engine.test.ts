@@ -20,3 +20,22 @@ describe('the engine over the memory ports', () => {
     expect(w.store.items()[0]!.joinUrl).toBe('https://teams.example/meet/2');
   });
 });
+
+describe('old-style tags', () => {
+  it("a create refused as a duplicate does not take another store's event that carries the same old-style tag", async () => {
+    const w = memoryWorld();
+    const item = w.store.addItem({ kind: 'event', content: content({ title: 'Mine', attendees: [] }), confidential: false, protected: false });
+    // A link from before store instance ids: its create was sent, its answer never came.
+    w.store.insertLink({ kind: 'event', localId: item.id, outlookId: null, transactionId: 'tx-old', tag: `event:${item.id}`, generation: 0, state: 'creating', role: 'owner', localHash: null, remoteHash: null, changeKey: null, confidential: false, iCalUId: null });
+    // Outlook remembers that transactionId (its event is gone), and another store's event has the same old tag.
+    const [mine] = await w.calendar.write([{ op: 'create', payload: { subject: 'Mine', body: { contentType: 'text', content: '' }, start: { dateTime: '2026-12-01T09:00:00.0000000', timeZone: 'UTC' }, end: { dateTime: '2026-12-01T10:00:00.0000000', timeZone: 'UTC' }, isAllDay: false, location: { displayName: '' }, attendees: [], sensitivity: 'normal' }, transactionId: 'tx-old', tag: 'gone' }]);
+    w.calendar.userDelete(mine!.status === 'ok' ? mine!.event!.id : '');
+    const other = w.calendar.userCreate({ subject: "Someone else's", start: { dateTime: '2026-12-05T09:00:00.0000000', timeZone: 'UTC' }, end: { dateTime: '2026-12-05T10:00:00.0000000', timeZone: 'UTC' }, transactionId: 'tx-someone-else' });
+    w.calendar.events.get(other.id)!.tag = `event:${item.id}`;
+    await run(w);
+    const link = w.store.links().find((l) => l.localId === item.id)!;
+    expect(link.outlookId).not.toBe(other.id);
+    expect(w.calendar.writes.filter((x) => x.op.op !== 'create')).toEqual([]);
+    expect(w.calendar.live().map((e) => e.subject).sort()).toEqual(['Mine', "Someone else's"]);
+  });
+});
