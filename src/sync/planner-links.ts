@@ -201,11 +201,15 @@ function planAttendee(d: Draft, link: Link, local: LocalSide, remote: RemoteSide
   }
   const { event, hash } = remote;
   const newRemote = { remoteHash: hash, changeKey: event.changeKey };
-  if (remote.s === 'changed' && local.s === 'same' && !sameOnBothSides(item.content, event.content, guardsDescription(link, item))) {
-    if (d.input.policy.pull) return pullUpdate(d, link, item, event, false);
+  const differs = remote.s === 'changed' && !sameOnBothSides(item.content, event.content, guardsDescription(link, item));
+  // A meeting organised outside CaseFlow, whose only CaseFlow copy is this staff member's: the
+  // organiser's edit wins even over a CaseFlow edit (kept in the audit as the version that lost).
+  const ownCopy = item.staff === link.staff;
+  if (differs && (local.s === 'same' || ownCopy)) {
+    if (d.input.policy.pull) return pullUpdate(d, link, item, event, local.s === 'changed');
     return skip(d, 'pull-off', { kind: link.kind, localId: link.localId, outlookId: event.id });
   }
-  // Same content, a change to fields we don't sync, or CaseFlow already newer (the organiser's
-  // copy catches up): only the link learns the new versions.
+  // Same content, a change to fields we don't sync, or a colleague's meeting already newer in
+  // CaseFlow (this invitation catches up): only the link learns the new versions.
   refresh(d, link, { localHash: ownHash, ...newRemote }, event);
 }

@@ -296,3 +296,14 @@ describe('Outlook deletions of items that may not be pushed', () => {
     expect(types(r.actions)).toEqual(['link.drop']);
   });
 });
+
+describe("an invitation from outside, edited on both sides", () => {
+  it("the organiser's edit wins over this staff member's CaseFlow edit, which the audit keeps", () => {
+    const invite: RemoteEvent = { ...pushedEvent(item(), 'INV-9', 'ck-i'), isOrganizer: false };
+    const own = item({ source: 'outlook' });
+    const link = linkFor(own, invite, { role: 'attendee' });
+    const edited = { ...own, content: { ...own.content, location: 'my note: room 3' } };
+    const update = only(plan(input({ links: [link], local: [edited], remote: [upsert(editedRemote(invite, { start: '2026-12-01T11:00:00.000Z', end: '2026-12-01T12:00:00.000Z' }))] })).actions, 'local.update');
+    expect(update).toMatchObject({ conflict: true, content: { start: '2026-12-01T11:00:00.000Z' }, previous: { location: 'my note: room 3' } });
+  });
+});
