@@ -35,13 +35,17 @@ const sameShape = (a: RemoteEvent, item: LocalItem) =>
   JSON.stringify(comparable(a.content, true)) === JSON.stringify(comparable(item.content, true));
 
 /** Items whose Outlook copy this store does not know: never pushed, unconfirmed, or unlinked. */
-function candidates(o: Pick<ClaimOptions, "storeId" | "links" | "local">): Candidate[] {
+function candidates(o: Pick<ClaimOptions, 'storeId' | 'links' | 'local' | 'changes'>): Candidate[] {
+  const gone = new Set(o.changes.flatMap((c) => (c.kind === 'removed' && c.confirmation === 'deleted' ? [c.id] : [])));
   const byItem = new Map(o.links.map((l) => [key(l.kind, l.localId), l]));
   const out: Candidate[] = [];
   for (const item of o.local) {
     if (item.source !== 'caseflow' || item.recurring || item.readOnly) continue;
     const link = byItem.get(key(item.kind, item.id)) ?? null;
-    if (link && (link.outlookId !== null || link.role !== 'owner' || (link.itemUid !== null && link.itemUid !== item.uid))) continue;
+    // A linked item whose Outlook copy this round confirms deleted may have been created again
+    // there by a run the store does not remember (a restored backup): its new copy is claimed.
+    const copyGone = link?.outlookId != null && gone.has(link.outlookId);
+    if (link && ((link.outlookId !== null && !copyGone) || link.role !== 'owner' || (link.itemUid !== null && link.itemUid !== item.uid))) continue;
     const transactionIds = new Map<string, number>();
     const top = (link?.generation ?? 0) + 1;
     for (let g = 0; g <= top; g += 1) transactionIds.set(transactionIdFor(o.storeId, item.kind, item.uid, g), g);

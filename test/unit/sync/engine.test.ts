@@ -39,3 +39,29 @@ describe('old-style tags', () => {
     expect(w.calendar.live().map((e) => e.subject).sort()).toEqual(['Mine', "Someone else's"]);
   });
 });
+
+describe('a store restored from a backup', () => {
+  it('claims the copy a later run created again, instead of deleting the event and pulling the copy as a stranger', async () => {
+    const w = memoryWorld();
+    const hearing = w.store.addItem({ kind: 'event', content: content({ title: 'Hearing', description: 'privileged', attendees: [] }), confidential: true, protected: true });
+    await run(w);
+    const backup = { store: structuredClone((w.store as unknown as { s: unknown }).s), state: structuredClone(w.state) };
+    // After the backup: the copy is deleted in Outlook, the hearing edited in CaseFlow, and the
+    // next run creates it again in Outlook (the next generation).
+    w.calendar.userDelete(w.calendar.live()[0]!.id);
+    w.store.editItem('event', hearing.id, { ...hearing.content, location: 'Court 9' });
+    await run(w);
+    expect(w.calendar.live()).toHaveLength(1);
+    // The backup comes back.
+    (w.store as unknown as { s: unknown }).s = backup.store;
+    Object.assign(w.state, backup.state);
+    const summary = await run(w);
+    expect(summary.pulled).toEqual({ created: 0, updated: 0, deleted: 0 });
+    expect(w.store.items().map((i) => [i.id, i.content.title, i.source])).toEqual([[hearing.id, 'Hearing', 'caseflow']]);
+    const [link] = w.store.links();
+    expect(link).toMatchObject({ localId: hearing.id, outlookId: w.calendar.live()[0]!.id });
+    // Changed on both sides of a protected event since the backup: held for a person, not overwritten.
+    expect(link!.state).toBe('paused');
+    expect(w.store.conflicts().map((c) => c.status)).toEqual(['open']);
+  });
+});
