@@ -2,8 +2,10 @@
 // `npm run demo`: the real thing on the built-in simulator, unattended, in a temporary store.
 // A sample firm; Alice connects by device code (approved by the simulator as her); events are
 // pushed (one confidential); an Outlook-side edit and a new Outlook event come back; a protected
-// conflict is listed and resolved; `status` at the end. Every step runs the real CLI as a support
-// engineer would; the simulator listens on 127.0.0.1 only. Nothing outside the temp folder is touched.
+// conflict is listed and resolved; a recurring Outlook series arrives and is described; the
+// past 30 days are imported (twice: nothing new the second time); `status` and `plan` at the
+// end. Every step runs the real CLI as a support engineer would; the simulator listens on
+// 127.0.0.1 only. Nothing outside the temp folder is touched.
 
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -31,15 +33,22 @@ function say(text) {
 }
 // Async spawn: the simulator runs in this process and must keep answering while the CLI runs.
 async function cf(...args) {
-  process.stdout.write(`$ caseflow-outlook ${args.map((a) => (/[\s"|;]/.test(a) ? JSON.stringify(a) : a)).join(' ')}\n`);
+  return run(args, true);
+}
+/** The same, without showing it (the demo reads the answer). */
+async function quietly(...args) {
+  return run(args, false);
+}
+async function run(args, show) {
+  if (show) process.stdout.write(`$ caseflow-outlook ${args.map((a) => (/[\s"|;]/.test(a) ? JSON.stringify(a) : a)).join(' ')}\n`);
   const child = spawn(process.execPath, [bin, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout.setEncoding('utf8').on('data', (c) => (stdout += c));
   child.stderr.setEncoding('utf8').on('data', (c) => (stderr += c));
   const code = await new Promise((resolve) => child.on('close', resolve));
-  process.stdout.write(stdout);
-  if (stderr) process.stdout.write(stderr.trimEnd().replace(/^/gm, '  (stderr) ') + '\n');
+  if (show) process.stdout.write(stdout);
+  if (stderr && show) process.stdout.write(stderr.trimEnd().replace(/^/gm, '  (stderr) ') + '\n');
   if (code !== 0) throw new Error(`demo step failed with exit code ${code}`);
   return stdout;
 }
@@ -82,8 +91,24 @@ try {
   await cf('conflicts', 'resolve', '1', '--keep', 'caseflow', '--by', 'Support desk');
   console.log(`  Outlook location now: ${outlook().find((e) => e.id === hearing.id).location.displayName}`);
 
+  say('In Outlook, Alice has a weekly partners\' meeting: it arrives as read-only occurrences, described in words');
+  const weekday = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'][new Date(`${D1}T12:00:00Z`).getUTCDay()];
+  sim.control.createEvent(ALICE, { subject: 'Partners meeting', start: { dateTime: `${D1}T16:00:00`, timeZone: 'UTC' }, end: { dateTime: `${D1}T17:00:00`, timeZone: 'UTC' }, recurrence: { pattern: { type: 'weekly', interval: 1, daysOfWeek: [weekday] }, range: { type: 'numbered', startDate: D1, numberOfOccurrences: 4 } } });
+  await cf('sync', '--staff', ALICE);
+  const occurrences = JSON.parse(await quietly('events', 'list', '--json')).filter((e) => e.title === 'Partners meeting');
+  await cf('events', 'show', String(occurrences[0].id));
+  console.log(`  CaseFlow holds ${occurrences.length} occurrences, read-only ("Recurring in Microsoft 365")`);
+
+  say('Alice imports her past 30 days from Outlook (a deposition three weeks ago)');
+  sim.control.createEvent(ALICE, { subject: 'Deposition of J. Doe', start: { dateTime: `${day(-21)}T13:00:00`, timeZone: 'UTC' }, end: { dateTime: `${day(-21)}T15:00:00`, timeZone: 'UTC' } });
+  await cf('import', '--staff', ALICE, '--days', '30');
+  await cf('import', '--staff', ALICE, '--days', '30');
+  console.log('  the second import brought in nothing new');
+
   say('Where things stand');
   await cf('status', '--staff', ALICE);
+  const planned = await cf('plan', '--staff', ALICE);
+  if (!planned.trim()) console.log('  (plan: nothing to do; the next scheduled run would change nothing)');
   await cf('audit', '--limit', '8');
   console.log(`\nDemo finished in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
 } finally {
