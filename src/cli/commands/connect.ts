@@ -1,5 +1,6 @@
 // `connect --staff [--force]` (device-code sign-in) and `disconnect --staff`.
 
+import { UsageError } from '../../errors.js';
 import { deviceCodeSignIn } from '../../auth/device-code.js';
 import { requireClientId } from '../../auth/msal.js';
 import { encrypt, loadKey } from '../../auth/secrets.js';
@@ -55,6 +56,16 @@ export async function connect(ctx: Context, opts: { staff: string; force?: boole
   }
   const now = ctx.now().toISOString();
   const firm = getFirm(db);
+  // One mailbox, one staff member: two staff records writing to one Outlook calendar would copy
+  // each other's events into it and pull them back as each other's.
+  const taken = (db.prepare('SELECT s.email FROM accounts a JOIN staff s ON s.id = a.staff_id WHERE a.home_account_id = ? AND a.staff_id != ?').get(signedIn.homeAccountId, staff.id) as
+    | { email: string }
+    | undefined)?.email;
+  if (taken) {
+    throw new UsageError(`the Microsoft account ${signedIn.username} is already connected for ${taken}: one mailbox syncs with one staff member; nothing was saved`, {
+      hint: `sign in as ${staff.email}'s own account, or first: caseflow-outlook disconnect --staff ${taken}`,
+    });
+  }
   inTransaction(db, () => {
     saveAccount(db, {
       staffId: staff.id,
@@ -73,13 +84,16 @@ export async function connect(ctx: Context, opts: { staff: string; force?: boole
     auditCli(ctx, { staffId: staff.id, staffEmail: staff.email, direction: 'none', action: 'connect', kind: 'account', summary: `connected Microsoft account ${signedIn.username}` });
   });
   ctx.notice(`Connected ${staff.email} as ${signedIn.username}.`);
+  // Another address is often right (a tenant's own domain); a stranger's mailbox is not.
+  const other = signedIn.username.toLowerCase() !== staff.email.toLowerCase();
+  if (other) ctx.log.warn(`${staff.email} signed in as ${signedIn.username}: check that this is their own mailbox; if not, sign in again with: caseflow-outlook connect --staff ${staff.email} --force`);
   return record(
     [
       ['staff', staff.email],
       ['connection', `Connected as ${signedIn.username}`, 'good'],
       ['connected since', now],
     ],
-    { staff: staff.email, connected: true, account: signedIn.username, connectedAt: now, changed: true },
+    { staff: staff.email, connected: true, account: signedIn.username, connectedAt: now, changed: true, ...(other ? { warning: `signed in as ${signedIn.username}, not ${staff.email}` } : {}) },
   );
 }
 
