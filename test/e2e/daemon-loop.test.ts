@@ -128,7 +128,7 @@ describe('daemon (looping)', () => {
     expect(status[0]!.daemon).toMatchObject({ running: false, pid: d.child.pid, lastCycleEndedAt: expect.any(String), nextCycleAt: null });
   });
 
-  it('a CaseFlow edit reaches Outlook within seconds, asking only its owner\'s mailbox; a second daemon is refused with exit 5 and the pid; status shows the heartbeat', async () => {
+  it('a CaseFlow edit reaches Outlook within seconds, asking only its owner\'s mailbox; a second daemon is refused with exit 5 and the pid; status shows the heartbeat; SIGTERM with a push in flight exits 0 at once and leaves the edit pending', async () => {
     w = await world([ALICE, BOB]);
     // An interval of an hour (36 s here): whatever reaches Outlook during the test came by the prompt push.
     const d = startDaemon(['daemon', '--interval', '3600']);
@@ -163,9 +163,19 @@ describe('daemon (looping)', () => {
       expect(s.backoff).toBeNull();
     }
 
+    // SIGTERM with a push in flight (Graph holds the request): the run is abandoned, exit 0 at once,
+    // and the edit simply stays pending for the next run.
+    w.sim.control.pause();
+    const more = await w.sb.run(['events', 'add', '--staff', BOB, '--title', 'Witness call', '--start', '2026-12-03T09:00', '--end', '2026-12-03T10:00'], { spawn: true });
+    expect(more.code, more.stderr).toBe(0);
+    await w.sim.control.waitForInFlight(BOB, 1);
     const r = await d.stop();
+    w.sim.control.resume();
     expect(r.code, r.stderr).toBe(0);
     expect(r.ms).toBeLessThan(3_000);
+    expect(d.lines.filter((l) => l.event === 'staff' && l.reason === 'interrupted').map((l) => l.staff)).toEqual([BOB]);
+    expect(d.lines.at(-1)).toMatchObject({ event: 'daemon.stop' });
+    expect(await w.ok(['status', '--staff', BOB])).toMatchObject({ pending: 1, daemon: { running: false } });
   });
 
   it('a store file replaced under it (restored from a backup) stops it with exit 1, so a supervisor restarts it on the new file', async () => {
