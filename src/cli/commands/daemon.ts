@@ -1,4 +1,4 @@
-// `daemon --once [--staff E]`: one scheduled cycle (Outlook read first, then both sides) for one
+// `daemon --once [--staff <email>]`: one scheduled cycle (Outlook read first, then both sides) for one
 // or every staff member; `daemon` without --once loops (daemon-loop.ts). Both run the same cycle
 // (src/daemon/cycle.ts) with the same per-staff work (daemon-staff.ts).
 

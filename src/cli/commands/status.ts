@@ -1,4 +1,4 @@
-// `status [--staff E]`: the status JSON has stable field names; `warnings` say what needs a person.
+// `status [--staff <email>]`: the status JSON has stable field names; `warnings` say what needs a person.
 // With the daemon running, each staff member's next run and backoff, and the daemon's heartbeat.
 
 import { getAccount } from '../../store/accounts.js';
