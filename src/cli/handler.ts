@@ -6,7 +6,8 @@ import type { Context } from './context.js';
 import type { Output } from './output.js';
 
 export interface HandlerResult {
-  output: Output;
+  /** null: nothing more to print (the looping daemon's log lines were its output). */
+  output: Output | null;
   /** Set when the command has an answer and still fails (items left pending: 4; held deletions: 3). */
   exitCode?: number;
 }

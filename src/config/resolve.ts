@@ -17,6 +17,7 @@ export interface Settings {
   'sync.maxDeletesPerRun': number;
   'sync.maxRequestsInFlightPerMailbox': number;
   'daemon.concurrency': number;
+  'daemon.quietSeconds': number;
 }
 export type SettingKey = keyof Settings;
 export type Source = 'flag' | 'env' | 'file' | 'default';
@@ -126,7 +127,8 @@ export const SPECS: Record<SettingKey, KeySpec> = {
     default: () => 'https://login.microsoftonline.com',
   },
   'graph.baseUrl': { env: 'CASEFLOW_GRAPH_URL', check: httpsUrl('https://graph.microsoft.com'), example: 'https://graph.microsoft.com', default: () => 'https://graph.microsoft.com' },
-  'sync.intervalSeconds': { check: integer(1, 86_400), example: 300, default: () => 300 },
+  // The daemon's cycle reads every mailbox once: not more often than every 30 s, not less than daily.
+  'sync.intervalSeconds': { check: integer(30, 86_400), example: 300, default: () => 300 },
   'sync.horizonDays': { check: integer(1, 1_825), example: 365, default: () => 365 },
   'sync.confidentialSensitivity': { check: oneOf('confidential', 'private'), example: 'confidential', default: () => 'confidential' },
   'sync.maxDeletesPerRun': { check: integer(0, 100_000), example: 25, default: () => 25 },
@@ -134,6 +136,9 @@ export const SPECS: Record<SettingKey, KeySpec> = {
   // https://learn.microsoft.com/graph/throttling-limits#outlook-service-limits
   'sync.maxRequestsInFlightPerMailbox': { check: integer(1, 4), example: 4, default: () => 4 },
   'daemon.concurrency': { check: integer(1, 64), example: 4, default: () => 4 },
+  // How long the store must stay quiet after a CaseFlow edit before the daemon pushes it, so a
+  // burst of edits goes out in one run.
+  'daemon.quietSeconds': { check: integer(0, 60), example: 2, default: () => 2 },
 };
 
 /** A JSON value in a few words, for "got ..." in messages. */

@@ -130,7 +130,7 @@ export class GraphCalendar implements RemoteCalendar {
       if (status <= 0) {
         return new GraphCallError(`${what}: no answer from Microsoft Graph (${error.message || code || 'no response'})`, status, code, NO_ANSWER_HINT);
       }
-      return new GraphCallError(`${what}: Graph answered ${status}${code ? ` ${code}` : ''}`, status, code);
+      return new GraphCallError(`${what}: Graph answered ${status}${code ? ` ${code}` : ''}`, status, code, undefined, error.requestId ?? null);
     }
     return new GraphCallError(`${what}: ${(error as Error)?.message ?? String(error)}`, -1, '', NO_ANSWER_HINT);
   }
@@ -327,7 +327,14 @@ const NO_ANSWER_HINT = 'check graph.baseUrl (env CASEFLOW_GRAPH_URL) and the net
 
 /** A Graph call that failed after retries. Without a hint of its own, the CLI says to run the command again. */
 export class GraphCallError extends TransientError {
-  constructor(message: string, readonly status: number, readonly graphCode: string, hint?: string) {
+  constructor(
+    message: string,
+    readonly status: number,
+    readonly graphCode: string,
+    hint?: string,
+    /** Graph's `request-id` of the failed answer, for Microsoft support (the daemon logs it). */
+    readonly requestId: string | null = null,
+  ) {
     super(message, { hint });
     this.name = 'GraphCallError';
   }

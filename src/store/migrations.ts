@@ -491,6 +491,38 @@ export const MIGRATIONS: Migration[] = [
     },
   },
   {
+    version: 6,
+    name: 'daemon lock and per-staff backoff',
+    up(db) {
+      db.exec(`
+        -- One row: the daemon running on this store (or the last one, stopped_at set). A second
+        -- daemon refuses to start while it runs; heartbeat_at and the cycle times are what a
+        -- monitoring check reads. interval_ms: the holder's cycle, so others can tell it is stale.
+        CREATE TABLE daemon_lock (
+          id INTEGER PRIMARY KEY CHECK (id = 1),
+          pid INTEGER NOT NULL,
+          host TEXT NOT NULL,
+          mode TEXT NOT NULL CHECK (mode IN ('loop', 'once')),
+          started_at TEXT NOT NULL,
+          heartbeat_at TEXT NOT NULL,
+          interval_ms INTEGER NOT NULL,
+          last_cycle_started_at TEXT,
+          last_cycle_ended_at TEXT,
+          next_cycle_at TEXT,
+          stopped_at TEXT
+        );
+        -- Staff members the running daemon is backing off from after transient failures in a row;
+        -- a success removes the row, a daemon starting afresh removes them all.
+        CREATE TABLE daemon_backoff (
+          staff_id INTEGER PRIMARY KEY REFERENCES staff(id) ON DELETE CASCADE,
+          failures INTEGER NOT NULL,
+          until TEXT NOT NULL,
+          last_error TEXT
+        );
+      `);
+    },
+  },
+  {
     version: 7,
     name: 'audit rows name the run that wrote them',
     up(db) {

@@ -1,16 +1,28 @@
 // `daemon --once [--staff <email>]`: one scheduled cycle (Outlook read first, then both sides) for one
-// or every staff member.
+// or every staff member; `daemon` without --once loops (daemon-loop.ts). Both run the same cycle
+// (src/daemon/cycle.ts) with the same per-staff work (daemon-staff.ts).
 
+import { runCycle } from '../../daemon/cycle.js';
 import { ExitCode, UsageError } from '../../errors.js';
 import { assertOutlookEnabled } from '../../store/firm.js';
 import { listStaff, requireStaff, type Staff } from '../../store/staff.js';
 import type { Context } from '../context.js';
-import { toCliError } from '../errors.js';
 import type { HandlerResult } from '../handler.js';
 import { listing } from '../output.js';
-import { counts, failed, finished, interrupted, outcomeText, outcomeTone, pausedEntry, standingSkip, summaryOutput, type RunEntry, type Scored } from '../run-entry.js';
-import { runOne } from '../sync-runs.js';
+import { counts, outcomeText, outcomeTone, summaryOutput, type RunEntry } from '../run-entry.js';
 import { email } from './common.js';
+import { staffWork, takeDaemonLock, type StaffResult } from './daemon-staff.js';
+
+export async function daemon(ctx: Context, opts: { once?: boolean; staff?: string }): Promise<HandlerResult> {
+  if (opts.once) return once(ctx, opts);
+  if (opts.staff !== undefined) {
+    throw new UsageError('--staff needs --once: the looping daemon syncs every staff member', {
+      hint: `run one cycle for one staff member with: caseflow-outlook daemon --once --staff ${opts.staff}`,
+    });
+  }
+  const { loop } = await import('./daemon-loop.js');
+  return loop(ctx);
+}
 
 /**
  * One scheduled cycle for one or every staff member; one failure never stops the others. Every
@@ -18,51 +30,44 @@ import { email } from './common.js';
  * paused, not connected), so cron hears about a revoked sign-in on every run, not only the
  * first. Exit code: the worst of them; paused and never-connected staff alone are not a failure.
  */
-export async function daemon(ctx: Context, opts: { once?: boolean; staff?: string }): Promise<HandlerResult> {
-  if (!opts.once) throw new UsageError('the looping daemon is not available yet: use daemon --once from cron or a systemd timer');
+async function once(ctx: Context, opts: { staff?: string }): Promise<HandlerResult> {
   const db = ctx.db();
   assertOutlookEnabled(db);
   const one = opts.staff !== undefined ? requireStaff(db, email(opts.staff, '--staff')) : null;
-  const results: Scored[] = [];
-  const targets: Staff[] = [];
-  for (const staff of one ? [one] : listStaff(db)) {
-    // A named staff member who is not connected or must reconnect is an error (runOne throws it).
-    const skip = one ? pausedEntry(db, staff) : standingSkip(db, staff);
-    if (skip) {
-      if (skip.entry.reason === 'needs-reconnect') ctx.log.warn(`${staff.email}: skipped: ${skip.entry.note}`);
-      else ctx.log.info(`${staff.email}: skipped: ${skip.entry.note}`);
-      results.push(skip);
-    } else targets.push(staff);
-  }
-  const concurrency = ctx.settings['daemon.concurrency'];
-  let next = 0;
-  const worker = async () => {
-    // On SIGINT/SIGTERM no one new is started; a run in flight stops at its next request and
-    // keeps what it wrote (each item is its own transaction; the delta position is not saved).
-    while (next < targets.length && !ctx.signal.aborted) {
-      const staff = targets[next++]!;
-      const retry = `caseflow-outlook daemon --once --staff ${staff.email}`;
-      try {
-        results.push(finished(staff, await runOne(ctx, staff, { push: true }), retry));
-      } catch (error) {
-        if (ctx.signal.aborted) {
-          results.push(interrupted(staff, true));
-          continue;
-        }
-        if (one) throw error;
-        const e = toCliError(error, { command: retry, staff: staff.email });
-        ctx.log.warn(`${staff.email}: ${e.message}`);
-        results.push(failed(staff, e));
-      }
+  // A whole-firm cycle holds the daemon lock (and leaves its times for monitoring); one named
+  // staff member is guarded by their own sync lock alone, as `sync` is.
+  const lock = one ? null : takeDaemonLock(ctx, 'once', ctx.settings['sync.intervalSeconds'] * 1000);
+  try {
+    lock?.beat({ lastCycleStartedAt: Date.now() });
+    const work = staffWork(ctx, one !== null);
+    const done = await runCycle<Staff, StaffResult>({
+      staff: one ? [one] : listStaff(db),
+      ...work,
+      failed: (staff, error) => {
+        // A named staff member who is not connected or must reconnect is an error (it throws).
+        const r = work.failed(staff, error);
+        ctx.log.warn(`${staff.email}: ${r.entry.errors.join('; ')}`);
+        return r;
+      },
+      concurrency: ctx.settings['daemon.concurrency'],
+      signal: ctx.signal,
+      onResult: (staff, r, how) => {
+        if (how !== 'skipped') return;
+        if (r.entry.reason === 'needs-reconnect') ctx.log.warn(`${staff.email}: skipped: ${r.entry.note}`);
+        else ctx.log.info(`${staff.email}: skipped: ${r.entry.note}`);
+      },
+    });
+    lock?.beat({ lastCycleEndedAt: Date.now(), nextCycleAt: null });
+    if (ctx.signal.aborted) {
+      ctx.log.warn(`interrupted: ${done.stopped} run(s) in flight stopped, ${done.notStarted} staff member(s) not started; the next run includes them`);
     }
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, Math.max(1, targets.length)) }, worker));
-  if (ctx.signal.aborted) {
-    const notStarted = targets.slice(next);
-    for (const staff of notStarted) results.push(interrupted(staff, false));
-    const stopped = results.filter((r) => r.entry.reason === 'interrupted').length - notStarted.length;
-    ctx.log.warn(`interrupted: ${stopped} run(s) in flight stopped, ${notStarted.length} staff member(s) not started; the next run includes them`);
+    return answer(done.results.map((r) => r.result), one !== null);
+  } finally {
+    lock?.release();
   }
+}
+
+function answer(results: StaffResult[], one: boolean): HandlerResult {
   // The interruption itself is not a failure (exit 0); what finished before it still counts.
   const worst = Math.max(ExitCode.ok, ...results.map((r) => r.exitCode));
   const entries = results.map((r) => r.entry).sort((a, b) => a.staff.localeCompare(b.staff));

@@ -1,20 +1,33 @@
 // `status [--staff <email>]`: the status JSON has stable field names; `warnings` say what needs a person.
+// With the daemon running, each staff member's next run and backoff, and the daemon's heartbeat.
 
 import { getAccount } from '../../store/accounts.js';
+import { daemonRunning, getBackoff, readDaemon, type DaemonRow } from '../../store/daemon-lock.js';
 import { listInvalidItems } from '../../store/invalid-items.js';
 import { getFirm, outlookEnabled } from '../../store/firm.js';
 import type { Db } from '../../store/open.js';
 import { getPrefs, type Prefs } from '../../store/prefs.js';
 import { listStaff, requireStaff, type Staff } from '../../store/staff.js';
-import { getSyncState, openConflictCount, syncWindow } from '../../store/sync-state.js';
+import { getSyncState, openConflictCount } from '../../store/sync-state.js';
 import type { Context } from '../context.js';
 import { listing, record, type Output } from '../output.js';
-import { SqliteSyncStore } from '../../store/sync-store.js';
-import { pendingCount } from '../../sync/run.js';
-import { storeInstanceId } from '../../store/meta.js';
-import { runPolicy } from '../run-policy.js';
+import { pendingFor, type PendingCounter } from '../pending.js';
 
 import { email, yesNo } from './common.js';
+
+/** The daemon as its lock row tells it: what a monitoring check reads. */
+export interface DaemonJson {
+  running: boolean;
+  pid: number;
+  host: string;
+  mode: 'loop' | 'once';
+  startedAt: string;
+  heartbeatAt: string;
+  lastCycleStartedAt: string | null;
+  lastCycleEndedAt: string | null;
+  /** When the next scheduled cycle starts; null when no daemon is running. */
+  nextCycleAt: string | null;
+}
 
 export interface StatusJson {
   staff: string;
@@ -29,14 +42,35 @@ export interface StatusJson {
   lastError: string | null;
   pending: number;
   openConflicts: number;
+  /** When the running daemon next syncs them (null: no daemon runs, or it would skip them). */
+  nextRunAt: string | null;
+  /** The running daemon backs off from them after transient failures in a row. */
+  backoff: { failures: number; until: string; lastError: string | null } | null;
+  daemon: DaemonJson | null;
   warnings: string[];
 }
 
 const DAY = 86_400_000;
 
-export type PendingCounter = (db: Db, staff: Staff) => number;
+/** The daemon row read once for a status answer; its heartbeat is judged by the real clock. */
+export function daemonOf(db: Db, nowMs = Date.now()): DaemonJson | null {
+  const row: DaemonRow | null = readDaemon(db);
+  if (!row) return null;
+  const running = daemonRunning(row, nowMs);
+  return {
+    running,
+    pid: row.pid,
+    host: row.host,
+    mode: row.mode,
+    startedAt: row.startedAt,
+    heartbeatAt: row.heartbeatAt,
+    lastCycleStartedAt: row.lastCycleStartedAt,
+    lastCycleEndedAt: row.lastCycleEndedAt,
+    nextCycleAt: running ? row.nextCycleAt : null,
+  };
+}
 
-export function statusOf(db: Db, staff: Staff, now: Date, pending: PendingCounter = () => 0): StatusJson {
+export function statusOf(db: Db, staff: Staff, now: Date, pending: PendingCounter = () => 0, daemon: DaemonJson | null = daemonOf(db)): StatusJson {
   const account = getAccount(db, staff.id);
   const state = getSyncState(db, staff.id);
   const firm = getFirm(db);
@@ -57,6 +91,12 @@ export function statusOf(db: Db, staff: Staff, now: Date, pending: PendingCounte
   // Recurring events created in CaseFlow are not pushed; say so where people look.
   if (recurring > 0) warnings.push(`${recurring} recurring event(s) created in CaseFlow are not pushed to Outlook (recurring events sync only when made in Outlook)`);
   if (state.breaker) warnings.push(`deletions held by the mass-deletion breaker: ${state.breaker}; run caseflow-outlook sync --staff ${staff.email} --allow-deletes`);
+  const looping = daemon?.running === true && daemon.mode === 'loop';
+  const b = looping ? getBackoff(db, staff.id) : null;
+  const backoff = b && { failures: b.failures, until: b.until, lastError: b.lastError };
+  if (backoff) warnings.push(`the daemon backs off after ${backoff.failures} failed runs in a row and tries again from about ${backoff.until}: ${backoff.lastError ?? 'see the last error'}`);
+  const syncs = account !== null && !account.needsReconnect && getPrefs(db, staff.id).enabled && outlookEnabled(firm);
+  const next = looping && syncs ? daemon.nextCycleAt : null;
   return {
     staff: staff.email,
     connected: account !== null,
@@ -70,6 +110,9 @@ export function statusOf(db: Db, staff: Staff, now: Date, pending: PendingCounte
     lastError: state.lastError,
     pending: account ? pending(db, staff) : 0,
     openConflicts: openConflictCount(db, staff.id),
+    nextRunAt: next && backoff && backoff.until > next ? backoff.until : next,
+    backoff,
+    daemon,
     warnings,
   };
 }
@@ -81,10 +124,11 @@ function connection(s: StatusJson): string {
 
 export async function status(ctx: Context, opts: { staff?: string }): Promise<Output> {
   const db = ctx.db();
-  const pending = syncPending(ctx);
+  const pending = pendingFor(ctx);
   const now = ctx.now();
+  const daemon = daemonOf(db);
   if (opts.staff !== undefined) {
-    const s = statusOf(db, requireStaff(db, email(opts.staff, '--staff')), now, pending);
+    const s = statusOf(db, requireStaff(db, email(opts.staff, '--staff')), now, pending, daemon);
     return record(
       [
         ['staff', s.staff],
@@ -98,18 +142,24 @@ export async function status(ctx: Context, opts: { staff?: string }): Promise<Ou
         ['last error', s.lastError ?? '', s.lastError ? 'bad' : undefined],
         ['pending', String(s.pending)],
         ['open conflicts', String(s.openConflicts), s.openConflicts ? 'warn' : undefined],
+        ['next run', nextRun(s)],
+        ['backoff', backoffText(s), s.backoff ? 'warn' : undefined],
+        ['daemon', daemonText(s.daemon), s.daemon?.running ? 'good' : 'dim'],
       ],
       s,
       s.warnings.map((w) => `warning: ${w}`),
     );
   }
-  const all = listStaff(db).map((staff) => statusOf(db, staff, now, pending));
+  const all = listStaff(db).map((staff) => statusOf(db, staff, now, pending, daemon));
   return listing<StatusJson>(
     [
       { header: 'STAFF', value: (s) => s.staff },
       { header: 'CONNECTION', value: connection, tone: (s) => (s.connected ? (s.needsReconnect ? 'bad' : 'good') : 'dim') },
       { header: 'ENABLED', value: (s) => yesNo(s.prefs.enabled) },
       { header: 'LAST SYNC', value: (s) => s.lastSyncAt ?? 'never' },
+      { header: 'LAST SUCCESS', value: (s) => s.lastSuccessAt ?? 'never' },
+      { header: 'NEXT RUN', value: nextRun },
+      { header: 'BACKOFF', value: backoffText, tone: (s) => (s.backoff ? 'warn' : undefined) },
       { header: 'LAST ERROR', value: (s) => s.lastError ?? '', tone: (s) => (s.lastError ? 'bad' : undefined) },
       { header: 'PENDING', value: (s) => String(s.pending) },
       { header: 'CONFLICTS', value: (s) => String(s.openConflicts) },
@@ -120,16 +170,19 @@ export async function status(ctx: Context, opts: { staff?: string }): Promise<Ou
     all,
     all,
     'no staff members yet',
-    all.flatMap((s) => s.warnings.map((w) => `warning: ${s.staff}: ${w}`)),
+    [...all.flatMap((s) => s.warnings.map((w) => `warning: ${s.staff}: ${w}`)), `daemon: ${daemonText(daemon)}`],
   );
 }
 
-/** Pending CaseFlow-side changes, counted the way the next scheduled run would see them. */
-function syncPending(ctx: Context): PendingCounter {
-  return (db, staff) => {
-    const prefs = getPrefs(db, staff.id);
-    const window = syncWindow(db, staff, ctx.now(), ctx.settings['sync.horizonDays']);
-    const store = new SqliteSyncStore(db, staff, ctx.now);
-    return pendingCount({ store, staffId: staff.id, storeId: storeInstanceId(db), window }, runPolicy(ctx, prefs));
-  };
+const nextRun = (s: StatusJson) => s.nextRunAt ?? (s.daemon?.running && s.daemon.mode === 'loop' ? 'not scheduled' : 'no daemon running');
+
+const backoffText = (s: StatusJson) => (s.backoff ? `${s.backoff.failures} failures, until ${s.backoff.until}` : '');
+
+function daemonText(d: DaemonJson | null): string {
+  if (!d) return 'never run on this store';
+  const cycles = `last cycle started ${d.lastCycleStartedAt ?? 'never'}, ended ${d.lastCycleEndedAt ?? 'never'}`;
+  if (!d.running) return `not running (last: pid ${d.pid} on ${d.host}, ${d.mode === 'once' ? 'daemon --once' : 'daemon'}; ${cycles})`;
+  if (d.mode === 'once') return `daemon --once running: pid ${d.pid} on ${d.host}, started ${d.startedAt}`;
+  return `running: pid ${d.pid} on ${d.host} since ${d.startedAt}; ${cycles}; next cycle ${d.nextCycleAt ?? 'not yet scheduled'}`;
 }
+
