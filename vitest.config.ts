@@ -1,10 +1,12 @@
 import { defineConfig } from 'vitest/config';
-
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     globalSetup: ['test/global-setup.ts'],
     pool: 'forks',
+    // Most tests wait on a server or a child process rather than the CPU: on a 2-core machine the
+    // default (one worker) leaves it idle. Three workers take the suite from ~70 s to ~40 s.
+    maxWorkers: 3,
     testTimeout: 30_000,
     hookTimeout: 30_000,
   },
