@@ -188,4 +188,25 @@ describe('daemon (looping)', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toBe(`error: the store file ${w.sb.db} was replaced while the daemon ran: stopping\nhint: start the daemon again (under systemd it is restarted for you): caseflow-outlook daemon\n`);
   });
+
+  it('the breaker holds a mass delete made while it runs; sync --allow-deletes lets the daemon push them', async () => {
+    w = await world([ALICE]);
+    const config = join(w.sb.dir, 'config.json');
+    writeFileSync(config, JSON.stringify({ sync: { maxDeletesPerRun: 2 } }));
+    for (let i = 1; i <= 3; i += 1) await w.ok(['events', 'add', '--staff', ALICE, '--title', `Meeting ${i}`, '--start', `2026-12-0${i}T09:00`, '--end', `2026-12-0${i}T10:00`]);
+    const d = startDaemon(['--config', config, 'daemon', '--interval', '3600']);
+    await d.line((l) => l.event === 'cycle.end', 'ending the first cycle');
+    expect(w.sim.control.events(ALICE, { calendar: 'primary' }).filter((e) => !e.deleted)).toHaveLength(3);
+    for (let i = 1; i <= 3; i += 1) await w.ok(['--config', config, 'events', 'delete', String(i)]);
+    // The prompt push meets the breaker: nothing is deleted in Outlook, and status says why.
+    await d.line((l) => l.event === 'staff' && l.staff === ALICE && typeof l.note === 'string' && l.note.includes('--allow-deletes'), 'holding the deletions back');
+    expect(w.sim.control.events(ALICE, { calendar: 'primary' }).filter((e) => !e.deleted)).toHaveLength(3);
+    const held = await w.ok(['--config', config, 'status', '--staff', ALICE]);
+    expect(held.warnings.join(' ')).toContain('mass-deletion breaker');
+    // A person lets them through; the daemon's next push carries them out.
+    await w.sb.run(['--config', config, 'sync', '--staff', ALICE, '--allow-deletes']);
+    await request(() => (w.sim.control.events(ALICE, { calendar: 'primary' }).filter((e) => !e.deleted).length === 0 ? true : undefined), 10_000);
+    const r = await d.stop();
+    expect(r.code, r.stderr).toBe(0);
+  });
 });
