@@ -31,6 +31,7 @@ import { register as tasks } from './commands/tasks-command.js';
 import type { Io } from './context.js';
 import type { Runner } from './handler.js';
 import { createHelpers, examples, type Helpers } from './register.js';
+import { closest } from '../suggest.js';
 
 const EXIT_CODES = `
 Exit codes:
@@ -108,33 +109,10 @@ function needsSubcommand(group: Command, io: Io): void {
       const cmd = raw[raw.length - 1] as Command;
       const names = group.commands.map((c) => c.name()).join(', ');
       const typed = cmd.args[0];
-      const near = typed === undefined ? undefined : closest(typed, group.commands.map((c) => c.name()));
+      const near = typed === undefined ? undefined : closest(typed, group.commands.map((c) => c.name()), 2);
       const message =
         typed === undefined ? `${path} needs a ${what}: ${names}` : `unknown ${what} '${typed}' for ${path}${near ? ` (did you mean ${near}?)` : ''}; allowed: ${names}`;
       if (typed === undefined && !cmd.optsWithGlobals().json) group.outputHelp({ error: true });
       throw new UsageError(message, { hint: `see: ${path} --help` });
     });
-}
-
-/** The name within two edits of what was typed, if one is (a typo, not a guess). */
-function closest(typed: string, names: string[]): string | undefined {
-  const distance = (a: string, b: string): number => {
-    const row = Array.from({ length: b.length + 1 }, (_, j) => j);
-    for (let i = 1; i <= a.length; i += 1) {
-      let diagonal = row[0]!;
-      row[0] = i;
-      for (let j = 1; j <= b.length; j += 1) {
-        const above = row[j]!;
-        row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
-        diagonal = above;
-      }
-    }
-    return row[b.length]!;
-  };
-  let best: { name: string; d: number } | undefined;
-  for (const name of names) {
-    const d = distance(typed.toLowerCase(), name);
-    if (d <= 2 && (!best || d < best.d)) best = { name, d };
-  }
-  return best?.name;
 }

@@ -8,7 +8,8 @@ import type { Db } from '../store/open.js';
 import { getPrefs } from '../store/prefs.js';
 import type { Staff } from '../store/staff.js';
 import type { RunSummary } from '../sync/run.js';
-import { record, type Output, type Tone } from './output.js';
+import type { HandlerResult } from './handler.js';
+import { listing, record, type Output, type Tone } from './output.js';
 
 export type Outcome = 'synced' | 'skipped' | 'failed';
 /** Why a staff member was not synced (or not to the end): a stable word for scripts. */
@@ -112,4 +113,32 @@ export function outcomeTone(s: RunEntry): Tone | undefined {
   if (s.outcome === 'failed' && s.reason !== 'interrupted') return 'bad';
   if (s.reason === 'needs-reconnect') return 'bad';
   return s.outcome === 'skipped' ? 'dim' : undefined;
+}
+
+/**
+ * Every staff member's entry of a run over several of them (`daemon --once`, `import --all`), as
+ * a table, with the exit code the worst of theirs. `pushed`: whether the runs push (an import
+ * only pulls).
+ */
+export function entriesOutput(scored: { entry: RunEntry; exitCode: number }[], o: { pushed: boolean }): HandlerResult {
+  const worst = Math.max(ExitCode.ok, ...scored.map((r) => r.exitCode));
+  const entries = scored.map((r) => r.entry).sort((a, b) => a.staff.localeCompare(b.staff));
+  const dash = (s: RunEntry, text: string) => (s.outcome === 'skipped' ? '-' : text);
+  return {
+    output: listing<RunEntry>(
+      [
+        { header: 'STAFF', value: (s) => s.staff },
+        { header: 'PULLED', value: (s) => dash(s, counts(s.pulled)) },
+        ...(o.pushed ? [{ header: 'PUSHED', value: (s: RunEntry) => dash(s, counts(s.pushed)) }] : []),
+        { header: 'CONFLICTS', value: (s) => dash(s, String(s.conflicts)) },
+        { header: 'ERRORS', value: (s) => s.errors.join('; '), tone: (s) => (s.errors.length ? 'bad' : undefined) },
+        { header: 'OUTCOME', value: outcomeText, tone: outcomeTone },
+        { header: 'NOTE', value: (s) => s.note ?? '' },
+      ],
+      entries,
+      entries,
+      'no staff members yet: add one with caseflow-outlook staff add --email E --name N',
+    ),
+    exitCode: worst,
+  };
 }

@@ -5,6 +5,7 @@
 // Times here are the real clock's (milliseconds since the epoch), never a clock fixed for tests.
 
 import { hostname } from 'node:os';
+import { alive } from './lock.js';
 import type { Db } from './open.js';
 
 /** A heartbeat older than this many of the holder's intervals means the holder is gone. */
@@ -32,15 +33,6 @@ export interface BackoffRow {
   lastError: string | null;
 }
 
-/** Whether a process of this host is alive (EPERM: alive, another user's). */
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 const iso = (ms: number) => new Date(ms).toISOString();
 

@@ -14,7 +14,8 @@ export interface LockHandle {
   release(): void;
 }
 
-function alive(pid: number): boolean {
+/** Whether a process of this host is alive (EPERM: alive, another user's). */
+export function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

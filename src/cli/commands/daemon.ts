@@ -8,8 +8,7 @@ import { assertOutlookEnabled } from '../../store/firm.js';
 import { listStaff, requireStaff, type Staff } from '../../store/staff.js';
 import type { Context } from '../context.js';
 import type { HandlerResult } from '../handler.js';
-import { listing } from '../output.js';
-import { counts, outcomeText, outcomeTone, summaryOutput, type RunEntry } from '../run-entry.js';
+import { entriesOutput, summaryOutput } from '../run-entry.js';
 import { email } from './common.js';
 import { staffWork, takeDaemonLock, type StaffResult } from './daemon-staff.js';
 
@@ -69,25 +68,6 @@ async function once(ctx: Context, opts: { staff?: string }): Promise<HandlerResu
 
 function answer(results: StaffResult[], one: boolean): HandlerResult {
   // The interruption itself is not a failure (exit 0); what finished before it still counts.
-  const worst = Math.max(ExitCode.ok, ...results.map((r) => r.exitCode));
-  const entries = results.map((r) => r.entry).sort((a, b) => a.staff.localeCompare(b.staff));
-  if (one) return { output: summaryOutput(entries[0]!), exitCode: worst };
-  const dash = (s: RunEntry, text: string) => (s.outcome === 'skipped' ? '-' : text);
-  return {
-    output: listing<RunEntry>(
-      [
-        { header: 'STAFF', value: (s) => s.staff },
-        { header: 'PULLED', value: (s) => dash(s, counts(s.pulled)) },
-        { header: 'PUSHED', value: (s) => dash(s, counts(s.pushed)) },
-        { header: 'CONFLICTS', value: (s) => dash(s, String(s.conflicts)) },
-        { header: 'ERRORS', value: (s) => s.errors.join('; '), tone: (s) => (s.errors.length ? 'bad' : undefined) },
-        { header: 'OUTCOME', value: outcomeText, tone: outcomeTone },
-        { header: 'NOTE', value: (s) => s.note ?? '' },
-      ],
-      entries,
-      entries,
-      'no staff members yet: add one with caseflow-outlook staff add --email E --name N',
-    ),
-    exitCode: worst,
-  };
+  if (one) return { output: summaryOutput(results[0]!.entry), exitCode: Math.max(ExitCode.ok, results[0]!.exitCode) };
+  return entriesOutput(results, { pushed: true });
 }

@@ -17,8 +17,7 @@ import type { RunSummary } from '../../sync/run.js';
 import type { Context } from '../context.js';
 import { toCliError } from '../errors.js';
 import type { HandlerResult } from '../handler.js';
-import { listing } from '../output.js';
-import { counts, failed, finished, outcomeText, outcomeTone, standingSkip, summaryOutput, type RunEntry, type Scored } from '../run-entry.js';
+import { entriesOutput, failed, finished, standingSkip, summaryOutput, type RunEntry, type Scored } from '../run-entry.js';
 import { createSpinner, type Spinner } from '../spinner.js';
 import { assertCanSync, runOne } from '../sync-runs.js';
 import { email } from './common.js';
@@ -174,23 +173,5 @@ async function importAll(ctx: Context, days: number): Promise<HandlerResult> {
       hint: `safe to run again (what came in comes in once): caseflow-outlook import --all --days ${days}`,
     });
   }
-  const worst = Math.max(ExitCode.ok, ...results.map((r) => r.exitCode));
-  const entries = results.map((r) => r.entry).sort((a, b) => a.staff.localeCompare(b.staff));
-  const dash = (s: RunEntry, text: string) => (s.outcome === 'skipped' ? '-' : text);
-  return {
-    output: listing<RunEntry>(
-      [
-        { header: 'STAFF', value: (s) => s.staff },
-        { header: 'PULLED', value: (s) => dash(s, counts(s.pulled)) },
-        { header: 'CONFLICTS', value: (s) => dash(s, String(s.conflicts)) },
-        { header: 'ERRORS', value: (s) => s.errors.join('; '), tone: (s) => (s.errors.length ? 'bad' : undefined) },
-        { header: 'OUTCOME', value: outcomeText, tone: outcomeTone },
-        { header: 'NOTE', value: (s) => s.note ?? '' },
-      ],
-      entries,
-      entries,
-      'no staff members yet: add one with caseflow-outlook staff add --email E --name N',
-    ),
-    exitCode: worst,
-  };
+  return entriesOutput(results, { pushed: false });
 }
