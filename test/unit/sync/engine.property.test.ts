@@ -15,6 +15,7 @@ import { sameOnBothSides } from '../../../src/sync/content.js';
 import { CONFIDENTIAL_BODY } from '../../../src/sync/confidentiality.js';
 import { fromGraphEvent, type GraphEventJson } from '../../../src/sync/mapping.js';
 import type { ItemKind, SyncContent } from '../../../src/sync/model.js';
+import { SyncError } from '../../../src/sync/errors.js';
 import { runSync } from '../../../src/sync/run.js';
 import { SERIES_CHECK_MS } from '../../../src/sync/series.js';
 import { Crash, type MemoryCalendar, type WriteFault } from '../../support/memory-calendar.js';
@@ -163,7 +164,8 @@ async function run(w: MemoryWorld, f?: Faults): Promise<void> {
     await runSync(w.host, { trigger: 'scheduled', push: !f?.pullOnly, policy: POLICY, allowDeletes: true });
   } catch (error) {
     // A crash, or a run that could not finish (exit 4): the next run starts over.
-    if (!(error instanceof Crash) && !(error instanceof Error && 'exitCode' in error)) throw error;
+    // (the engine's own errors, and the CLI ones its adapters may raise, e.g. a transient failure).
+    if (!(error instanceof Crash) && !(error instanceof SyncError) && !(error instanceof Error && 'exitCode' in error)) throw error;
   } finally {
     w.clock.at(null);
     w.calendar.faults = {};
