@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `npm run soak`: the looping daemon as a real process for a few minutes (SOAK_SECONDS, default
 // 180) against the simulator with faults (5% 503s, 5-20 ms latency), three staff members, and
-// edits on both sides every two seconds. Its cycles are a hundred times faster than in production
+// edits on both sides every two seconds (SOAK_EDITS=0: none, to see memory when the data is still). Its cycles are a hundred times faster than in production
 // (CASEFLOW_DAEMON_TIME_SCALE=0.01: an interval of 30 s is 0.3 s), so the run covers hundreds of
 // cycles. Every 10 s it samples the daemon's resident memory, open file descriptors and sockets
 // from /proc, and prints them beside the first sample: memory must stay flat and nothing leak.
@@ -15,6 +15,8 @@ import { fileURLToPath } from 'node:url';
 const { startSimulator } = await import('../dist/simulator/index.js');
 const bin = fileURLToPath(new URL('../bin/caseflow-outlook', import.meta.url));
 const seconds = Number(process.env.SOAK_SECONDS ?? 180);
+// SOAK_EDITS=0: no edits (is memory flat when the data does not grow?).
+const editing = process.env.SOAK_EDITS !== '0';
 const dir = mkdtempSync(join(tmpdir(), 'caseflow-soak-'));
 const STAFF = ['alice@firm.example', 'bob@firm.example', 'carol@firm.example'];
 const sim = await startSimulator({ port: 0, caDir: join(dir, 'ca'), deviceCodePollIntervalSeconds: 0.05, users: STAFF.map((email) => ({ email, name: email.split('@')[0] })) });
@@ -72,6 +74,7 @@ try {
   let n = 0;
   // Edits on both sides while it runs.
   const edits = setInterval(() => {
+    if (!editing) return;
     n += 1;
     const email = STAFF[n % STAFF.length];
     void cf('events', 'add', '--staff', email, '--title', `Soak ${n}`, '--start', `${day(n)}T09:00`, '--end', `${day(n)}T10:00`);
