@@ -57,15 +57,25 @@ try {
   }
   sim.control.setAutoApprove(null);
   sim.control.setFaults({ random503: 0.05, latencyMs: [5, 20], retryAfterSeconds: 0.01 });
-  const daemon = spawn(process.execPath, [bin, 'daemon', '--interval', '30'], { env: { ...env, CASEFLOW_DAEMON_TIME_SCALE: '0.01' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  // SOAK_TRACE_GC=1: V8 prints the heap after each collection; what survives a full collection
+  // (mark-compact) tells a leak from a heap that is still growing into its size.
+  const traceGc = process.env.SOAK_TRACE_GC === '1';
+  const marks = [];
+  const daemon = spawn(process.execPath, [...(traceGc ? ['--trace-gc'] : []), bin, 'daemon', '--interval', '30'], { env: { ...env, CASEFLOW_DAEMON_TIME_SCALE: '0.01' }, stdio: ['ignore', 'pipe', 'pipe'] });
   let cycles = 0;
   let errors = 0;
   let buffer = '';
   daemon.stdout.setEncoding('utf8').on('data', (chunk) => {
     buffer += chunk;
     for (let i = buffer.indexOf('\n'); i >= 0; i = buffer.indexOf('\n')) {
-      const line = JSON.parse(buffer.slice(0, i));
+      const text = buffer.slice(0, i);
       buffer = buffer.slice(i + 1);
+      if (!text.startsWith('{')) {
+        const m = /Mark-Compact[^\d]*([\d.]+) \(([\d.]+)\) -> ([\d.]+)/.exec(text);
+        if (m) marks.push(Number(m[3]));
+        continue;
+      }
+      const line = JSON.parse(text);
       if (line.event === 'cycle.end') cycles += 1;
       if (line.level === 'error') errors += 1;
     }
@@ -98,6 +108,7 @@ try {
   console.log(`\n${seconds} s, ${cycles} cycles, ${n} edits on each side, ${errors} error lines (injected 503s), exit ${code} ${Date.now() - stopAt} ms after SIGTERM`);
   console.log(`rss: first ${first.rss.toFixed(1)} MiB, middle ${mid.rss.toFixed(1)}, last ${last.rss.toFixed(1)} (second half grew ${(last.rss - mid.rss).toFixed(1)} MiB)`);
   console.log(`fds: first ${first.fds}, last ${last.fds}; sockets: first ${first.sockets}, last ${last.sockets}`);
+  if (traceGc) console.log(`heap after each full collection (MB): ${marks.map((x) => x.toFixed(1)).join(' ')}`);
 } finally {
   await sim.stop();
   rmSync(dir, { recursive: true, force: true });
