@@ -34,15 +34,16 @@ export function requireClientId(settings: AuthSettings): string {
   return settings.clientId;
 }
 
-export function msalConfiguration(settings: AuthSettings, cachePlugin: ICachePlugin | undefined, log: Logger): Configuration {
+export function msalConfiguration(settings: AuthSettings, cachePlugin: ICachePlugin | undefined, log: Logger, authorityMetadata?: string): Configuration {
   const clientId = requireClientId(settings);
   const host = new URL(settings.authorityHost);
   const authority = `${settings.authorityHost}/${settings.tenantId}`;
   // A host that is not a Microsoft cloud (the simulator, a test tenant proxy) must be listed as a
-  // known authority, or MSAL tries instance discovery against Microsoft.
-  const knownAuthorities = MICROSOFT_HOSTS.has(host.hostname) ? [] : [host.host];
+  // known authority, or MSAL tries instance discovery against Microsoft. With the authority's
+  // metadata already at hand it is listed too: there is nothing left to discover.
+  const knownAuthorities = MICROSOFT_HOSTS.has(host.hostname) && !authorityMetadata ? [] : [host.host];
   return {
-    auth: { clientId, authority, knownAuthorities },
+    auth: { clientId, authority, knownAuthorities, ...(authorityMetadata ? { authorityMetadata } : {}) },
     ...(cachePlugin ? { cache: { cachePlugin } } : {}),
     system: {
       loggerOptions: {
@@ -55,9 +56,36 @@ export function msalConfiguration(settings: AuthSettings, cachePlugin: ICachePlu
   };
 }
 
+/**
+ * The sign-in server's metadata (its OpenID configuration), read once per process and authority:
+ * every MSAL client made afterwards starts with it, so a run whose access token is still fresh
+ * sends no sign-in request at all (a daemon cycle over many staff members used to send one each).
+ * https://learn.microsoft.com/entra/identity-platform/v2-protocols-oidc#find-your-apps-openid-configuration-document-uri
+ */
+const metadataByAuthority = new Map<string, string>();
+
+async function authorityMetadata(authority: string, log: Logger): Promise<string | undefined> {
+  const known = metadataByAuthority.get(authority);
+  if (known) return known;
+  try {
+    const res = await fetch(`${authority}/v2.0/.well-known/openid-configuration`, { signal: AbortSignal.timeout(10_000) });
+    if (!res.ok) return undefined;
+    const text = await res.text();
+    const doc = JSON.parse(text) as { token_endpoint?: unknown; authorization_endpoint?: unknown; issuer?: unknown };
+    // Only a document MSAL can use; anything else is left to MSAL, which says what is wrong.
+    if (typeof doc.token_endpoint !== 'string' || typeof doc.authorization_endpoint !== 'string' || typeof doc.issuer !== 'string') return undefined;
+    metadataByAuthority.set(authority, text);
+    return text;
+  } catch (error) {
+    log.debug(`sign-in server metadata not read ahead (${(error as Error).name}); MSAL reads it itself`);
+    return undefined;
+  }
+}
+
 export async function createPca(settings: AuthSettings, cachePlugin: ICachePlugin | undefined, log: Logger): Promise<Pca> {
   const { PublicClientApplication } = await import('@azure/msal-node');
-  return new PublicClientApplication(msalConfiguration(settings, cachePlugin, log));
+  const metadata = settings.clientId ? await authorityMetadata(`${settings.authorityHost}/${settings.tenantId}`, log) : undefined;
+  return new PublicClientApplication(msalConfiguration(settings, cachePlugin, log, metadata));
 }
 
 /** `invalid_grant` / interaction_required: the refresh token is gone for good. */
