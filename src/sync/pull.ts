@@ -11,7 +11,9 @@ import { completeFromMaster, fromGraphEvent, isThinOccurrence, type GraphEventJs
 import type { RemoteChange } from './model.js';
 import { DeltaExpiredError, InvalidItemError, type InvalidItem, type RemoteCalendar, type SyncWindow } from './ports.js';
 
-export const PAGE_SIZE = 50;
+// Graph documents no maximum for the delta page size (docs/graph.md#rounds-and-links): fewer,
+// larger pages mean fewer round trips on a full round.
+export const PAGE_SIZE = 250;
 export const MAX_PAGES = 2_000;
 
 export interface Round {
