@@ -206,3 +206,42 @@ export function parseBound(value: string, zone: string, flag: string, end: boole
   }
   return parseDateTime(value, zone, flag).utc;
 }
+
+/**
+ * Windows zone names Outlook may record, to the IANA zone they stand for (the common ones, after
+ * CLDR's table: https://github.com/unicode-org/cldr/blob/main/common/supplemental/windowsZones.xml).
+ */
+const WINDOWS_ZONES: Record<string, string> = {
+  'utc': 'UTC',
+  'gmt standard time': 'Europe/London',
+  'greenwich standard time': 'Atlantic/Reykjavik',
+  'w. europe standard time': 'Europe/Berlin',
+  'romance standard time': 'Europe/Paris',
+  'central europe standard time': 'Europe/Budapest',
+  'central european standard time': 'Europe/Warsaw',
+  'e. europe standard time': 'Europe/Chisinau',
+  'fle standard time': 'Europe/Kiev',
+  'eastern standard time': 'America/New_York',
+  'central standard time': 'America/Chicago',
+  'mountain standard time': 'America/Denver',
+  'us mountain standard time': 'America/Phoenix',
+  'pacific standard time': 'America/Los_Angeles',
+  'alaskan standard time': 'America/Anchorage',
+  'hawaiian standard time': 'Pacific/Honolulu',
+  'atlantic standard time': 'America/Halifax',
+  'india standard time': 'Asia/Kolkata',
+  'china standard time': 'Asia/Shanghai',
+  'tokyo standard time': 'Asia/Tokyo',
+  'aus eastern standard time': 'Australia/Sydney',
+  'new zealand standard time': 'Pacific/Auckland',
+};
+
+/**
+ * An IANA zone for a zone name Outlook recorded: an IANA name as it is, a common Windows name
+ * mapped (Outlook records either), null when unknown.
+ */
+export function ianaZone(name: string | null | undefined): string | null {
+  if (!name) return null;
+  if (isValidTimeZone(name)) return name;
+  return WINDOWS_ZONES[name.trim().toLowerCase()] ?? null;
+}

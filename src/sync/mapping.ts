@@ -3,7 +3,7 @@
 // converted through UTC; timed values are read as `{dateTime, timeZone: 'UTC'}`.
 
 import { createHash } from 'node:crypto';
-import { offsetMs, resolveLocal } from '../dates.js';
+import { ianaZone, offsetMs, resolveLocal } from '../dates.js';
 import { canonicalInstant, exclusiveEndDate, inclusiveEndDate, normalizeText } from './content.js';
 import type { AttendeeType, GraphDateTime, ItemKind, RemoteEvent, RemoteEventType, Sensitivity, SyncContent } from './model.js';
 
@@ -135,14 +135,15 @@ function readTimed(value: GraphDateTime | null | undefined): string {
   if (!m) return canonicalInstant(value.dateTime);
   const [, y, mo, d, h, mi, s, frac] = m;
   const wall = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s ?? 0), Number((frac ?? '0').padEnd(3, '0').slice(0, 3)));
-  const zone = value.timeZone ?? 'UTC';
+  // We ask for UTC, but a zone Outlook names (IANA or Windows) is honoured; an unknown one is read as UTC.
+  const zone = ianaZone(value.timeZone);
   if (zone && zone !== 'UTC' && zone !== 'Etc/UTC') {
     try {
       const r = resolveLocal(wall, zone);
       if (r.kind === 'unique') return new Date(r.instantMs).toISOString();
       if (r.kind === 'ambiguous') return new Date(r.earlierMs).toISOString();
     } catch {
-      // A Windows zone name or unknown zone: we always ask for UTC, so read it as UTC.
+      // A zone the runtime does not know: read as UTC.
     }
   }
   return new Date(wall).toISOString();
@@ -158,8 +159,7 @@ function sensitivityOf(value: string | null | undefined): Sensitivity {
 
 /** The display zone Outlook recorded, when it is one we can use (IANA-looking or UTC). */
 function zoneOf(json: GraphEventJson): string {
-  const z = json.originalStartTimeZone ?? json.start?.timeZone ?? 'UTC';
-  return z === 'UTC' || /^[A-Za-z]+\/[A-Za-z0-9_+\-/]+$/.test(z) ? z : 'UTC';
+  return ianaZone(json.originalStartTimeZone ?? json.start?.timeZone) ?? 'UTC';
 }
 
 export function fromGraphEvent(json: GraphEventJson, opts: { inWindow: boolean }): RemoteEvent {

@@ -7,7 +7,7 @@
 // https://learn.microsoft.com/graph/api/resources/recurrencerange (type endDate, noEnd, numbered;
 // startDate, endDate, numberOfOccurrences, recurrenceTimeZone).
 
-import { isValidTimeZone, offsetMs } from '../dates.js';
+import { ianaZone, offsetMs } from '../dates.js';
 
 export const DAYS = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'] as const;
 export type DayOfWeek = (typeof DAYS)[number];
@@ -81,40 +81,9 @@ export function parseRecurrence(raw: unknown): Recurrence | null {
   };
 }
 
-/**
- * Windows zone names Outlook may record, to the IANA zone they stand for (the common ones, after
- * CLDR's table: https://github.com/unicode-org/cldr/blob/main/common/supplemental/windowsZones.xml).
- */
-const WINDOWS_ZONES: Record<string, string> = {
-  'utc': 'UTC',
-  'gmt standard time': 'Europe/London',
-  'greenwich standard time': 'Atlantic/Reykjavik',
-  'w. europe standard time': 'Europe/Berlin',
-  'romance standard time': 'Europe/Paris',
-  'central europe standard time': 'Europe/Budapest',
-  'central european standard time': 'Europe/Warsaw',
-  'e. europe standard time': 'Europe/Chisinau',
-  'fle standard time': 'Europe/Kiev',
-  'eastern standard time': 'America/New_York',
-  'central standard time': 'America/Chicago',
-  'mountain standard time': 'America/Denver',
-  'us mountain standard time': 'America/Phoenix',
-  'pacific standard time': 'America/Los_Angeles',
-  'alaskan standard time': 'America/Anchorage',
-  'hawaiian standard time': 'Pacific/Honolulu',
-  'atlantic standard time': 'America/Halifax',
-  'india standard time': 'Asia/Kolkata',
-  'china standard time': 'Asia/Shanghai',
-  'tokyo standard time': 'Asia/Tokyo',
-  'aus eastern standard time': 'Australia/Sydney',
-  'new zealand standard time': 'Pacific/Auckland',
-};
-
 /** The IANA zone a series' times are told in: its own when we know it, else UTC. */
 export function seriesZone(name: string | null | undefined): string {
-  if (!name) return 'UTC';
-  if (isValidTimeZone(name)) return name;
-  return WINDOWS_ZONES[name.trim().toLowerCase()] ?? 'UTC';
+  return ianaZone(name) ?? 'UTC';
 }
 
 const title = (d: DayOfWeek) => d[0]!.toUpperCase() + d.slice(1);

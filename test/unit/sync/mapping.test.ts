@@ -185,3 +185,12 @@ describe('round trip through Graph (property)', () => {
     );
   });
 });
+
+describe('zones Outlook names', () => {
+  it('a Windows zone name is read as the IANA zone it stands for; an unknown one as UTC', () => {
+    const ev = fromGraphEvent({ id: 'W1', subject: 'Call', start: { dateTime: '2026-12-01T09:00:00.0000000', timeZone: 'Eastern Standard Time' }, end: { dateTime: '2026-12-01T10:00:00.0000000', timeZone: 'Eastern Standard Time' }, originalStartTimeZone: 'Eastern Standard Time' }, { inWindow: true });
+    expect(ev.content).toMatchObject({ start: '2026-12-01T14:00:00.000Z', end: '2026-12-01T15:00:00.000Z', timeZone: 'America/New_York' });
+    const odd = fromGraphEvent({ id: 'W2', subject: 'Call', start: { dateTime: '2026-12-01T09:00:00', timeZone: 'Mars Standard Time' }, end: { dateTime: '2026-12-01T10:00:00', timeZone: 'Mars Standard Time' } }, { inWindow: true });
+    expect(odd.content).toMatchObject({ start: '2026-12-01T09:00:00.000Z', timeZone: 'UTC' });
+  });
+});
