@@ -61,7 +61,9 @@ try {
   // (mark-compact) tells a leak from a heap that is still growing into its size.
   const traceGc = process.env.SOAK_TRACE_GC === '1';
   const marks = [];
-  const daemon = spawn(process.execPath, [...(traceGc ? ['--trace-gc'] : []), bin, 'daemon', '--interval', '30'], { env: { ...env, CASEFLOW_DAEMON_TIME_SCALE: '0.01' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  // SOAK_NODE_FLAGS: extra V8/Node flags for the daemon (e.g. a small heap, to collect more often).
+  const nodeFlags = (process.env.SOAK_NODE_FLAGS ?? '').split(' ').filter(Boolean);
+  const daemon = spawn(process.execPath, [...(traceGc ? ['--trace-gc'] : []), ...nodeFlags, bin, 'daemon', '--interval', '30'], { env: { ...env, CASEFLOW_DAEMON_TIME_SCALE: '0.01' }, stdio: ['ignore', 'pipe', 'pipe'] });
   let cycles = 0;
   let errors = 0;
   let buffer = '';
