@@ -19,7 +19,7 @@ import { inTransaction, type Db } from '../../store/open.js';
 import { findStaff, type Staff } from '../../store/staff.js';
 import type { Context } from '../context.js';
 import { listing, type Output } from '../output.js';
-import { runHostFor } from '../wiring.js';
+import { remoteCalendarFor } from '../wiring.js';
 import { id as parseId } from './common.js';
 
 const DAY = 86_400_000;
@@ -115,6 +115,8 @@ export async function restore(ctx: Context, rawId: string | undefined, opts: { r
   }
   // An Outlook copy that exists again (restored in Outlook) is left to the next sync: restoring
   // it here too would make it twice.
+  // One Outlook calendar per staff member (a whole run's deletions are usually one person's).
+  const calendars = new Map<number, Awaited<ReturnType<typeof remoteCalendarFor>>>();
   for (const step of steps.filter((s) => s.not === null && s.row.outlook_id)) {
     const linked = db.prepare('SELECT local_id FROM links WHERE staff_id = ? AND outlook_id = ?').get(step.staff.id, step.row.outlook_id) as { local_id: number } | undefined;
     if (linked) {
@@ -127,8 +129,9 @@ export async function restore(ctx: Context, rawId: string | undefined, opts: { r
         hint: `connect first: caseflow-outlook connect --staff ${step.staff.email}`,
       });
     }
-    const host = await runHostFor(ctx, db, step.staff, ctx.signal);
-    if (await host.calendar.getEvent(step.row.outlook_id!)) step.not = 'its Outlook copy exists again (restored in Outlook): the next sync brings it in';
+    let calendar = calendars.get(step.staff.id);
+    if (!calendar) calendars.set(step.staff.id, (calendar = await remoteCalendarFor(ctx, db, step.staff, ctx.signal)));
+    if (await calendar.getEvent(step.row.outlook_id!)) step.not = 'its Outlook copy exists again (restored in Outlook): the next sync brings it in';
   }
   const fresh = steps.filter((s) => s.not === null && alreadyRestored(db, s.row.id) === null);
   const invited = fresh.filter((s) => s.snapshot.attendees.length > 0);
