@@ -8,9 +8,9 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { CliError } from '../../src/errors.js';
 import { inTransaction, openStore } from '../../src/store/open.js';
 import { addStaff, listStaff } from '../../src/store/staff.js';
+import { refusal } from '../helpers/refusal.js';
 
 let dir: string;
 beforeEach(() => {
@@ -19,16 +19,6 @@ beforeEach(() => {
 afterEach(() => {
   rmSync(dir, { recursive: true, force: true });
 });
-
-function refusal(fn: () => unknown): CliError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof CliError) return error;
-    throw error;
-  }
-  throw new Error('expected a refusal, got none');
-}
 
 describe('a store that cannot be written', () => {
   it('an unmigrated SQLite file opened read-only: "not writable" naming the file, its folder and SQLITE_READONLY', () => {

@@ -4,18 +4,8 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadSettings } from '../../src/config/load.js';
 import { flattenFile, resolve } from '../../src/config/resolve.js';
-import { CliError, UsageError } from '../../src/errors.js';
-
-/** The error `fn` throws (failing the test when it throws none, or not one of ours). */
-function refusal(fn: () => unknown): CliError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof CliError) return error;
-    throw error;
-  }
-  throw new Error('expected a refusal, got none');
-}
+import { UsageError } from '../../src/errors.js';
+import { refusal } from '../helpers/refusal.js';
 
 const base = { flags: {}, env: {}, file: null, home: '/home/u' };
 

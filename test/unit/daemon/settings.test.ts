@@ -3,19 +3,9 @@
 
 import { describe, expect, it } from 'vitest';
 import { resolve } from '../../../src/config/resolve.js';
-import { CliError } from '../../../src/errors.js';
+import { refusal } from '../../helpers/refusal.js';
 
 const base = { flags: {}, env: {}, file: null, home: '/home/u', fileName: 'c.json' };
-
-function refusal(fn: () => unknown): CliError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof CliError) return error;
-    throw error;
-  }
-  throw new Error('expected a refusal, got none');
-}
 
 describe('daemon settings', () => {
   it('an interval below 30 s is refused from the flag, naming the minimum (exit 2)', () => {
