@@ -66,6 +66,8 @@ try {
   const daemon = spawn(process.execPath, [...(traceGc ? ['--trace-gc'] : []), ...nodeFlags, bin, 'daemon', '--interval', '30'], { env: { ...env, CASEFLOW_DAEMON_TIME_SCALE: '0.01' }, stdio: ['ignore', 'pipe', 'pipe'] });
   let cycles = 0;
   let errors = 0;
+  // The daemon's own figures at its last cycle end: what lives outside the JS heap shows in external.
+  let memory = null;
   let buffer = '';
   daemon.stdout.setEncoding('utf8').on('data', (chunk) => {
     buffer += chunk;
@@ -78,7 +80,10 @@ try {
         continue;
       }
       const line = JSON.parse(text);
-      if (line.event === 'cycle.end') cycles += 1;
+      if (line.event === 'cycle.end') {
+        cycles += 1;
+        if (line.memory) memory = line.memory;
+      }
       if (line.level === 'error') errors += 1;
     }
   });
@@ -97,9 +102,10 @@ try {
   const rows = [];
   while (Date.now() - started < seconds * 1000) {
     await new Promise((r) => setTimeout(r, 10_000));
-    rows.push({ t: Math.round((Date.now() - started) / 1000), cycles, ...sample(daemon.pid) });
+    rows.push({ t: Math.round((Date.now() - started) / 1000), cycles, ...sample(daemon.pid), memory });
     const last = rows.at(-1);
-    process.stdout.write(`t=${String(last.t).padStart(4)} s  cycles ${String(last.cycles).padStart(5)}  rss ${last.rss.toFixed(1)} MiB  fds ${last.fds}  sockets ${last.sockets}\n`);
+    const inside = last.memory ? `  (heap ${last.memory.heapUsedMiB} MiB, external ${last.memory.externalMiB} MiB)` : '';
+    process.stdout.write(`t=${String(last.t).padStart(4)} s  cycles ${String(last.cycles).padStart(5)}  rss ${last.rss.toFixed(1)} MiB${inside}  fds ${last.fds}  sockets ${last.sockets}\n`);
   }
   clearInterval(edits);
   const stopAt = Date.now();

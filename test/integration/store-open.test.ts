@@ -87,3 +87,24 @@ describe('a file that is not a caseflow-outlook store', () => {
     expect(existsSync(`${path}-wal`)).toBe(false);
   });
 });
+
+describe('statements are compiled once per connection', () => {
+  it('the same SQL gives the same statement, and one caller plucking does not change what the next one reads', () => {
+    const db = openStore(join(dir, 'store.db'));
+    try {
+      addStaff(db, 'ann@firm.example', 'Ann', '2026-11-20T00:00:00Z');
+      const sql = 'SELECT email, name FROM staff ORDER BY id';
+      const first = db.prepare(sql);
+      expect(db.prepare(sql)).toBe(first);
+      expect(db.prepare(sql).pluck().all()).toEqual(['ann@firm.example']);
+      expect(db.prepare(sql).all()).toEqual([{ email: 'ann@firm.example', name: 'Ann' }]);
+      // A statement that returns no data is kept too (pluck does not apply to it).
+      const write = db.prepare('UPDATE staff SET name = ? WHERE email = ?');
+      expect(db.prepare('UPDATE staff SET name = ? WHERE email = ?')).toBe(write);
+      write.run('Ann B', 'ann@firm.example');
+      expect(listStaff(db).map((s) => s.name)).toEqual(['Ann B']);
+    } finally {
+      db.close();
+    }
+  });
+});

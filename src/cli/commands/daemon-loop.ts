@@ -20,6 +20,7 @@ import { isTransient, staffWork, takeDaemonLock } from './daemon-staff.js';
 export async function loop(ctx: Context): Promise<HandlerResult> {
   const scale = timeScale(ctx.env);
   const db = ctx.db();
+  const dataVersion = db.prepare('PRAGMA data_version').pluck();
   assertOutlookEnabled(db);
   const settings = (): LoopSettings => ({
     intervalMs: ctx.settings['sync.intervalSeconds'] * 1000 * scale,
@@ -41,7 +42,7 @@ export async function loop(ctx: Context): Promise<HandlerResult> {
       random: Math.random,
       signal: ctx.signal,
       settings,
-      storeVersion: () => db.pragma('data_version', { simple: true }) as number,
+      storeVersion: () => dataVersion.get() as number,
       cycle: async (req) => {
         if (req.kind === 'scheduled') checkStoreFile(storeFile);
         try {
@@ -68,6 +69,7 @@ export async function loop(ctx: Context): Promise<HandlerResult> {
           durationMs,
           ...tally,
           nextCycleAt: nextAt,
+          memory: memoryFigures(),
         });
       },
       backoffChanged: (staffId, b) => tryStore(log, 'backoff', () => saveBackoff(db, staffId, b && { failures: b.failures, untilMs: b.until, lastError: b.lastError }), undefined),
@@ -107,6 +109,7 @@ function lostLock(): never {
  */
 async function cycle(ctx: Context, log: DaemonLogger, req: CycleRequest, hasPending: (s: Staff) => boolean, beat: (t?: { lastCycleStartedAt?: number }) => boolean): Promise<StaffOutcome[] | null> {
   const db = ctx.db();
+  const dataVersion = db.prepare('PRAGMA data_version').pluck();
   const every = listStaff(db);
   const ready = (s: Staff) => standingSkip(db, s) === null && req.backingOff(s.id) === null;
   const staff = req.kind === 'scheduled' ? every : every.filter((s) => ready(s) && hasPending(s));
@@ -151,4 +154,11 @@ async function cycle(ctx: Context, log: DaemonLogger, req: CycleRequest, hasPend
     const outcome = r.entry.reason === 'interrupted' ? 'interrupted' : r.entry.outcome;
     return { staffId: s.id, outcome, transient: outcome === 'failed' && isTransient(r), error: r.entry.errors.join('; ') || null };
   });
+}
+
+/** The process's memory in MiB, for a monitor to watch a daemon that runs for months. */
+function memoryFigures(): { rssMiB: number; heapUsedMiB: number; externalMiB: number } {
+  const m = process.memoryUsage();
+  const mib = (n: number) => Math.round((n / 1048576) * 10) / 10;
+  return { rssMiB: mib(m.rss), heapUsedMiB: mib(m.heapUsed), externalMiB: mib(m.external) };
 }
