@@ -76,6 +76,8 @@ const CASES: [string, string[], RegExp, RegExp][] = [
   ['firm set with nothing to set', ['firm', 'set'], /firm set needs at least one of --plan, --outlook-beta, --time-zone/, /^hint: e\.g\. caseflow-outlook firm set --plan multi-practice --outlook-beta on/],
   ['prefs set with nothing to set', ['prefs', 'set', '--staff', 'alice@firm.example'], /prefs set needs at least one of --enabled/, /^hint: e\.g\. caseflow-outlook prefs set --staff alice@firm\.example --tasks off/],
   ['simulator port out of range', ['simulator', '--port', '99999'], /--port must be a whole number from 1 to 65535/, /^hint: e\.g\. --port 8443$/],
+  ['simulator budget window of 0', ['simulator', '--window-seconds', '0'], /--window-seconds must be a whole number from 1 to 86400 \(got "0"\)/, /^hint: e\.g\. --window-seconds 600$/],
+  ['simulator budget that is not a number', ['simulator', '--requests-per-window', 'lots'], /--requests-per-window must be a whole number from 1 to 1000000/, /^hint: e\.g\. --requests-per-window 10000$/],
   ['daemon interval below the 30 s minimum', ['daemon', '--interval', '10'], /--interval must be a whole number from 30 to 86400 \(got "10"\)/, /^hint: give --interval a whole number from 30 to 86400, e\.g\. --interval 300$/],
   ['daemon concurrency not a number', ['daemon', '--once', '--concurrency', 'abc'], /--concurrency must be a whole number from 1 to 64/, /^hint: give --concurrency a whole number/],
   ['missing required flag', ['staff', 'add', '--email', 'b@firm.example'], /required option '--name <name>' not specified/, /^hint: /],
