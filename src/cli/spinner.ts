@@ -47,6 +47,9 @@ export async function createSpinner(ctx: Pick<Context, 'io' | 'json' | 'color' |
       if (!spinner.isSpinning) {
         ctx.signal.addEventListener('abort', onAbort, { once: true });
         spinner.start();
+      } else {
+        // A new text shows at once, not at the next frame.
+        spinner.render();
       }
     },
     succeed(text) {

@@ -12,6 +12,8 @@ import type { Staff } from '../store/staff.js';
 import { updateSyncState } from '../store/sync-state.js';
 import { runSync, type RunSummary } from '../sync/run.js';
 import type { Context } from './context.js';
+import type { WriteProgress } from '../graph/calendar.js';
+import { PaceReport } from './pace.js';
 import { runPolicy } from './run-policy.js';
 import { runHostFor } from './wiring.js';
 
@@ -41,6 +43,8 @@ export interface RunOneOptions {
   allowDeletes?: boolean;
   /** `import`: what the run brings in is audited as imported. */
   trigger?: 'manual' | 'scheduled' | 'import';
+  /** Where the run says how long its writes take when the request budget holds them back (default: the log). */
+  progress?: (p: WriteProgress) => void;
 }
 
 /** One run for one staff member; a paused one is not run, and the summary says how to resume. */
@@ -55,7 +59,7 @@ export async function runOne(ctx: Context, staff: Staff, o: RunOneOptions): Prom
   assertCanSync(ctx, staff);
   const allowDeletes = Boolean(o.allowDeletes);
   if (allowDeletes) updateSyncState(db, staff.id, { allowDeletes: true });
-  const host = await runHostFor(ctx, db, staff, ctx.signal);
+  const host = await runHostFor(ctx, db, staff, ctx.signal, o.progress ?? new PaceReport(ctx).for(staff));
   return runSync(host, { trigger: o.trigger ?? (o.push ? 'scheduled' : 'manual'), push: o.push, policy: runPolicy(ctx, prefs), allowDeletes });
 }
 

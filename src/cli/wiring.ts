@@ -3,10 +3,12 @@
 
 import { randomBytes } from 'node:crypto';
 import { tokenSourceFor } from '../auth/tokens.js';
-import { GraphCalendar } from '../graph/calendar.js';
+import { budgetWindowFromEnv, mailboxBudget, type RequestBudget } from '../graph/budget.js';
+import { GraphCalendar, type WriteProgress } from '../graph/calendar.js';
 import { createGraphClient } from '../graph/client.js';
 import { retryPolicyFromEnv } from '../graph/retry.js';
 import { getAccount } from '../store/accounts.js';
+import { budgetPersistence } from '../store/graph-budget.js';
 import { acquireLock } from '../store/lock.js';
 import { storeInstanceId } from '../store/meta.js';
 import { invalidItemIds, recordInvalidItems } from '../store/invalid-items.js';
@@ -19,7 +21,20 @@ import type { Context } from './context.js';
 
 export { runPolicy } from './run-policy.js';
 
-export async function remoteCalendarFor(ctx: Context, db: Db, staff: Staff, signal: AbortSignal): Promise<GraphCalendar> {
+/**
+ * The process's request budget for a mailbox, as this store remembers it: shared by every run in
+ * the process, and what earlier processes spent is read from the store.
+ */
+export function budgetFor(ctx: Pick<Context, 'settings' | 'env' | 'log'>, db: Db, mailbox: string): RequestBudget {
+  const windowMs = budgetWindowFromEnv(ctx.env);
+  const budget = mailboxBudget(storeInstanceId(db), mailbox, ctx.settings['graph.requestsPer10Minutes'], windowMs);
+  budget.attach(budgetPersistence(db, mailbox, budget.owner, windowMs), (error) =>
+    ctx.log.debug(`the request budget of ${mailbox} was not saved: ${(error as Error).message}`),
+  );
+  return budget;
+}
+
+export async function remoteCalendarFor(ctx: Context, db: Db, staff: Staff, signal: AbortSignal, progress?: (p: WriteProgress) => void): Promise<GraphCalendar> {
   const tokens = await tokenSourceFor({
     db,
     staff,
@@ -32,6 +47,7 @@ export async function remoteCalendarFor(ctx: Context, db: Db, staff: Staff, sign
   let fatal: Error | null = null;
   const retry = retryPolicyFromEnv(ctx.env);
   const mailbox = getAccount(db, staff.id)?.username ?? staff.email;
+  const budget = budgetFor(ctx, db, mailbox);
   const client = createGraphClient({
     baseUrl: ctx.settings['graph.baseUrl'],
     getAccessToken: async (options) => {
@@ -44,15 +60,26 @@ export async function remoteCalendarFor(ctx: Context, db: Db, staff: Staff, sign
     },
     mailbox,
     maxInFlight: ctx.settings['sync.maxRequestsInFlightPerMailbox'],
+    budget,
     retry,
     log: ctx.log,
     signal,
   });
-  return new GraphCalendar({ client, retry, maxInFlight: ctx.settings['sync.maxRequestsInFlightPerMailbox'], log: ctx.log, signal, fatal: () => fatal, staff: staff.email });
+  return new GraphCalendar({
+    client,
+    retry,
+    maxInFlight: ctx.settings['sync.maxRequestsInFlightPerMailbox'],
+    budget,
+    ...(progress ? { progress } : {}),
+    log: ctx.log,
+    signal,
+    fatal: () => fatal,
+    staff: staff.email,
+  });
 }
 
-export async function runHostFor(ctx: Context, db: Db, staff: Staff, signal: AbortSignal): Promise<RunHost> {
-  const calendar = await remoteCalendarFor(ctx, db, staff, signal);
+export async function runHostFor(ctx: Context, db: Db, staff: Staff, signal: AbortSignal, progress?: (p: WriteProgress) => void): Promise<RunHost> {
+  const calendar = await remoteCalendarFor(ctx, db, staff, signal, progress);
   const runId = randomBytes(6).toString('hex');
   return {
     store: new SqliteSyncStore(db, staff, ctx.now, runId),

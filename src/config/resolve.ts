@@ -11,6 +11,7 @@ export interface Settings {
   'auth.tenantId': string;
   'auth.authorityHost': string;
   'graph.baseUrl': string;
+  'graph.requestsPer10Minutes': number;
   'sync.intervalSeconds': number;
   'sync.horizonDays': number;
   'sync.confidentialSensitivity': 'confidential' | 'private';
@@ -127,6 +128,9 @@ export const SPECS: Record<SettingKey, KeySpec> = {
     default: () => 'https://login.microsoftonline.com',
   },
   'graph.baseUrl': { env: 'CASEFLOW_GRAPH_URL', check: httpsUrl('https://graph.microsoft.com'), example: 'https://graph.microsoft.com', default: () => 'https://graph.microsoft.com' },
+  // Outlook allows 10,000 requests per mailbox per 10 minutes, shared with other apps using the
+  // mailbox: https://learn.microsoft.com/graph/throttling-limits#outlook-service-limits
+  'graph.requestsPer10Minutes': { check: integer(10, 10_000), example: 10_000, default: () => 10_000 },
   // The daemon's cycle reads every mailbox once: not more often than every 30 s, not less than daily.
   'sync.intervalSeconds': { check: integer(30, 86_400), example: 300, default: () => 300 },
   'sync.horizonDays': { check: integer(1, 1_825), example: 365, default: () => 365 },

@@ -16,8 +16,10 @@ import {
   type WriteOutcome,
 } from '../sync/ports.js';
 import { SignInRefused } from '../sync/errors.js';
-import { GraphPassThrough } from './client.js';
-import { delayFor, parseRetryAfter, RETRYABLE_STATUS, sleep, type RetryPolicy } from './retry.js';
+import { writeRequests, type RequestBudget } from './budget.js';
+import { GraphPassThrough, RequestCost } from './client.js';
+import { RETRYABLE_STATUS, type RetryPolicy } from './retry.js';
+import { writeInLanes } from './write-lanes.js';
 import { validateEvent } from './validate.js';
 
 /**
@@ -89,6 +91,10 @@ export interface CalendarOptions {
   retry: RetryPolicy;
   /** Requests in flight per mailbox; batch items count too (docs/graph.md#json-batching). */
   maxInFlight: number;
+  /** The mailbox's request budget (the one the client paces to): sizes batches, estimates how long writes take. */
+  budget?: RequestBudget;
+  /** While writes wait on the budget: how many are left and about how long they take. */
+  progress?: (p: WriteProgress) => void;
   log: Logger;
   signal?: AbortSignal;
   /** Set by the token source when sign-in failed for good: rethrown instead of a GraphError. */
@@ -96,6 +102,11 @@ export interface CalendarOptions {
   /** The staff member whose mailbox this is, named in the errors a person reads. */
   staff?: string;
   random?: () => number;
+}
+
+export interface WriteProgress {
+  pending: number;
+  etaMs: number;
 }
 
 function isGraphError(e: unknown): e is GraphError {
@@ -223,50 +234,37 @@ export class GraphCalendar implements RemoteCalendar {
   }
 
   /**
-   * $batch, 20 requests each, one batch at a time per mailbox. Items answered 429/503/504 are
-   * sent again after the longest Retry-After among them (or backoff), up to the retry bound;
-   * what is still failing is returned with its status for the caller to keep pending.
+   * Writes in lanes (write-lanes.ts): up to `maxInFlight` sequential $batch requests at once, items
+   * answered 429/503/504 sent again after their own Retry-After, up to the retry bound; what is
+   * still failing is returned with its status for the caller to keep pending. One outcome per op,
+   * in the order of `ops` (the ops of one call are independent of each other).
    */
   async write(ops: WriteOp[]): Promise<WriteOutcome[]> {
-    const results = await this.send(ops.map((op, i) => requestFor(op, String(i + 1))));
-    return results.map((r, i) => outcomeOf(ops[i]!, r));
-  }
-
-  private async send(requests: WriteRequest[]): Promise<WriteResult[]> {
-    const results = new Map<string, WriteResult>();
-    let pending = requests;
-    for (let attempt = 0; pending.length > 0; attempt += 1) {
-      const retry: WriteRequest[] = [];
-      let waitMs: number | null = null;
-      for (let i = 0; i < pending.length; i += BATCH_MAX) {
-        const chunk = pending.slice(i, i + BATCH_MAX);
-        for (const r of await this.batch(chunk)) {
-          const last = attempt + 1 >= this.o.retry.maxAttempts;
-          // 424: not run because an earlier item of its chain failed; send it again.
-          if ((RETRYABLE_STATUS.has(r.status) || r.status === 424) && !last) {
-            retry.push(chunk.find((c) => c.id === r.id)!);
-            const after = parseRetryAfter(r.headers['retry-after'] ?? r.headers['Retry-After'], Date.now());
-            if (after !== null) waitMs = Math.max(waitMs ?? 0, after);
-          } else {
-            results.set(r.id, r);
-          }
-        }
-      }
-      pending = retry;
-      if (pending.length > 0) {
-        const wait = delayFor(attempt, waitMs, this.o.retry, this.o.random);
-        this.o.log.debug(`graph $batch: ${pending.length} item(s) throttled or unavailable, retrying in ${wait} ms`);
-        await sleep(wait, this.o.signal);
-      }
+    const requests = ops.map((op, i) => requestFor(op, String(i + 1)));
+    const budget = this.o.budget;
+    try {
+      const answers = await writeInLanes(requests, {
+        lanes: this.o.maxInFlight,
+        // A batch costs its items and its envelope, and must fit in the budget.
+        maxBatch: Math.min(BATCH_MAX, Math.max(1, (budget?.limit ?? BATCH_MAX + 1) - 1)),
+        retry: this.o.retry,
+        ...(this.o.random ? { random: this.o.random } : {}),
+        ...(this.o.signal ? { signal: this.o.signal } : {}),
+        send: (chunk) => this.batch(chunk),
+        onBatch: (pending) => {
+          const etaMs = budget?.estimateMs(writeRequests(pending)) ?? 0;
+          if (etaMs > 0) this.o.progress?.({ pending, etaMs });
+        },
+        onRetry: (a, wait) => this.o.log.debug(`graph $batch: item ${a.id} answered ${a.status}, sent again in ${wait} ms`),
+      });
+      return requests.map((r, i) => outcomeOf(ops[i]!, answers.get(r.id)!));
+    } finally {
+      budget?.flush();
     }
-    return requests.map((r) => results.get(r.id)!);
   }
 
+  /** One fully sequential batch: each item depends on the one before it, so Outlook runs them one at a time. */
   private async batch(chunk: WriteRequest[]): Promise<WriteResult[]> {
-    // Independent batch items run at once and each counts against the mailbox's concurrency
-    // limit, so 20 of them meet 429s. Chained with dependsOn, at most `chains` run at a time
-    // (the envelope itself holds one slot).
-    const chains = Math.max(1, this.o.maxInFlight - 1);
     const body = {
       requests: chunk.map((r, i) => ({
         id: r.id,
@@ -274,10 +272,10 @@ export class GraphCalendar implements RemoteCalendar {
         url: r.url,
         headers: { 'Content-Type': 'application/json', Prefer: preferHeader(), ...r.headers },
         ...(r.body === undefined ? {} : { body: r.body }),
-        ...(i >= chains ? { dependsOn: [chunk[i - chains]!.id] } : {}),
+        ...(i > 0 ? { dependsOn: [chunk[i - 1]!.id] } : {}),
       })),
     };
-    const res = (await this.call('$batch', () => this.o.client.api('/$batch').post(body))) as { responses?: unknown } | null;
+    const res = (await this.call('$batch', () => this.o.client.api('/$batch').middlewareOptions([new RequestCost(chunk.length + 1)]).post(body))) as { responses?: unknown } | null;
     const sent = new Map(chunk.map((r) => [r.id, r]));
     const byId = new Map<string, WriteResult>();
     for (const raw of Array.isArray(res?.responses) ? res.responses : []) {

@@ -1,11 +1,12 @@
 // The Graph client: @microsoft/microsoft-graph-client with our own middleware chain, because its
 // RetryHandler sleeps up to 180 s, never retries batch items, and knows nothing of the mailbox
-// concurrency limit (docs/graph.md#the-graph-javascript-client). Chain: limit+retry -> auth ->
-// log -> fetch.
+// concurrency limit or its request budget (docs/graph.md#the-graph-javascript-client). Chain:
+// limit+pace+retry -> auth -> log -> fetch.
 
-import { Client, GraphClientError, HTTPMessageHandler, type Context as GraphContext, type Middleware } from '@microsoft/microsoft-graph-client';
+import { Client, GraphClientError, HTTPMessageHandler, type Context as GraphContext, type Middleware, type MiddlewareOptions } from '@microsoft/microsoft-graph-client';
 import { CliError, networkFailure, unreachable } from '../errors.js';
 import type { Logger } from '../log.js';
+import type { RequestBudget } from './budget.js';
 import { mailboxLimiter } from './limiter.js';
 import { delayFor, parseRetryAfter, RETRYABLE_STATUS, sleep, type RetryPolicy } from './retry.js';
 
@@ -16,6 +17,11 @@ export interface GraphClientOptions {
   /** Key for the in-flight limit: the mailbox (the account's email). */
   mailbox: string;
   maxInFlight: number;
+  /**
+   * The mailbox's request budget: every request waits for room in it before it is sent. Without
+   * one nothing is paced (tests of other things); the CLI always passes the process's.
+   */
+  budget?: RequestBudget;
   retry: RetryPolicy;
   log: Logger;
   signal?: AbortSignal;
@@ -56,6 +62,21 @@ function pathOf(request: unknown): string {
   }
 }
 
+/**
+ * What one request spends of the mailbox's budget, for requests that are worth more than one: a
+ * $batch costs its items plus the envelope. Pass it with `.middlewareOptions([new RequestCost(n)])`.
+ */
+export class RequestCost implements MiddlewareOptions {
+  constructor(readonly requests: number) {}
+}
+
+const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+
+/**
+ * One slot of the mailbox's in-flight limit per request: a sequential $batch runs its items one at
+ * a time, so it holds one slot like any other request (docs/graph.md#json-batching). Then room in
+ * the budget, then the request; retried as Retry-After says.
+ */
 class LimitAndRetry extends Link {
   constructor(private readonly o: GraphClientOptions) {
     super();
@@ -63,10 +84,20 @@ class LimitAndRetry extends Link {
 
   async execute(context: GraphContext): Promise<void> {
     const limiter = mailboxLimiter(this.o.mailbox, this.o.maxInFlight);
+    const cost = (context.middlewareControl?.getMiddlewareOptions(RequestCost) as RequestCost | undefined)?.requests ?? 1;
+    const what = () => `graph ${context.options?.method ?? 'GET'} ${pathOf(context.request)}`;
     for (let attempt = 0; ; attempt += 1) {
       const release = await limiter.acquire(this.o.signal);
       let networkError: unknown = null;
+      let spent: { settle(): void } | null = null;
       try {
+        const budget = this.o.budget;
+        if (budget) {
+          spent = await budget.take(cost, {
+            signal: this.o.signal,
+            onWait: (ms) => this.o.log.debug(`${what()}: the mailbox's request budget is spent (${budget.spent()} of ${budget.limit} in ${seconds(budget.windowMs)}); waiting about ${seconds(ms)}`),
+          });
+        }
         context.response = undefined;
         await this.next.execute(context);
       } catch (error) {
@@ -75,6 +106,7 @@ class LimitAndRetry extends Link {
         if (error instanceof CliError) throw new GraphPassThrough(error);
         networkError = error;
       } finally {
+        spent?.settle();
         release();
       }
       const last = attempt + 1 >= this.o.retry.maxAttempts;
@@ -88,7 +120,7 @@ class LimitAndRetry extends Link {
           throw new GraphPassThrough(unreachable('Microsoft Graph', this.o.baseUrl.replace(/\/+$/, ''), failure, GRAPH_SETTING, networkError));
         }
         const wait = delayFor(attempt, null, this.o.retry, this.o.random);
-        this.o.log.debug(`graph ${context.options?.method ?? 'GET'} ${pathOf(context.request)}: connection failed, retrying in ${wait} ms`);
+        this.o.log.debug(`${what()}: connection failed, retrying in ${wait} ms`);
         await sleep(wait, this.o.signal);
         continue;
       }
@@ -96,7 +128,7 @@ class LimitAndRetry extends Link {
       if (!RETRYABLE_STATUS.has(status) || last) return;
       const retryAfter = parseRetryAfter(context.response?.headers.get('retry-after'), Date.now());
       const wait = delayFor(attempt, retryAfter, this.o.retry, this.o.random);
-      this.o.log.debug(`graph ${context.options?.method ?? 'GET'} ${pathOf(context.request)} -> ${status}, retrying in ${wait} ms`);
+      this.o.log.debug(`${what()} -> ${status}, retrying in ${wait} ms`);
       // Drain the body so the connection can be reused.
       await context.response?.arrayBuffer().catch(() => undefined);
       await sleep(wait, this.o.signal);

@@ -4,12 +4,15 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { startSimulator, type Simulator } from './index.js';
 import { renderBanner } from './banner.js';
+import type { Limits } from './graph/throttle.js';
 
 export interface SimulatorCommandOptions {
   port?: number;
   state?: string;
   caDir?: string;
   autoApprove?: string | null;
+  /** The per-mailbox request budget, smaller or shorter than Outlook's for trying pacing. */
+  limits?: Partial<Limits>;
   /** Users to create when the simulator has none (default: two demo users). */
   users?: { email: string; name?: string }[];
 }
@@ -35,6 +38,7 @@ export async function runSimulatorCommand(
     caDir: opts.caDir ?? defaultCaDir(),
     ...(opts.state ? { stateFile: opts.state } : {}),
     ...(opts.autoApprove ? { autoApprove: opts.autoApprove } : {}),
+    ...(opts.limits ? { limits: opts.limits } : {}),
   });
   try {
     if (sim.control.users().length === 0) for (const u of opts.users ?? DEMO_USERS) sim.control.addUser(u);

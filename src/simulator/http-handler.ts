@@ -141,7 +141,7 @@ async function graph(deps: HandlerDeps, req: IncomingMessage, res: ServerRespons
   core.log.add({
     seq, time: new Date(core.now()).toISOString(), method, path: rawPath, headers: redactHeaders(headers), requestBody: body ?? null,
     status: reply.drop ? 0 : reply.status, responseBody: reply.body ?? null, responseHeaders: reply.headers ?? {}, mailbox: mailboxEmail, kind,
-    immutableId: parsePrefer(headers.prefer).immutableIds, ...(reply.drop ? { dropped: true } : {}),
+    immutableId: parsePrefer(headers.prefer).immutableIds, ...(isBatch && reply.status === 429 ? { throttled: true } : {}), ...(reply.drop ? { dropped: true } : {}),
   });
   finish(res, reply);
 }

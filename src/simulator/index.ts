@@ -10,7 +10,7 @@ import { ensureCa, issueLeaf } from './ca.js';
 import { Directory } from './mailbox/directory.js';
 import { TokenStore } from './identity/tokens.js';
 import { Faults, type FaultSettings } from './graph/faults.js';
-import { DEFAULT_LIMITS, Gate, Limiter, type Limits } from './graph/throttle.js';
+import { checkLimits, DEFAULT_LIMITS, Gate, Limiter, type Limits } from './graph/throttle.js';
 import { RequestLog } from './request-log.js';
 import { DeltaEngine } from './graph/delta.js';
 import { createControl, type SimulatorControl } from './control/in-process.js';
@@ -46,7 +46,7 @@ export interface SimulatorOptions {
   now?: () => number;
   /** Users created at start (besides those in the state file). */
   users?: { email: string; name?: string }[];
-  /** Per-mailbox limits; Outlook's by default (4 in flight, 10,000 per 600 s). */
+  /** Per-mailbox limits; Outlook's by default (4 in flight, 10,000 per 600 s). `control.setLimits` changes them later. */
   limits?: Partial<Limits>;
   /** Faults active from the start. */
   faults?: FaultSettings;
@@ -83,7 +83,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   for (const user of options.users ?? []) directory.add(user);
   const faults = new Faults();
   faults.set(options.faults ?? {});
-  const limiter = new Limiter(now, { ...DEFAULT_LIMITS, ...options.limits });
+  const limiter = new Limiter(now, DEFAULT_LIMITS);
+  limiter.setLimits(checkLimits(options.limits ?? {}));
   const gate = new Gate();
   const log = new RequestLog();
   const delta = new DeltaEngine(() => faults.delta(), () => faults.rng);

@@ -533,6 +533,26 @@ export const MIGRATIONS: Migration[] = [
       `);
     },
   },
+  {
+    version: 8,
+    name: "what each process spent of Outlook's request budget per mailbox",
+    up(db) {
+      db.exec(`
+        -- Outlook allows 10,000 requests per mailbox per 10 minutes: what a process spent, so the
+        -- next one (or another running beside it) does not start with a budget already gone.
+        -- One row per mailbox (lower-case) and process (owner: a random id); spent is JSON,
+        -- [[epoch ms, requests], ...] by the second, within the last window. Rows older than the
+        -- window are removed by the next save.
+        CREATE TABLE graph_budget (
+          mailbox TEXT NOT NULL,
+          owner TEXT NOT NULL,
+          spent TEXT NOT NULL,
+          updated_ms INTEGER NOT NULL,
+          PRIMARY KEY (mailbox, owner)
+        );
+      `);
+    },
+  },
 ];
 
 export function migrate(db: Database.Database, now: () => Date, migrations: Migration[] = MIGRATIONS): number[] {

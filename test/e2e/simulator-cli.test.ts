@@ -9,10 +9,11 @@ import { runCli, sandbox } from '../helpers/cli.js';
 const sb = sandbox();
 afterAll(() => sb.cleanup());
 
-it('prints the config snippet and the NODE_EXTRA_CA_CERTS line, answers, and exits 0 on SIGINT', async () => {
+it('prints the config snippet and the NODE_EXTRA_CA_CERTS line, answers, keeps the budget it was given, and exits 0 on SIGINT', async () => {
   let url = '';
   let answered: Promise<number> | null = null;
-  const result = await runCli(['simulator', '--port', '0'], {
+  let limits: Promise<string> | null = null;
+  const result = await runCli(['simulator', '--port', '0', '--requests-per-window', '50', '--window-seconds', '10'], {
     env: sb.env,
     onSpawn: (child) => {
       let out = '';
@@ -29,7 +30,13 @@ it('prints the config snippet and the NODE_EXTRA_CA_CERTS line, answers, and exi
               resolve(res.statusCode ?? -1);
             }).on('error', () => resolve(-1));
           });
-          void answered.finally(() => child.kill('SIGINT'));
+          limits = new Promise<string>((resolve) => {
+            get(`${url}/_control/limits`, { ca: readFileSync(ca[1]!) }, (res) => {
+              let body = '';
+              res.on('data', (c: Buffer) => (body += c.toString())).on('end', () => resolve(body));
+            }).on('error', () => resolve(''));
+          });
+          void Promise.all([answered, limits]).finally(() => child.kill('SIGINT'));
         }
       });
     },
@@ -40,4 +47,5 @@ it('prints the config snippet and the NODE_EXTRA_CA_CERTS line, answers, and exi
   expect(result.stdout).toMatch(/export NODE_EXTRA_CA_CERTS=.*simulator-ca\/ca\.pem/);
   expect(result.stdout).toContain('stopped');
   expect(await answered).toBe(200);
+  expect(JSON.parse((await limits) ?? '')).toEqual({ concurrency: 4, requestsPerWindow: 50, windowSeconds: 10 });
 });

@@ -52,9 +52,49 @@ describe('request budget', () => {
     expect((await graph(sim, token, 'GET', '/me/calendar')).status).toBe(429);
   });
 
+  it('answers with a fractional Retry-After: the time until a short window admits again', async () => {
+    let now = Date.parse('2026-03-01T00:00:00Z');
+    sim = await startTestSimulator({ now: () => now, limits: { requestsPerWindow: 2, windowSeconds: 2 } });
+    const token = signedInUser(sim).token;
+    expect((await graph(sim, token, 'GET', '/me/calendar')).status).toBe(200);
+    now += 250;
+    expect((await graph(sim, token, 'GET', '/me/calendar')).status).toBe(200);
+    now += 250;
+    const over = await graph(sim, token, 'GET', '/me/calendar');
+    expect(over.status).toBe(429);
+    expect(over.body.error.message).toBe('Application is over its MailboxRequests limit (2 requests per 2 seconds).');
+    // The window holds three now (the refused one counts): it admits once the second has left.
+    expect(over.headers.get('retry-after')).toBe('1.75');
+    now += 1_750;
+    expect((await graph(sim, token, 'GET', '/me/calendar')).status).toBe(200);
+    expect(sim.control.budgetSpent('alice@firm.example')).toBe(2);
+  });
+
+  it('changes the budget while running, in process and over HTTP, and refuses values out of range', async () => {
+    let now = Date.parse('2026-03-01T00:00:00Z');
+    sim = await startTestSimulator({ now: () => now });
+    const s = sim;
+    const token = signedInUser(s).token;
+    expect(s.control.setLimits({ requestsPerWindow: 1 })).toEqual({ concurrency: 4, requestsPerWindow: 1, windowSeconds: 600 });
+    const put = await fetch(`${s.url}/_control/limits`, { method: 'PUT', body: JSON.stringify({ windowSeconds: 1.5 }) });
+    expect(await put.json()).toEqual({ concurrency: 4, requestsPerWindow: 1, windowSeconds: 1.5 });
+    expect((await graph(s, token, 'GET', '/me/calendar')).status).toBe(200);
+    expect((await graph(s, token, 'GET', '/me/calendar')).headers.get('retry-after')).toBe('1.5');
+    const budget = await (await fetch(`${s.url}/_control/budget/alice@firm.example`)).json();
+    expect(budget).toEqual({ spent: 2, concurrency: 4, requestsPerWindow: 1, windowSeconds: 1.5 });
+    expect(() => s.control.setLimits({ windowSeconds: 0 })).toThrow(RangeError);
+    expect(() => s.control.setLimits({ requestsPerWindow: 2.5 })).toThrow(RangeError);
+    expect((await fetch(`${s.url}/_control/limits`, { method: 'PUT', body: JSON.stringify({ requestsPerWindow: '9' }) })).status).toBe(400);
+    expect((await fetch(`${s.url}/_control/limits`, { method: 'PUT', body: JSON.stringify({ requestsPerWindow: 0 }) })).status).toBe(400);
+    expect(await (await fetch(`${s.url}/_control/limits`)).json()).toEqual({ concurrency: 4, requestsPerWindow: 1, windowSeconds: 1.5 });
+    now += 3_000;
+    expect((await graph(s, token, 'GET', '/me/calendar')).status).toBe(200);
+  });
+
   it('uses Outlook limits by default: 4 in flight, 10,000 per 10 minutes', async () => {
     sim = await startTestSimulator();
     const { DEFAULT_LIMITS } = await import('../../src/simulator/graph/throttle.js');
     expect(DEFAULT_LIMITS).toEqual({ concurrency: 4, requestsPerWindow: 10_000, windowSeconds: 600 });
+    expect(sim.control.limits()).toEqual(DEFAULT_LIMITS);
   });
 });

@@ -11,6 +11,7 @@ import type { Staff } from '../../store/staff.js';
 import type { Context } from '../context.js';
 import { toCliError } from '../errors.js';
 import { failed, finished, interrupted, pausedEntry, standingSkip, type Scored } from '../run-entry.js';
+import { PaceReport } from '../pace.js';
 import { runOne } from '../sync-runs.js';
 
 /** A staff member's result, with Graph's request-id when a failed answer carried one. */
@@ -22,13 +23,20 @@ export const retryCommand = (staff: Staff) => `caseflow-outlook daemon --once --
 
 /**
  * The per-staff part of a cycle. `named`: one staff member asked for by name (`--once --staff`),
- * for whom not connected or needing reconnect is an error of the command, not a skip.
+ * for whom not connected or needing reconnect is an error of the command, not a skip. `pace`:
+ * where a run says how long its writes take when the request budget holds them back.
  */
-export function staffWork(ctx: Context, named: boolean): Pick<CycleWork<Staff, StaffResult>, 'skip' | 'run' | 'failed' | 'interrupted'> {
+export function staffWork(ctx: Context, named: boolean, pace: PaceReport = new PaceReport(ctx)): Pick<CycleWork<Staff, StaffResult>, 'skip' | 'run' | 'failed' | 'interrupted'> {
   const db = ctx.db();
   return {
     skip: (staff) => (named ? pausedEntry(db, staff) : standingSkip(db, staff)),
-    run: async (staff) => finished(staff, await runOne(ctx, staff, { push: true }), retryCommand(staff)),
+    run: async (staff) => {
+      try {
+        return finished(staff, await runOne(ctx, staff, { push: true, progress: pace.for(staff) }), retryCommand(staff));
+      } finally {
+        pace.done(staff);
+      }
+    },
     failed: (staff, error) => {
       if (named) throw error;
       return { ...failed(staff, toCliError(error, { command: retryCommand(staff), staff: staff.email })), requestId: requestIdOf(error) };

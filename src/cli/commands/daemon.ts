@@ -8,6 +8,7 @@ import { assertOutlookEnabled } from '../../store/firm.js';
 import { listStaff, requireStaff, type Staff } from '../../store/staff.js';
 import type { Context } from '../context.js';
 import type { HandlerResult } from '../handler.js';
+import { PaceReport } from '../pace.js';
 import { entriesOutput, summaryOutput } from '../run-entry.js';
 import { email } from './common.js';
 import { staffWork, takeDaemonLock, type StaffResult } from './daemon-staff.js';
@@ -36,9 +37,10 @@ async function once(ctx: Context, opts: { staff?: string }): Promise<HandlerResu
   // A whole-firm cycle holds the daemon lock (and leaves its times for monitoring); one named
   // staff member is guarded by their own sync lock alone, as `sync` is.
   const lock = one ? null : takeDaemonLock(ctx, 'once', ctx.settings['sync.intervalSeconds'] * 1000);
+  const pace = await PaceReport.onTerminal(ctx);
   try {
     lock?.beat({ lastCycleStartedAt: Date.now() });
-    const work = staffWork(ctx, one !== null);
+    const work = staffWork(ctx, one !== null, pace);
     const done = await runCycle<Staff, StaffResult>({
       staff: one ? [one] : listStaff(db),
       ...work,
@@ -62,6 +64,7 @@ async function once(ctx: Context, opts: { staff?: string }): Promise<HandlerResu
     }
     return answer(done.results.map((r) => r.result), one !== null);
   } finally {
+    pace.stop();
     lock?.release();
   }
 }

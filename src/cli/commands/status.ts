@@ -11,6 +11,7 @@ import { listStaff, requireStaff, type Staff } from '../../store/staff.js';
 import { getSyncState, openConflictCount } from '../../store/sync-state.js';
 import type { Context } from '../context.js';
 import { listing, record, type Output } from '../output.js';
+import { paceText, pendingEstimateMs } from '../pace.js';
 import { pendingFor, type PendingCounter } from '../pending.js';
 
 import { email, yesNo } from './common.js';
@@ -41,6 +42,11 @@ export interface StatusJson {
   lastSuccessAt: string | null;
   lastError: string | null;
   pending: number;
+  /**
+   * When Outlook's request budget for the mailbox holds the pending writes back: about how many
+   * seconds they take at its pace. null when the budget has room for them all now.
+   */
+  pendingEstimateSeconds: number | null;
   openConflicts: number;
   /** When the running daemon next syncs them (null: no daemon runs, or it would skip them). */
   nextRunAt: string | null;
@@ -70,7 +76,17 @@ export function daemonOf(db: Db, nowMs = Date.now()): DaemonJson | null {
   };
 }
 
-export function statusOf(db: Db, staff: Staff, now: Date, pending: PendingCounter = () => 0, daemon: DaemonJson | null = daemonOf(db)): StatusJson {
+/** How long pending writes take at Graph's pace, in seconds (0: not held back by the budget). */
+export type PaceEstimate = (db: Db, staff: Staff, pending: number) => number;
+
+export function statusOf(
+  db: Db,
+  staff: Staff,
+  now: Date,
+  pending: PendingCounter = () => 0,
+  daemon: DaemonJson | null = daemonOf(db),
+  pace: PaceEstimate = () => 0,
+): StatusJson {
   const account = getAccount(db, staff.id);
   const state = getSyncState(db, staff.id);
   const firm = getFirm(db);
@@ -97,6 +113,8 @@ export function statusOf(db: Db, staff: Staff, now: Date, pending: PendingCounte
   if (backoff) warnings.push(`the daemon backs off after ${backoff.failures} failed runs in a row and tries again from about ${backoff.until}: ${backoff.lastError ?? 'see the last error'}`);
   const syncs = account !== null && !account.needsReconnect && getPrefs(db, staff.id).enabled && outlookEnabled(firm);
   const next = looping && syncs ? daemon.nextCycleAt : null;
+  const pendingNow = account ? pending(db, staff) : 0;
+  const paceMs = pace(db, staff, pendingNow);
   return {
     staff: staff.email,
     connected: account !== null,
@@ -108,7 +126,8 @@ export function statusOf(db: Db, staff: Staff, now: Date, pending: PendingCounte
     lastSyncAt: state.lastSyncAt,
     lastSuccessAt: state.lastSuccessAt,
     lastError: state.lastError,
-    pending: account ? pending(db, staff) : 0,
+    pending: pendingNow,
+    pendingEstimateSeconds: paceMs > 0 ? Math.ceil(paceMs / 1000) : null,
     openConflicts: openConflictCount(db, staff.id),
     nextRunAt: next && backoff && backoff.until > next ? backoff.until : next,
     backoff,
@@ -127,8 +146,9 @@ export async function status(ctx: Context, opts: { staff?: string }): Promise<Ou
   const pending = pendingFor(ctx);
   const now = ctx.now();
   const daemon = daemonOf(db);
+  const pace: PaceEstimate = (d, staff, n) => pendingEstimateMs(ctx, d, staff, n);
   if (opts.staff !== undefined) {
-    const s = statusOf(db, requireStaff(db, email(opts.staff, '--staff')), now, pending, daemon);
+    const s = statusOf(db, requireStaff(db, email(opts.staff, '--staff')), now, pending, daemon, pace);
     return record(
       [
         ['staff', s.staff],
@@ -140,7 +160,7 @@ export async function status(ctx: Context, opts: { staff?: string }): Promise<Ou
         ['last sync', s.lastSyncAt ?? 'never'],
         ['last success', s.lastSuccessAt ?? 'never'],
         ['last error', s.lastError ?? '', s.lastError ? 'bad' : undefined],
-        ['pending', String(s.pending)],
+        ['pending', pendingText(s)],
         ['open conflicts', String(s.openConflicts), s.openConflicts ? 'warn' : undefined],
         ['next run', nextRun(s)],
         ['backoff', backoffText(s), s.backoff ? 'warn' : undefined],
@@ -150,7 +170,7 @@ export async function status(ctx: Context, opts: { staff?: string }): Promise<Ou
       s.warnings.map((w) => `warning: ${w}`),
     );
   }
-  const all = listStaff(db).map((staff) => statusOf(db, staff, now, pending, daemon));
+  const all = listStaff(db).map((staff) => statusOf(db, staff, now, pending, daemon, pace));
   return listing<StatusJson>(
     [
       { header: 'STAFF', value: (s) => s.staff },
@@ -161,7 +181,7 @@ export async function status(ctx: Context, opts: { staff?: string }): Promise<Ou
       { header: 'NEXT RUN', value: nextRun },
       { header: 'BACKOFF', value: backoffText, tone: (s) => (s.backoff ? 'warn' : undefined) },
       { header: 'LAST ERROR', value: (s) => s.lastError ?? '', tone: (s) => (s.lastError ? 'bad' : undefined) },
-      { header: 'PENDING', value: (s) => String(s.pending) },
+      { header: 'PENDING', value: pendingText, short: (s) => String(s.pending) },
       { header: 'CONFLICTS', value: (s) => String(s.openConflicts) },
       // A pipe gets the warnings themselves in the row; a TTY table counts them and lists them
       // after the table, where a long sentence does not stretch every row.
@@ -170,9 +190,16 @@ export async function status(ctx: Context, opts: { staff?: string }): Promise<Ou
     all,
     all,
     'no staff members yet',
-    [...all.flatMap((s) => s.warnings.map((w) => `warning: ${s.staff}: ${w}`)), `daemon: ${daemonText(daemon)}`],
+    [
+      ...all.flatMap((s) => s.warnings.map((w) => `warning: ${s.staff}: ${w}`)),
+      ...all.flatMap((s) => (s.pendingEstimateSeconds === null ? [] : [`${s.staff}: ${paceText(s.pending, s.pendingEstimateSeconds * 1000)}`])),
+      `daemon: ${daemonText(daemon)}`,
+    ],
   );
 }
+
+/** `1240`, or `1,240 writes pending: about 4 min at Graph's pace` when the budget holds them back. */
+const pendingText = (s: StatusJson) => (s.pendingEstimateSeconds === null ? String(s.pending) : paceText(s.pending, s.pendingEstimateSeconds * 1000));
 
 const nextRun = (s: StatusJson) => s.nextRunAt ?? (s.daemon?.running && s.daemon.mode === 'loop' ? 'not scheduled' : 'no daemon running');
 

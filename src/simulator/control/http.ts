@@ -2,6 +2,7 @@
 // (loopback only), never logged, never throttled, never faulted. Same operations as in-process.ts.
 import { ControlError, GraphError, type CalendarRole } from '../mailbox/model.js';
 import type { SimulatorControl } from './in-process.js';
+import type { Limits } from '../graph/throttle.js';
 
 export interface ControlReply {
   status: number;
@@ -15,6 +16,16 @@ const str = (v: unknown, name: string): string => {
   if (typeof v !== 'string' || !v) throw new ControlError(400, `${name} is required`);
   return v;
 };
+
+function limitsOf(b: Record<string, unknown>): Partial<Limits> {
+  const out: Partial<Limits> = {};
+  for (const k of ['concurrency', 'requestsPerWindow', 'windowSeconds'] as const) {
+    if (b[k] === undefined) continue;
+    if (typeof b[k] !== 'number') throw new ControlError(400, `${k} must be a number`);
+    out[k] = b[k];
+  }
+  return out;
+}
 
 const ROUTES: [string, RegExp, Op][] = [
   ['GET', /^\/users$/, (c) => c.users()],
@@ -62,6 +73,9 @@ const ROUTES: [string, RegExp, Op][] = [
   ['POST', /^\/pause$/, (c) => c.pause()],
   ['POST', /^\/resume$/, (c) => c.resume()],
   ['GET', /^\/in-flight\/(?<email>[^/]+)$/, (c, _b, _q, p) => ({ inFlight: c.inFlight(p.email) })],
+  ['GET', /^\/limits$/, (c) => c.limits()],
+  ['PUT', /^\/limits$/, (c, b) => c.setLimits(limitsOf(b))],
+  ['GET', /^\/budget\/(?<email>[^/]+)$/, (c, _b, _q, p) => ({ spent: c.budgetSpent(p.email), ...c.limits() })],
   ['POST', /^\/clock$/, (c, b) => c.advanceClock(Number(b.advanceSeconds ?? 0))],
 ];
 

@@ -11,7 +11,7 @@ import type { Directory } from '../mailbox/directory.js';
 import type { TokenStore } from '../identity/tokens.js';
 import type { RequestLog, RequestLogEntry, Metrics } from '../request-log.js';
 import type { Faults, FaultSettings } from '../graph/faults.js';
-import type { Gate, Limiter } from '../graph/throttle.js';
+import type { Gate, Limiter, Limits } from '../graph/throttle.js';
 
 /** A stored event as the mailbox holds it: both id formats, body as sent, extended properties. */
 export interface EventView {
@@ -87,6 +87,12 @@ export interface SimulatorControl {
   resume(): void;
   inFlight(email: string): number;
   waitForInFlight(email: string, count: number, timeoutMs?: number): Promise<void>;
+  /** Per-mailbox limits now in force: in flight, and the request budget's size and window. */
+  limits(): Limits;
+  /** Changes some of them (the rest stay); RangeError for a value out of range. */
+  setLimits(limits: Partial<Limits>): Limits;
+  /** Requests the mailbox spent within the budget's current window (throttled ones included). */
+  budgetSpent(email: string): number;
   /** Moves the simulator's clock (tokens, device codes, the 10-minute budget) forward. */
   advanceClock(seconds: number): void;
 }
@@ -225,6 +231,9 @@ export function createControl(d: ControlDeps): SimulatorControl {
     resume: () => d.gate.resume(),
     inFlight: (email) => d.limiter.current(email),
     waitForInFlight: (email, count, timeoutMs) => d.limiter.waitForInFlight(email, count, timeoutMs),
+    limits: () => ({ ...d.limiter.limits }),
+    setLimits: (limits) => d.limiter.setLimits(limits),
+    budgetSpent: (email) => d.limiter.spentInWindow(email),
     advanceClock: (seconds) => d.advanceClock(seconds),
   };
 }

@@ -1,12 +1,17 @@
 // POST /v1.0/$batch (https://learn.microsoft.com/graph/json-batching): at most 20 items; the
 // envelope is 200; each item has its own status, headers (Retry-After) and body; a failed
 // dependency gives 424.
-// Items without dependsOn run at the same time and count against the mailbox's 4-in-flight limit
-// like separate requests do, so a batch of 20 independent items to one mailbox meets 429s.
+// As Graph hands a batch to Outlook: a batch is either fully parallel (no dependsOn at all: items
+// run up to four at a time) or fully sequential (each item after the first depends on the one
+// before it: items run one at a time, in order); anything else is refused 400, as Graph does
+// ("Batch should be either fully sequential or fully parallel"). Every item counts against the
+// mailbox's 4-in-flight limit and its budget like a request of its own, so a parallel batch
+// beside other requests to the mailbox meets 429s. The envelope counts against the budget but
+// holds no in-flight slot (whether it counts at all is not documented: the unkind side is taken).
 import { GraphError } from '../mailbox/model.js';
 import type { Mailbox } from '../mailbox/mailbox.js';
 import { shuffle } from '../random.js';
-import { errorReply, runGraphCall, type CallResult, type SimCore } from './pipeline.js';
+import { errorReply, runGraphCall, sleep, type CallResult, type SimCore } from './pipeline.js';
 
 interface Item {
   id: string;
@@ -18,6 +23,8 @@ interface Item {
 }
 
 const MAX_ITEMS = 20;
+/** Items of a parallel batch that Graph sends to Outlook at once. */
+const PARALLEL_ITEMS = 4;
 
 function bad(message: string): GraphError {
   return new GraphError(400, 'BadRequest', message);
@@ -48,19 +55,22 @@ function parseItems(body: unknown): Item[] {
   for (const item of items) {
     for (const dep of item.dependsOn) if (!ids.has(dep)) throw bad(`Batch request id : ${item.id} depends on unknown id '${dep}'.`);
   }
-  const visiting = new Set<string>();
-  const byId = new Map(items.map((i) => [i.id, i]));
-  const acyclic = (id: string): void => {
-    if (visiting.has(id)) throw bad('The dependsOn graph of the batch has a cycle.');
-    visiting.add(id);
-    for (const d of byId.get(id)?.dependsOn ?? []) acyclic(d);
-    visiting.delete(id);
-  };
-  items.forEach((i) => acyclic(i.id));
+  const chained = items.every((item, i) => (i === 0 ? item.dependsOn.length === 0 : item.dependsOn.length === 1 && item.dependsOn[0] === items[i - 1]!.id));
+  const parallel = items.every((item) => item.dependsOn.length === 0);
+  if (!chained && !parallel) throw bad('Batch should be either fully sequential or fully parallel.');
   return items;
 }
 
 export async function runBatch(core: SimCore, mailbox: Mailbox, scopes: Set<string>, body: unknown, batchSeq: number): Promise<CallResult> {
+  const email = mailbox.user.email;
+  const envelope = core.limiter.spend(email);
+  if (!envelope.ok) {
+    core.log.throttled(email);
+    const message = `Application is over its MailboxRequests limit (${core.limiter.limits.requestsPerWindow} requests per ${core.limiter.limits.windowSeconds} seconds).`;
+    return errorReply(core, 429, 'ApplicationThrottled', message, { 'Retry-After': String(envelope.retryAfterSeconds) });
+  }
+  const latency = core.faults.latency();
+  if (latency > 0) await sleep(latency);
   let items: Item[];
   try {
     items = parseItems(body);
@@ -68,30 +78,36 @@ export async function runBatch(core: SimCore, mailbox: Mailbox, scopes: Set<stri
     if (!(error instanceof GraphError)) throw error;
     return errorReply(core, error.status, error.code, error.message);
   }
-  const byId = new Map(items.map((i) => [i.id, i]));
-  const results = new Map<string, Promise<CallResult>>();
   const run = (item: Item): Promise<CallResult> => {
-    let p = results.get(item.id);
-    if (p) return p;
-    p = (async () => {
-      const deps = await Promise.all(item.dependsOn.map((d) => run(byId.get(d) as Item)));
-      if (deps.some((d) => d.status >= 400 || d.drop)) {
-        return errorReply(core, 424, 'FailedDependency', 'The request was not run because a request it depends on failed.');
-      }
-      const url = item.url.startsWith('/') ? item.url : `/${item.url}`;
-      const q = url.indexOf('?');
-      const path = q < 0 ? url : url.slice(0, q);
-      const query = q < 0 ? '' : url.slice(q + 1);
-      return runGraphCall(core, mailbox, scopes, { method: item.method, path, query: new URLSearchParams(query), headers: item.headers, body: item.body }, {
-        inBatch: true,
-        batchSeq,
-        rawPath: `/v1.0${url}`,
-      });
-    })();
-    results.set(item.id, p);
-    return p;
+    const url = item.url.startsWith('/') ? item.url : `/${item.url}`;
+    const q = url.indexOf('?');
+    const path = q < 0 ? url : url.slice(0, q);
+    const query = q < 0 ? '' : url.slice(q + 1);
+    return runGraphCall(core, mailbox, scopes, { method: item.method, path, query: new URLSearchParams(query), headers: item.headers, body: item.body }, {
+      inBatch: true,
+      batchSeq,
+      rawPath: `/v1.0${url}`,
+    });
   };
-  const settled = await Promise.all(items.map(async (item) => ({ item, result: await run(item) })));
+  const results = new Map<string, CallResult>();
+  if (items.some((i) => i.dependsOn.length > 0)) {
+    let failed = false;
+    for (const item of items) {
+      const result: CallResult = failed ? errorReply(core, 424, 'FailedDependency', 'The request was not run because a request it depends on failed.') : await run(item);
+      failed ||= result.status >= 400 || result.drop === true;
+      results.set(item.id, result);
+    }
+  } else {
+    let next = 0;
+    const worker = async () => {
+      while (next < items.length) {
+        const item = items[next++]!;
+        results.set(item.id, await run(item));
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(PARALLEL_ITEMS, items.length) }, worker));
+  }
+  const settled = items.map((item) => ({ item, result: results.get(item.id)! }));
   let responses = settled.map(({ item, result }) => ({
     id: item.id,
     status: result.status,

@@ -10,7 +10,10 @@ export interface FaultSettings {
   random504?: number;
   /** Retry-After for every throttled or failed answer, in seconds (fractional allowed). Default 0.05. */
   retryAfterSeconds?: number;
+  /** Added to every top-level request, a $batch envelope included (ms, or [min, max]). */
   latencyMs?: number | [number, number];
+  /** Added to every item of a $batch as it runs (ms, or [min, max]). */
+  batchItemLatencyMs?: number | [number, number];
   dropConnection?: number;
   /** The next N successful writes are stored, then their response fails. */
   storeThenFail?: number;
@@ -48,8 +51,11 @@ export class Faults {
       const v = settings[k];
       if (v !== undefined && (typeof v !== 'number' || !(v >= 0 && v <= 1))) throw new RangeError(`fault ${k} is a probability between 0 and 1`);
     }
-    const latency = settings.latencyMs;
-    if (latency !== undefined && ![latency].flat().every((n) => typeof n === 'number' && n >= 0)) throw new RangeError('latencyMs is a number of ms or [min, max]');
+    for (const k of ['latencyMs', 'batchItemLatencyMs'] as const) {
+      const v = settings[k];
+      const ok = typeof v === 'number' ? v >= 0 : Array.isArray(v) && v.length === 2 && v.every((n) => typeof n === 'number' && n >= 0) && v[0] <= v[1];
+      if (v !== undefined && !ok) throw new RangeError(`${k} is a number of ms or [min, max]`);
+    }
     this.settings = { ...settings };
     this.storeThenFailLeft = settings.storeThenFail ?? 0;
     this.rng = seededRng(settings.seed ?? Math.floor(Math.random() * 2 ** 32));
@@ -72,8 +78,9 @@ export class Faults {
     return String(this.settings.retryAfterSeconds ?? DEFAULT_RETRY_AFTER_SECONDS);
   }
 
-  latency(): number {
-    const l = this.settings.latencyMs;
+  /** The delay of one request: a top-level one (latencyMs) or a batch item (batchItemLatencyMs). */
+  latency(inBatch = false): number {
+    const l = inBatch ? this.settings.batchItemLatencyMs : this.settings.latencyMs;
     if (l === undefined) return 0;
     if (typeof l === 'number') return l;
     return l[0] + this.rng() * (l[1] - l[0]);

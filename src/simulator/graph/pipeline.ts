@@ -29,6 +29,8 @@ export interface CallResult extends GraphReply {
   drop?: boolean;
 }
 
+export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
 export const JSON_TYPE = 'application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8';
 const WRITES = new Set(['event.create', 'event.update', 'event.delete']);
 
@@ -44,8 +46,6 @@ export function errorReply(core: { now(): number }, status: number, code: string
 function withType(reply: GraphReply): CallResult {
   return reply.body === undefined ? reply : { ...reply, headers: { 'Content-Type': JSON_TYPE, ...reply.headers } };
 }
-
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 export async function runGraphCall(
   core: SimCore,
@@ -71,13 +71,13 @@ export async function runGraphCall(
     const message =
       admission.reason === 'concurrency'
         ? 'Application is over its MailboxConcurrency limit.'
-        : 'Application is over its MailboxRequests limit (10000 requests per 10 minutes).';
+        : `Application is over its MailboxRequests limit (${core.limiter.limits.requestsPerWindow} requests per ${core.limiter.limits.windowSeconds} seconds).`;
     reply = errorReply(core, 429, 'ApplicationThrottled', message, { 'Retry-After': String(admission.retryAfterSeconds ?? core.faults.retryAfter()) });
   } else {
     try {
       core.log.inFlight(email, core.limiter.current(email));
       await core.gate.pass();
-      const latency = core.faults.latency();
+      const latency = core.faults.latency(meta.inBatch);
       if (latency > 0) await sleep(latency);
       reply = execute(core, r, env, call, meta.inBatch);
     } finally {

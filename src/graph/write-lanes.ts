@@ -1,0 +1,137 @@
+// Writes to one mailbox in lanes (docs/graph.md#writes-in-lanes): up to `lanes` fully sequential
+// $batch requests at once, each a dependsOn chain that Outlook runs one item at a time, so the
+// mailbox has one item in flight per lane and the lanes keep it at its limit while there is work.
+// Microsoft's advice for one mailbox: one parallel batch at a time, or up to four sequential ones
+// in parallel (https://learn.microsoft.com/graph/throttling-limits#outlook-service-limits).
+// Batches are cut small enough that every lane has work (a push of 12 goes out as 4 batches of 3;
+// a lane freed with 30 items left takes 8), and never above 20 items. An item answered 429/503/504 waits its own Retry-After (or backoff)
+// and goes out again in a later batch, up to the retry bound; the items after it in its chain,
+// answered 424 without having run, go out again at once. Answers come back by request id.
+
+import { delayFor, parseRetryAfter, RETRYABLE_STATUS, sleep, type RetryPolicy } from './retry.js';
+
+export interface LaneRequest {
+  id: string;
+}
+
+export interface LaneAnswer {
+  id: string;
+  status: number;
+  headers: Record<string, string>;
+  body: unknown;
+}
+
+export interface LaneOptions<R extends LaneRequest> {
+  /** Sequential batches in flight at once: the mailbox's in-flight limit. */
+  lanes: number;
+  /** Items per batch at most (20; less when the request budget is smaller than a batch). */
+  maxBatch: number;
+  retry: RetryPolicy;
+  random?: () => number;
+  signal?: AbortSignal;
+  /** Sends one fully sequential batch; one answer per request, by id. */
+  send(chunk: R[]): Promise<LaneAnswer[]>;
+  /** Before each batch: how many items are not written yet (this batch's included). */
+  onBatch?(pending: number): void;
+  /** Each item that goes out again, and when. */
+  onRetry?(answer: LaneAnswer, waitMs: number): void;
+}
+
+interface Queued<R> {
+  request: R;
+  index: number;
+  attempts: number;
+  notBefore: number;
+}
+
+/** Every request's final answer, by id. A batch that fails outright fails the whole write, after the others in flight end. */
+export async function writeInLanes<R extends LaneRequest>(requests: R[], o: LaneOptions<R>): Promise<Map<string, LaneAnswer>> {
+  const results = new Map<string, LaneAnswer>();
+  let queue: Queued<R>[] = requests.map((request, index) => ({ request, index, attempts: 0, notBefore: 0 }));
+  const running = new Set<Promise<void>>();
+  let inFlightItems = 0;
+  let failure: { error: unknown } | null = null;
+  const lanes = Math.max(1, o.lanes);
+  const maxBatch = Math.max(1, o.maxBatch);
+
+  const answered = (chunk: Queued<R>[], answers: LaneAnswer[]) => {
+    const byId = new Map(answers.map((a) => [a.id, a]));
+    const now = Date.now();
+    let earlierFailed = false;
+    for (const q of chunk) {
+      const a = byId.get(q.request.id) ?? { id: q.request.id, status: 503, headers: {}, body: null };
+      // 424: not run, because an item before it in its chain failed: it costs no attempt.
+      const unrun = a.status === 424 && earlierFailed;
+      earlierFailed ||= a.status >= 400;
+      if (!RETRYABLE_STATUS.has(a.status) && a.status !== 424) {
+        results.set(a.id, a);
+        continue;
+      }
+      if (!unrun) q.attempts += 1;
+      if (q.attempts >= o.retry.maxAttempts) {
+        results.set(a.id, a);
+        continue;
+      }
+      const wait = unrun ? 0 : delayFor(q.attempts - 1, parseRetryAfter(a.headers['retry-after'], now), o.retry, o.random);
+      q.notBefore = now + wait;
+      o.onRetry?.(a, wait);
+      queue.push(q);
+    }
+    queue.sort((x, y) => x.index - y.index);
+  };
+
+  const start = (chunk: Queued<R>[]) => {
+    inFlightItems += chunk.length;
+    o.onBatch?.(queue.length + inFlightItems);
+    const p: Promise<void> = o
+      .send(chunk.map((q) => q.request))
+      .then(
+        (answers) => answered(chunk, answers),
+        (error: unknown) => {
+          failure ??= { error };
+        },
+      )
+      .finally(() => {
+        inFlightItems -= chunk.length;
+        running.delete(p);
+      });
+    running.add(p);
+  };
+
+  for (;;) {
+    const now = Date.now();
+    // Each lane that is free now takes an equal share of what is ready: lanes started together end
+    // together, and a lane that frees up near the end takes a small batch.
+    const share = Math.min(maxBatch, Math.ceil(queue.filter((q) => q.notBefore <= now).length / lanes));
+    while (!failure && running.size < lanes) {
+      const ready = queue.filter((q) => q.notBefore <= now);
+      if (ready.length === 0) break;
+      const chunk = ready.slice(0, share);
+      const taken = new Set(chunk);
+      queue = queue.filter((q) => !taken.has(q));
+      start(chunk);
+    }
+    if (running.size === 0) {
+      if (failure) throw (failure as { error: unknown }).error;
+      if (queue.length === 0) return results;
+    }
+    if (o.signal?.aborted) throw o.signal.reason;
+    // Until a batch ends, or (with a lane free) the next item may go out again.
+    const nextAt = failure || running.size >= lanes ? Infinity : Math.min(...queue.map((q) => q.notBefore));
+    const stop = new AbortController();
+    let onAbort = () => {};
+    const aborted = new Promise<never>((_, reject) => {
+      onAbort = () => reject(o.signal!.reason);
+      o.signal?.addEventListener('abort', onAbort, { once: true });
+    });
+    aborted.catch(() => undefined);
+    try {
+      const waits: Promise<unknown>[] = [...running, aborted];
+      if (Number.isFinite(nextAt)) waits.push(sleep(Math.max(0, nextAt - Date.now()), stop.signal).catch(() => undefined));
+      await Promise.race(waits);
+    } finally {
+      o.signal?.removeEventListener('abort', onAbort);
+      stop.abort();
+    }
+  }
+}

@@ -1,0 +1,149 @@
+// Writes at Graph's floor (docs/graph.md#writes-in-lanes): the real GraphCalendar against the
+// simulator, which runs a sequential batch one item at a time and counts every item against the
+// mailbox's 4 in flight and its budget. Four lanes keep four items in flight with no 429; reads
+// beside a push share the four slots; an item throttled inside a batch waits its own Retry-After
+// while the rest go on; past the budget, requests wait for the window instead of meeting 429s.
+import { afterEach, describe, expect, it } from 'vitest';
+import { RequestBudget } from '../../src/graph/budget.js';
+import { GraphCalendar, type WriteProgress } from '../../src/graph/calendar.js';
+import { createGraphClient } from '../../src/graph/client.js';
+import type { RetryPolicy } from '../../src/graph/retry.js';
+import { createLogger } from '../../src/log.js';
+import type { WriteOp } from '../../src/sync/ports.js';
+import { payload } from '../contract/remote-calendar.contract.js';
+import { graph, startTestSimulator, type Simulator } from '../helpers/sim.js';
+
+const ALICE = 'alice@firm.example';
+const RETRY: RetryPolicy = { maxAttempts: 8, baseMs: 5, maxDelayMs: 50, maxRetryAfterMs: 5_000 };
+
+let sim: Simulator;
+let token: string;
+let logLines: string[];
+afterEach(() => sim?.stop());
+
+async function setup(o: { budget?: RequestBudget; progress?: (p: WriteProgress) => void } = {}): Promise<GraphCalendar> {
+  sim = await startTestSimulator({ faults: { batchShuffle: false } });
+  sim.control.addUser({ email: ALICE, name: 'Alice' });
+  token = sim.control.issueTokens(ALICE).accessToken;
+  logLines = [];
+  const log = createLogger({ verbose: true, json: true, write: (line) => logLines.push(line) });
+  // A mailbox of its own per test: the in-flight limiter is per process and per mailbox.
+  const client = createGraphClient({ baseUrl: sim.url, getAccessToken: async () => token, mailbox: ALICE, maxInFlight: 4, retry: RETRY, log, ...(o.budget ? { budget: o.budget } : {}) });
+  return new GraphCalendar({ client, retry: RETRY, maxInFlight: 4, log, fatal: () => null, ...o });
+}
+
+const tx = (n: number) => `${String(n).padStart(8, '0')}-aaaa-4bbb-8ccc-${String(n).padStart(12, '0')}`;
+const tag = (n: number) => `cfo1:${'b'.repeat(32)}:event:${String(n).padStart(32, '0')}`;
+const creates = (n: number): WriteOp[] =>
+  Array.from({ length: n }, (_, i) => ({ op: 'create', payload: payload(`E${i}`, 1 + (i % 28)), transactionId: tx(i), tag: tag(i) }));
+
+const subjects = () => sim.control.events(ALICE).map((e) => e.subject as string);
+const throttledEntries = () => sim.control.requestLog().filter((e) => e.throttled || e.status === 429);
+const subjectOf = (body: unknown) => (body as { subject?: string } | null)?.subject;
+
+describe('writes in lanes', () => {
+  it('a push of 200 keeps exactly four items in flight, meets no 429, and answers in the order of the ops', async () => {
+    const calendar = await setup();
+    sim.control.setFaults({ batchShuffle: false, batchItemLatencyMs: 2 });
+    const outcomes = await calendar.write(creates(200));
+    expect(outcomes.map((o) => (o.status === 'ok' ? o.event?.subject : o.status))).toEqual(creates(200).map((_, i) => `E${i}`));
+    expect(new Set(subjects()).size).toBe(200);
+    expect(subjects()).toHaveLength(200);
+    const m = sim.control.metrics().perMailbox[ALICE]!;
+    expect(m).toMatchObject({ requests: 200, peakInFlight: 4, throttled: 0 });
+    expect(throttledEntries()).toEqual([]);
+    // Every batch a plain chain, never above 20 items.
+    const envelopes = sim.control.requestLog().filter((e) => e.kind === 'batch');
+    for (const e of envelopes) {
+      const items = (e.requestBody as { requests: { id: string; dependsOn?: string[] }[] }).requests;
+      expect(items.length).toBeLessThanOrEqual(20);
+      items.forEach((item, i) => expect(item.dependsOn).toEqual(i === 0 ? undefined : [items[i - 1]!.id]));
+      expect(e.status).toBe(200);
+    }
+  });
+
+  it('a small push uses all four lanes: 12 writes go out as four batches of three', async () => {
+    const calendar = await setup();
+    await calendar.write(creates(12));
+    const sizes = sim.control.requestLog().filter((e) => e.kind === 'batch').map((e) => (e.requestBody as { requests: unknown[] }).requests.length);
+    expect(sizes).toEqual([3, 3, 3, 3]);
+  });
+
+  it('reads of the same mailbox beside a push share its four slots: still no 429', async () => {
+    const calendar = await setup();
+    sim.control.setFaults({ batchShuffle: false, batchItemLatencyMs: 2, latencyMs: 1 });
+    const existing = sim.control.createEvent(ALICE, { subject: 'Read me', start: { dateTime: '2026-12-02T09:00:00', timeZone: 'UTC' }, end: { dateTime: '2026-12-02T10:00:00', timeZone: 'UTC' } });
+    let reads = 0;
+    let pushing = true;
+    const reader = async () => {
+      while (pushing) {
+        expect((await calendar.getEvent(existing.immutableId))?.subject).toBe('Read me');
+        reads += 1;
+      }
+    };
+    const push = calendar.write(creates(100)).finally(() => (pushing = false));
+    await Promise.all([push, reader(), reader(), reader()]);
+    expect(reads).toBeGreaterThan(3);
+    expect((await push).every((o) => o.status === 'ok')).toBe(true);
+    expect(sim.control.metrics().perMailbox[ALICE]).toMatchObject({ peakInFlight: 4, throttled: 0 });
+    expect(throttledEntries()).toEqual([]);
+  });
+
+  it('an item throttled inside a batch waits its own Retry-After while the items after it go out again at once', async () => {
+    const calendar = await setup();
+    sim.control.setFaults({ seed: 5, random429: 0.1, retryAfterSeconds: 0.3, batchShuffle: false });
+    const outcomes = await calendar.write(creates(60));
+    expect(outcomes.every((o) => o.status === 'ok')).toBe(true);
+    expect(subjects().sort()).toEqual(creates(60).map((_, i) => `E${i}`).sort());
+    const log = sim.control.requestLog().filter((e) => e.kind === 'event.create');
+    const throttled = log.filter((e) => e.status === 429);
+    expect(throttled.length).toBeGreaterThan(0);
+    for (const t of throttled) {
+      const at = Date.parse(t.time);
+      const subject = subjectOf(t.requestBody);
+      const again = log.find((e) => e.seq > t.seq && subjectOf(e.requestBody) === subject)!;
+      expect(Date.parse(again.time) - at).toBeGreaterThanOrEqual(300);
+    }
+    // While the first throttled item waits, the others are written: the lanes do not stall.
+    const first = throttled[0]!;
+    const meanwhile = log.filter((e) => e.seq > first.seq && Date.parse(e.time) < Date.parse(first.time) + 300 && e.status === 201);
+    expect(meanwhile.length).toBeGreaterThan(0);
+    // The items after a throttled one in its chain answered 424 and went out again without waiting.
+    const unrun = sim.control.requestLog().flatMap((e) =>
+      e.kind === 'batch' ? ((e.responseBody as { responses: { id: string; status: number }[] }).responses ?? []).filter((r) => r.status === 424) : [],
+    );
+    expect(unrun.length).toBeGreaterThan(0);
+  });
+
+  it('paces to the budget: a push larger than the window waits for room, with no 429, and says how long', async () => {
+    const budget = new RequestBudget(50, 1_000);
+    const progress: WriteProgress[] = [];
+    const calendar = await setup({ budget, progress: (p) => progress.push(p) });
+    sim.control.setLimits({ requestsPerWindow: 50, windowSeconds: 1 });
+    const started = Date.now();
+    const outcomes = await calendar.write(creates(70));
+    const elapsed = Date.now() - started;
+    expect(outcomes.every((o) => o.status === 'ok')).toBe(true);
+    expect(subjects()).toHaveLength(70);
+    expect(throttledEntries()).toEqual([]);
+    // 70 items and their envelopes do not fit in one window of 50.
+    expect(elapsed).toBeGreaterThanOrEqual(900);
+    expect(logLines.some((l) => l.includes("the mailbox's request budget is spent"))).toBe(true);
+    expect(progress.length).toBeGreaterThan(0);
+    expect(progress[0]!.pending).toBeGreaterThan(0);
+    expect(progress[0]!.etaMs).toBeGreaterThan(0);
+    expect(progress[0]!.etaMs).toBeLessThanOrEqual(2_000);
+  });
+
+  it('a budget spent by another app: the envelope answered 429 goes out again after its Retry-After', async () => {
+    const calendar = await setup({ budget: new RequestBudget(50, 1_000) });
+    sim.control.setLimits({ requestsPerWindow: 20, windowSeconds: 1 });
+    for (let i = 0; i < 20; i++) await graph(sim, token, 'GET', '/me/calendar');
+    const outcomes = await calendar.write(creates(3));
+    expect(outcomes.map((o) => o.status)).toEqual(['ok', 'ok', 'ok']);
+    const refused = sim.control.requestLog().filter((e) => e.kind === 'batch' && e.status === 429);
+    expect(refused.length).toBeGreaterThan(0);
+    expect(Number(refused[0]!.responseHeaders['Retry-After'])).toBeGreaterThan(0);
+    expect(subjects()).toHaveLength(3);
+  });
+});
