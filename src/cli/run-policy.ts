@@ -12,5 +12,6 @@ export function runPolicy(ctx: Pick<Context, 'settings'>, prefs: Prefs): RunOpti
     deadlines: prefs.deadlines,
     maxDeletes: ctx.settings['sync.maxDeletesPerRun'],
     sensitivity: ctx.settings['sync.confidentialSensitivity'],
+    protectedTitle: ctx.settings['sync.protectedTitle'],
   };
 }

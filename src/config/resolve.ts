@@ -17,6 +17,7 @@ export interface Settings {
   'sync.confidentialSensitivity': 'confidential' | 'private';
   'sync.maxDeletesPerRun': number;
   'sync.maxRequestsInFlightPerMailbox': number;
+  'sync.protectedTitle': 'keep' | 'category' | 'busy';
   'daemon.concurrency': number;
   'daemon.quietSeconds': number;
 }
@@ -139,6 +140,8 @@ export const SPECS: Record<SettingKey, KeySpec> = {
   // Outlook allows 4 concurrent requests per app per mailbox; more would only be throttled:
   // https://learn.microsoft.com/graph/throttling-limits#outlook-service-limits
   'sync.maxRequestsInFlightPerMailbox': { check: integer(1, 4), example: 4, default: () => 4 },
+  // What a confidential item's Outlook copy is titled: its real title, its category's name, or "Busy".
+  'sync.protectedTitle': { check: oneOf('keep', 'category', 'busy'), example: 'busy', default: () => 'keep' },
   'daemon.concurrency': { check: integer(1, 64), example: 4, default: () => 4 },
   // How long the store must stay quiet after a CaseFlow edit before the daemon pushes it, so a
   // burst of edits goes out in one run.

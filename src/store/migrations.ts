@@ -553,6 +553,19 @@ export const MIGRATIONS: Migration[] = [
       `);
     },
   },
+  {
+    version: 9,
+    name: 'the title an outlook copy was given instead of the real one',
+    up(db) {
+      db.exec(`
+        -- sync.protectedTitle: the masked title ("Busy", a category name) sent for a confidential
+        -- item instead of its real one; NULL: the real title was sent (every copy made before).
+        -- A masked title coming back from Outlook is never taken as the item's real title, and a
+        -- copy titled otherwise than the setting now says is pushed again.
+        ALTER TABLE links ADD COLUMN title_mask TEXT;
+      `);
+    },
+  },
 ];
 
 export function migrate(db: Database.Database, now: () => Date, migrations: Migration[] = MIGRATIONS): number[] {

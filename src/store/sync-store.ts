@@ -32,6 +32,7 @@ interface LinkRow {
   remote_hash: string | null;
   change_key: string | null;
   confidential: number;
+  title_mask: string | null;
   series_master_id: string | null;
   outlook_type: Link['outlookType'];
 }
@@ -53,6 +54,7 @@ export function linkFromRow(r: LinkRow): Link {
     remoteHash: r.remote_hash,
     changeKey: r.change_key,
     confidential: r.confidential === 1,
+    titleMask: r.title_mask,
     iCalUId: r.ical_uid,
     seriesMasterId: r.series_master_id,
     outlookType: r.outlook_type ?? null,
@@ -72,6 +74,7 @@ const LINK_COLUMNS: Record<string, string> = {
   remoteHash: 'remote_hash',
   changeKey: 'change_key',
   confidential: 'confidential',
+  titleMask: 'title_mask',
   iCalUId: 'ical_uid',
   seriesMasterId: 'series_master_id',
   outlookType: 'outlook_type',
@@ -143,6 +146,7 @@ export class SqliteSyncStore implements SyncStore {
         content: toContent(e),
         confidential: e.confidential,
         protected: e.category !== null && protectedSet.has(e.category.toLowerCase()),
+        category: e.category,
         recurring: e.recurrence !== null,
         readOnly: e.readOnly,
         source: e.source,
@@ -170,6 +174,7 @@ export class SqliteSyncStore implements SyncStore {
           content,
           confidential: isConfidential({ kind, matterId: r.matter_id, category: null }, []),
           protected: false,
+          category: null,
           recurring: false,
           readOnly: false,
           source: 'caseflow',
@@ -190,13 +195,14 @@ export class SqliteSyncStore implements SyncStore {
   insertLink(link: NewLink): number {
     const info = this.db
       .prepare(
-        `INSERT INTO links (staff_id, kind, local_id, item_uid, tag, outlook_id, ical_uid, transaction_id, generation, state, role, local_hash, remote_hash, change_key, confidential, series_master_id, outlook_type, synced_at)
-         VALUES (@staff, @kind, @localId, ${ITEM_UID_OF}, @tag, @outlookId, @iCalUId, @transactionId, @generation, @state, @role, @localHash, @remoteHash, @changeKey, @confidential, @seriesMasterId, @outlookType, @syncedAt)`,
+        `INSERT INTO links (staff_id, kind, local_id, item_uid, tag, outlook_id, ical_uid, transaction_id, generation, state, role, local_hash, remote_hash, change_key, confidential, title_mask, series_master_id, outlook_type, synced_at)
+         VALUES (@staff, @kind, @localId, ${ITEM_UID_OF}, @tag, @outlookId, @iCalUId, @transactionId, @generation, @state, @role, @localHash, @remoteHash, @changeKey, @confidential, @titleMask, @seriesMasterId, @outlookType, @syncedAt)`,
       )
       .run({
         ...link,
         staff: this.staff.id,
         confidential: link.confidential ? 1 : 0,
+        titleMask: link.titleMask ?? null,
         seriesMasterId: link.seriesMasterId ?? null,
         outlookType: link.outlookType ?? null,
         syncedAt: this.clock().toISOString(),

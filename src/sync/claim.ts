@@ -7,6 +7,7 @@
 // waiting for its first push. Another store's events match neither: they stay ordinary Outlook
 // events. See docs/identity.md.
 
+import { possibleMasks } from './confidentiality.js';
 import { comparable } from './content.js';
 import { caseflowIdValue, transactionIdFor } from './mapping.js';
 import type { Link, LocalItem, RemoteChange, RemoteEvent } from './model.js';
@@ -31,8 +32,17 @@ export interface Candidate {
 }
 
 const key = (kind: string, id: number) => `${kind}:${id}`;
-const sameShape = (a: RemoteEvent, item: LocalItem) =>
-  JSON.stringify(comparable(a.content, true)) === JSON.stringify(comparable(item.content, true));
+
+/** The masked title this copy of a confidential item carries instead of the real one, if it does. */
+function maskIn(event: RemoteEvent, item: LocalItem): string | null {
+  const title = event.content.title.trim();
+  return item.confidential && title !== item.content.title.trim() && possibleMasks(item).includes(title) ? title : null;
+}
+
+const sameShape = (a: RemoteEvent, item: LocalItem) => {
+  const masked = maskIn(a, item) !== null;
+  return JSON.stringify(comparable(a.content, true, masked)) === JSON.stringify(comparable(item.content, true, masked));
+};
 
 /** Items whose Outlook copy this store does not know: never pushed, unconfirmed, or unlinked. */
 function candidates(o: Pick<ClaimOptions, 'storeId' | 'links' | 'local' | 'changes'>): Candidate[] {
@@ -116,6 +126,8 @@ export function claimedLink(storeId: string, { candidate: c, event }: Claim): Om
     remoteHash: null,
     changeKey: null,
     confidential: c.item.confidential,
+    // What it was titled is not remembered either: a masked title is read as one, never as a retitle.
+    titleMask: maskIn(event, c.item),
     iCalUId: event.iCalUId,
   };
 }

@@ -3,16 +3,19 @@
 // Every byte sent to Graph for a CaseFlow item is built here, so the rule lives in one place.
 //
 // Choice, written down: for a confidential item the DESCRIPTION FIELD never leaves CaseFlow, in any
-// form: the body is exactly "Confidential" and no other payload field is derived from it. Title,
-// location, times and attendees go through, as the product promises ("Title, start and end still go
-// through"). If a user types the same words into the title, they are sent as the title: redacting
-// titles would break the explicit rule and turn every such event into an unnamed block in Outlook.
+// form: the body is exactly "Confidential" and no other payload field is derived from it. Location,
+// times and attendees go through. The title goes through too unless the firm chose to mask it
+// (`sync.protectedTitle`): `category` sends the item's category name instead ("Task" for a task,
+// "Deadline" for a deadline, "Busy" for an event without one), `busy` sends "Busy". With `keep`
+// (the default), words a user types into the title are sent as the title.
 
 import { normalizeAttendees } from './content.js';
 import { graphStartEnd } from './mapping.js';
-import type { GraphEventPayload, ItemKind, LocalItem, Sensitivity } from './model.js';
+import type { GraphEventPayload, ItemKind, Link, LocalItem, Policy, ProtectedTitle, Sensitivity } from './model.js';
 
 export const CONFIDENTIAL_BODY = 'Confidential';
+/** The neutral title of a masked item that has no better word (`busy`, or no category). */
+export const BUSY_TITLE = 'Busy';
 
 export interface ConfidentialityFacts {
   /** Default `event`. Deadlines always belong to a matter; tasks and deadlines have no category. */
@@ -44,8 +47,33 @@ export function confidentialityReason(item: ConfidentialityFacts, protectedCateg
   return 'no matter and no protected category';
 }
 
-export interface PayloadOptions {
-  sensitivity: 'confidential' | 'private';
+export type PayloadOptions = Pick<Policy, 'sensitivity' | 'protectedTitle'>;
+
+/**
+ * The title Outlook's copy of an item is given instead of its real one, or null when the real
+ * title goes (not confidential, or `keep`). Tasks and deadlines have no category: in `category`
+ * mode they read as what they are.
+ */
+export function titleMask(item: Pick<LocalItem, 'kind' | 'confidential' | 'category'>, mode: ProtectedTitle): string | null {
+  if (!item.confidential || mode === 'keep') return null;
+  if (mode === 'busy') return BUSY_TITLE;
+  if (item.kind === 'task') return 'Task';
+  if (item.kind === 'deadline') return 'Deadline';
+  return item.category?.trim() || BUSY_TITLE;
+}
+
+/** Every title a confidential item's Outlook copy may have been given under some setting. */
+export function possibleMasks(item: Pick<LocalItem, 'kind' | 'category'>): string[] {
+  const masks = (['category', 'busy'] as const).map((mode) => titleMask({ ...item, confidential: true }, mode)!);
+  return [...new Set(masks)];
+}
+
+/**
+ * The Outlook title of this item is not its real title: the copy carries a mask, or would once
+ * pushed. Such a title is never taken back into CaseFlow, nor compared with the real one.
+ */
+export function titleMasked(link: Pick<Link, 'titleMask'>, item: Pick<LocalItem, 'kind' | 'confidential' | 'category'> | undefined, mode: ProtectedTitle): boolean {
+  return (link.titleMask ?? null) !== null || (item !== undefined && titleMask(item, mode) !== null);
 }
 
 /**
@@ -57,7 +85,7 @@ export function toGraphPayload(item: LocalItem, opts: PayloadOptions): GraphEven
   const c = item.content;
   const sensitivity: Sensitivity = item.confidential ? opts.sensitivity : 'normal';
   const payload: GraphEventPayload = {
-    subject: c.title.trim(),
+    subject: titleMask(item, opts.protectedTitle) ?? c.title.trim(),
     body: { contentType: 'text', content: item.confidential ? CONFIDENTIAL_BODY : c.description },
     ...graphStartEnd(c),
     isAllDay: c.allDay,

@@ -61,12 +61,12 @@ export function localHash(item: Pick<LocalItem, 'content' | 'confidential'>): st
  * What two copies are compared on. Attendee names are left out (Outlook fills display names) and
  * so is the zone (timed values are read as UTC instants; all-day values are dates); the
  * description is left out when the Outlook copy was pushed as confidential (it says
- * "Confidential" there).
+ * "Confidential" there), and the title when the copy carries a masked one (`sync.protectedTitle`).
  */
-export function comparable(c: SyncContent, confidential: boolean): Record<string, unknown> {
+export function comparable(c: SyncContent, confidential: boolean, maskedTitle = false): Record<string, unknown> {
   const n = normalizeContent(c);
   return {
-    title: n.title,
+    ...(maskedTitle ? {} : { title: n.title }),
     ...(confidential ? {} : { description: n.description }),
     allDay: n.allDay,
     start: n.start,
@@ -82,21 +82,23 @@ export function remoteHash(event: Pick<RemoteEvent, 'content'>): string {
   return digest({ v: 1, c: comparable(event.content, false) });
 }
 
-export function sameOnBothSides(local: SyncContent, remote: SyncContent, confidential: boolean): boolean {
-  return JSON.stringify(comparable(local, confidential)) === JSON.stringify(comparable(remote, confidential));
+export function sameOnBothSides(local: SyncContent, remote: SyncContent, confidential: boolean, maskedTitle = false): boolean {
+  return JSON.stringify(comparable(local, confidential, maskedTitle)) === JSON.stringify(comparable(remote, confidential, maskedTitle));
 }
 
 /**
  * The CaseFlow content after an Outlook edit wins. The description of an item pushed as
- * confidential is never replaced by Outlook's "Confidential". The zone stays CaseFlow's:
+ * confidential is never replaced by Outlook's "Confidential", nor a real title by a masked one
+ * (`maskedTitle`: whatever Outlook's title says then, CaseFlow's stays). The zone stays CaseFlow's:
  * Outlook answers in UTC, the instants carry the change. Attendee names Outlook left blank keep
  * the CaseFlow name.
  */
-export function mergeRemoteIntoLocal(local: SyncContent, remote: SyncContent, confidential: boolean): SyncContent {
+export function mergeRemoteIntoLocal(local: SyncContent, remote: SyncContent, confidential: boolean, maskedTitle = false): SyncContent {
   const r = normalizeContent(remote);
   const names = new Map(normalizeAttendees(local.attendees).map((a) => [a.email, a.name]));
   return {
     ...r,
+    title: maskedTitle ? local.title.trim() : r.title,
     description: confidential ? local.description : r.description,
     timeZone: local.timeZone,
     attendees: r.attendees.map((a) => ({ ...a, name: a.name !== '' ? a.name : (names.get(a.email) ?? '') })),

@@ -99,7 +99,7 @@ async function pushRemote(actions: RemoteAction[], o: ExecuteOptions, result: Ex
       }
       // remoteHash: what the copy holds if nobody touches it, so a copy found again later (its
       // answer lost, a crash) shows any Outlook edit made to it meanwhile as a change.
-      const fields = { state: 'creating' as const, outlookId: null, transactionId: a.transactionId, tag: a.tag, generation: a.generation, confidential: a.confidential, localHash: a.localHash, remoteHash: sentHash(a), changeKey: null };
+      const fields = { state: 'creating' as const, outlookId: null, transactionId: a.transactionId, tag: a.tag, generation: a.generation, confidential: a.confidential, titleMask: a.titleMask, localHash: a.localHash, remoteHash: sentHash(a), changeKey: null };
       if (a.linkId === null) {
         linkIds.set(a, o.store.insertLink({ ...fields, kind: a.kind, localId: a.localId, role: 'owner', iCalUId: null }));
       } else {
@@ -163,6 +163,7 @@ async function pushRemote(actions: RemoteAction[], o: ExecuteOptions, result: Ex
         remoteHash: foundAgain ? sentHash(a as RemoteCreate) : remoteHash(event),
         localHash: a.localHash,
         confidential: a.confidential,
+        titleMask: a.titleMask,
         iCalUId: event.iCalUId,
         failCount: 0,
         lastError: null,
@@ -170,7 +171,7 @@ async function pushRemote(actions: RemoteAction[], o: ExecuteOptions, result: Ex
       });
       if (a.kind === 'event') o.store.setEventRemoteFacts(a.localId, { iCalUId: event.iCalUId, ...(event.joinUrl ? { joinUrl: event.joinUrl } : {}) });
       const verb = a.type === 'remote.create' ? 'create' : 'update';
-      o.store.audit({ trigger: o.trigger, direction: 'outlook', action: verb, kind: a.kind, eventId: a.localId, outlookId: event.id, summary: `${verb === 'create' ? 'created' : 'updated'} in Outlook: ${title}${a.confidential ? ' (confidential)' : ''}` });
+      o.store.audit({ trigger: o.trigger, direction: 'outlook', action: verb, kind: a.kind, eventId: a.localId, outlookId: event.id, summary: `${verb === 'create' ? 'created' : 'updated'} in Outlook: ${title}${a.confidential ? ` (confidential${a.titleMask !== null ? `, titled "${a.titleMask}" there` : ''})` : ''}` });
     });
     if (a.type === 'remote.create') result.pushed.created += 1;
     else result.pushed.updated += 1;
@@ -178,9 +179,9 @@ async function pushRemote(actions: RemoteAction[], o: ExecuteOptions, result: Ex
   return applies;
 }
 
-/** The hash of the copy a create makes, as Outlook holds it (the body of a confidential item says "Confidential"). */
+/** The hash of the copy a create makes, as Outlook holds it (the body of a confidential item says "Confidential", its title may be masked). */
 function sentHash(a: RemoteCreate): string {
-  return remoteHash({ content: { ...a.content, description: a.confidential ? CONFIDENTIAL_BODY : a.content.description } });
+  return remoteHash({ content: { ...a.content, title: a.titleMask ?? a.content.title, description: a.confidential ? CONFIDENTIAL_BODY : a.content.description } });
 }
 
 function opFor(a: RemoteAction): WriteOp {
@@ -276,6 +277,7 @@ function applyLocal(action: Action, o: ExecuteOptions, result: ExecutionResult):
         remoteHash: action.remoteHash,
         changeKey: action.changeKey,
         localHash: localHash({ content: stored, confidential: item?.confidential ?? false }),
+        ...(action.titleMask !== undefined ? { titleMask: action.titleMask } : {}),
       });
       store.audit({
         trigger: o.trigger,
@@ -310,7 +312,7 @@ function applyLocal(action: Action, o: ExecuteOptions, result: ExecutionResult):
       result.pulled.updated += 1;
       return;
     case 'link.refresh':
-      store.updateLink(action.linkId, { localHash: action.localHash, remoteHash: action.remoteHash, changeKey: action.changeKey });
+      store.updateLink(action.linkId, { localHash: action.localHash, remoteHash: action.remoteHash, changeKey: action.changeKey, ...(action.titleMask !== undefined ? { titleMask: action.titleMask } : {}) });
       // A Teams join URL Outlook filled in later (it is not a synced field, so nothing else moved).
       if (action.joinUrl) store.setEventRemoteFacts(action.localId, { joinUrl: action.joinUrl });
       return;

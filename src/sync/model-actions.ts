@@ -2,12 +2,12 @@
 // Executor contract (what the planner relies on):
 // - remote.create with linkId null: insert the link (state 'creating', the action's transactionId
 //   and generation) BEFORE the POST; on success store outlookId, state 'linked', the action's
-//   localHash, remoteHash(the response), its changeKey and iCalUId, `confidential`. On
+//   localHash, remoteHash(the response), its changeKey and iCalUId, `confidential`, `titleMask`. On
 //   ErrorDuplicateTransactionId or a lost response, look the event up by the extended property;
 //   when it is gone, set the link 'unlinked' (outlookId null) and let the next plan decide.
 // - remote.update / remote.delete: 412 or 404 on update leaves the link as it is (the next delta
 //   tells what happened); 404 on delete is done. A successful write stores the action's localHash
-//   and the response's remoteHash/changeKey.
+//   and titleMask and the response's remoteHash/changeKey.
 // - local.create / local.update: store localHash(the item as written), the action's remoteHash
 //   and changeKey; local.create with a linkId re-points that link to the new item.
 // - link.unlink: state 'unlinked', outlookId null, hashes untouched.
@@ -27,6 +27,8 @@ export interface RemoteCreate {
   /** The CaseFlowId value the payload carries (stored on the link before the POST). */
   tag: string;
   confidential: boolean;
+  /** The title `payload` carries instead of the real one (null: the real one); stored on the link. */
+  titleMask: string | null;
   /** The CaseFlow content, for the store and the audit. Never send it: send `payload`. */
   content: SyncContent;
   payload: GraphEventPayload;
@@ -43,6 +45,7 @@ export interface RemoteUpdate {
   /** Two-way events: the last changeKey seen (If-Match). One-way tasks/deadlines: null. */
   ifMatch: string | null;
   confidential: boolean;
+  titleMask: string | null;
   content: SyncContent;
   payload: GraphEventPayload;
   localHash: string;
@@ -85,6 +88,8 @@ export interface LocalUpdate {
   conflict: boolean;
   remoteHash: string;
   changeKey: string | null;
+  /** A copy whose title is masked: the title it shows instead of the real one (null: the real one), for the link. */
+  titleMask?: string | null;
 }
 
 export interface LocalDelete {
@@ -118,6 +123,8 @@ export interface LinkRefresh {
   localHash: string | null;
   remoteHash: string | null;
   changeKey: string | null;
+  /** A copy whose title is masked: the title it shows instead of the real one (null: the real one). */
+  titleMask?: string | null;
   /** Events: the Teams join URL Outlook reports, for the CaseFlow event when it differs. */
   joinUrl?: string | null;
 }

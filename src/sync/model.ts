@@ -39,6 +39,8 @@ export interface LocalItem {
   confidential: boolean;
   /** Category is protected: a two-sided conflict is recorded instead of Outlook winning (§10). */
   protected: boolean;
+  /** The event's category name (tasks and deadlines have none): the masked title in `category` mode. */
+  category: string | null;
   /** Recurring in CaseFlow: never pushed (§7). */
   recurring: boolean;
   /** Recurring in Outlook (read-only in CaseFlow): never pushed (§8). */
@@ -113,6 +115,11 @@ export interface Link {
   changeKey: string | null;
   /** The Outlook copy was pushed as confidential (its body says "Confidential"). */
   confidential: boolean;
+  /**
+   * The title the Outlook copy was given instead of the real one (`sync.protectedTitle`); absent or
+   * null: the real title was sent.
+   */
+  titleMask?: string | null;
   iCalUId: string | null;
   /**
    * An occurrence or exception of a recurring Outlook series: its series master's id, and what
@@ -121,6 +128,9 @@ export interface Link {
   seriesMasterId?: string | null;
   outlookType?: RemoteEventType | null;
 }
+
+/** `sync.protectedTitle`: what a confidential item's Outlook copy is titled. */
+export type ProtectedTitle = 'keep' | 'category' | 'busy';
 
 export interface Policy {
   push: boolean;
@@ -131,6 +141,7 @@ export interface Policy {
   maxDeletes: number;
   allowDeletes: boolean;
   sensitivity: 'confidential' | 'private';
+  protectedTitle: ProtectedTitle;
 }
 
 export interface PlanInput {

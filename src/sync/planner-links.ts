@@ -1,7 +1,9 @@
 // The planner's decision for one existing link: push, pull, conflict or settle. Pure.
 //
-// Each side is classified first: CaseFlow `same | changed | deleted` (hash against the link, or
-// the confidential flag differing from what was pushed); Outlook `none | touched | changed |
+// Each side is classified first: CaseFlow `same | restyled | changed | deleted` (hash against the
+// link, or the confidential flag differing from what was pushed; `restyled`: the content is as
+// synced but its Outlook copy must be titled otherwise, `sync.protectedTitle` or the category
+// having changed: pushed, never a CaseFlow edit in a conflict); Outlook `none | touched | changed |
 // deleted` (`none`: no entry, a replay with the link's changeKey, or a removal that only left the
 // window; `touched`: the changeKey moved but the synced fields hash as before, e.g. our own push
 // echoing back). Then the table below. "No lost edit": deleted on one side while edited on the
@@ -13,28 +15,33 @@ import {
   type Draft,
   drop,
   guardsDescription,
+  guardsTitle,
   kindEnabled,
+  maskOf,
   pullCreate,
   pullUpdate,
   pushCreate,
   pushDelete,
   pushUpdate,
   refresh,
+  shownMask,
   skip,
   unlink,
   unpushable,
 } from './planner-shared.js';
 
-type LocalSide = { s: 'deleted' } | { s: 'same'; item: LocalItem } | { s: 'changed'; item: LocalItem; hash: string };
+type LocalSide = { s: 'deleted' } | { s: 'same' | 'restyled'; item: LocalItem } | { s: 'changed'; item: LocalItem; hash: string };
 type RemoteSide =
   | { s: 'none' }
   | { s: 'deleted' }
   | { s: 'touched' | 'changed'; event: RemoteEvent; hash: string };
 
-function localSide(link: Link, item: LocalItem | undefined): LocalSide {
+function localSide(d: Draft, link: Link, item: LocalItem | undefined): LocalSide {
   if (!item) return { s: 'deleted' };
   const hash = localHash(item);
-  return hash === link.localHash && item.confidential === link.confidential ? { s: 'same', item } : { s: 'changed', item, hash };
+  if (hash !== link.localHash || item.confidential !== link.confidential) return { s: 'changed', item, hash };
+  // An attendee's copy is never written: how we would title it does not matter.
+  return link.role === 'owner' && maskOf(d, item) !== (link.titleMask ?? null) ? { s: 'restyled', item } : { s: 'same', item };
 }
 
 function remoteSide(link: Link, change: RemoteChange | undefined): RemoteSide {
@@ -52,7 +59,7 @@ export function planLink(d: Draft, link: Link, item: LocalItem | undefined, chan
   const where = { kind: link.kind, localId: link.localId, ...(link.outlookId ? { outlookId: link.outlookId } : {}) };
   if (link.state === 'paused') return skip(d, 'paused', where);
   if (!kindEnabled(d.input.policy, link.kind)) return skip(d, 'toggle-off', where);
-  const local = localSide(link, item);
+  const local = localSide(d, link, item);
   if (link.state === 'unlinked') return planUnlinked(d, link, local);
   if (link.outlookId === null) return planUncreated(d, link, local);
   const remote = remoteSide(link, change);
@@ -89,7 +96,7 @@ function planUncreated(d: Draft, link: Link, local: LocalSide): void {
  */
 function planUnlinked(d: Draft, link: Link, local: LocalSide): void {
   if (local.s === 'deleted') return drop(d, link);
-  if (link.kind !== 'event' && (local.s === 'same' || !local.item.inWindow)) return;
+  if (link.kind !== 'event' && (local.s !== 'changed' || !local.item.inWindow)) return;
   tryPush(d, link, local.item, () => pushCreate(d, local.item, link, 'recreate'));
 }
 
@@ -108,7 +115,8 @@ function recreateRemote(d: Draft, link: Link, item: LocalItem): void {
   d.pendingLocal += 1;
 }
 
-function planTwoWay(d: Draft, link: Link, local: LocalSide, remote: RemoteSide): void {
+function planTwoWay(d: Draft, link: Link, localSeen: LocalSide, remote: RemoteSide): void {
+  let local = localSeen;
   const pull = d.input.policy.pull;
   const where = { kind: link.kind, localId: link.localId, outlookId: link.outlookId ?? '' };
   if (local.s === 'deleted') {
@@ -128,27 +136,38 @@ function planTwoWay(d: Draft, link: Link, local: LocalSide, remote: RemoteSide):
     return pull ? void d.actions.push({ type: 'local.delete', linkId: link.id, kind: 'event', localId: item.id, outlookId: link.outlookId ?? '' }) : skip(d, 'pull-off', where);
   }
   if (remote.s === 'none') {
-    if (local.s === 'changed') tryPush(d, link, item, () => pushUpdate(d, link, item, link.changeKey));
+    if (local.s !== 'same') tryPush(d, link, item, () => pushUpdate(d, link, item, link.changeKey));
     return;
   }
   const { event, hash } = remote;
   const newRemote = { remoteHash: hash, changeKey: event.changeKey };
+  // A masked copy retitled in Outlook: the title stays CaseFlow's and the copy gets the mask back.
+  const shown = shownMask(d, link, item, event);
+  if (local.s === 'same' && shown !== undefined && shown !== maskOf(d, item)) local = { s: 'restyled', item };
+  // The link learns the copy's new version, and what title it shows (a run that cannot push it
+  // back leaves that to the next one).
+  const settle = (localHash: string | null) => refresh(d, link, { localHash, ...newRemote, ...(shown !== undefined ? { titleMask: shown } : {}) }, event);
   if (remote.s === 'touched') {
-    if (local.s === 'same') return refresh(d, link, { localHash: link.localHash, ...newRemote }, event);
-    if (!tryPush(d, link, item, () => pushUpdate(d, link, item, event.changeKey))) refresh(d, link, { localHash: link.localHash, ...newRemote }, event);
+    if (local.s === 'same') return settle(link.localHash);
+    if (!tryPush(d, link, item, () => pushUpdate(d, link, item, event.changeKey))) settle(link.localHash);
     return;
   }
   const guard = guardsDescription(link, item);
-  const same = sameOnBothSides(item.content, event.content, guard);
-  if (local.s === 'same') {
-    if (same) return refresh(d, link, { localHash: link.localHash, ...newRemote }, event);
+  const same = sameOnBothSides(item.content, event.content, guard, guardsTitle(d, link, item));
+  if (local.s === 'same' || (local.s === 'restyled' && !same)) {
+    if (same) return settle(link.localHash);
+    // Restyled: Outlook's edit comes in first; the link records the title the copy shows, so the
+    // next run that pushes retitles it.
     return pull ? pullUpdate(d, link, item, event, false) : skip(d, 'pull-off', where);
   }
   // Changed on both sides: the same edit is nothing; protected is a conflict; else Outlook wins.
-  if (same && item.confidential === link.confidential) return refresh(d, link, { localHash: local.hash, ...newRemote }, event);
+  const mask = maskOf(d, item);
+  const styled = item.confidential === link.confidential && mask === (link.titleMask ?? null) && (shown === undefined || shown === mask);
+  if (same && styled) return settle(local.s === 'changed' ? local.hash : link.localHash);
   if (same) {
-    // Same edit, but the item became (or stopped being) confidential: the Outlook copy must follow.
-    if (!tryPush(d, link, item, () => pushUpdate(d, link, item, event.changeKey))) refresh(d, link, { localHash: link.localHash, ...newRemote }, event);
+    // Same edit, but the item became (or stopped being) confidential, or its copy is to be titled
+    // otherwise: the Outlook copy must follow.
+    if (!tryPush(d, link, item, () => pushUpdate(d, link, item, event.changeKey))) settle(link.localHash);
     return;
   }
   if (item.protected && !item.readOnly) {
@@ -171,7 +190,7 @@ function planOneWay(d: Draft, link: Link, local: LocalSide, remote: RemoteSide):
   }
   if (remote.s === 'deleted') return local.s === 'changed' ? recreateRemote(d, link, local.item) : unlink(d, link);
   if (remote.s === 'changed') skip(d, 'outlook-edit-ignored', { kind: link.kind, localId: link.localId, outlookId: link.outlookId ?? '' });
-  if (local.s === 'changed') tryPush(d, link, local.item, () => pushUpdate(d, link, local.item, null));
+  if (local.s !== 'same') tryPush(d, link, local.item, () => pushUpdate(d, link, local.item, null));
 }
 
 /**
@@ -201,7 +220,7 @@ function planAttendee(d: Draft, link: Link, local: LocalSide, remote: RemoteSide
   }
   const { event, hash } = remote;
   const newRemote = { remoteHash: hash, changeKey: event.changeKey };
-  const differs = remote.s === 'changed' && !sameOnBothSides(item.content, event.content, guardsDescription(link, item));
+  const differs = remote.s === 'changed' && !sameOnBothSides(item.content, event.content, guardsDescription(link, item), guardsTitle(d, link, item));
   // A meeting organised outside CaseFlow, whose only CaseFlow copy is this staff member's: the
   // organiser's edit wins even over a CaseFlow edit (kept in the audit as the version that lost).
   const ownCopy = item.staff === link.staff;

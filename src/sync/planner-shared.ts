@@ -1,7 +1,7 @@
 // What the planner's parts share: the draft being built and the action builders. Pure.
 
 import { localHash, mergeRemoteIntoLocal, remoteHash } from './content.js';
-import { toGraphPayload } from './confidentiality.js';
+import { titleMask, titleMasked, toGraphPayload } from './confidentiality.js';
 import { caseflowIdValue, transactionIdFor } from './mapping.js';
 import type {
   Action,
@@ -46,6 +46,26 @@ export function guardsDescription(link: Link, item: LocalItem | undefined): bool
   return link.confidential || (item?.confidential ?? false);
 }
 
+/** Outlook's title must not overwrite CaseFlow's, nor be compared with it, when it is (or is to be) a mask. */
+export function guardsTitle(d: Draft, link: Link, item: LocalItem | undefined): boolean {
+  return titleMasked(link, item, d.input.policy.protectedTitle);
+}
+
+/**
+ * The title a copy whose title is masked (guardsTitle) shows instead of the real one: null when it
+ * shows the real one; undefined when its title is not masked (Outlook's title is then the title).
+ */
+export function shownMask(d: Draft, link: Link, item: LocalItem, event: RemoteEvent): string | null | undefined {
+  if (!guardsTitle(d, link, item)) return undefined;
+  const title = event.content.title.trim();
+  return title === item.content.title.trim() ? null : title;
+}
+
+/** The title this item's Outlook copy gets instead of the real one under this plan's policy. */
+export function maskOf(d: Draft, item: LocalItem): string | null {
+  return titleMask(item, d.input.policy.protectedTitle);
+}
+
 export function pushCreate(
   d: Draft,
   item: LocalItem,
@@ -68,8 +88,9 @@ export function pushCreate(
     transactionId,
     tag,
     confidential: item.confidential,
+    titleMask: maskOf(d, item),
     content: item.content,
-    payload: toGraphPayload(item, { sensitivity: d.input.policy.sensitivity }),
+    payload: toGraphPayload(item, d.input.policy),
     localHash: localHash(item),
   });
 }
@@ -83,8 +104,9 @@ export function pushUpdate(d: Draft, link: Link, item: LocalItem, ifMatch: strin
     outlookId: link.outlookId ?? '',
     ifMatch: link.kind === 'event' ? ifMatch : null,
     confidential: item.confidential,
+    titleMask: maskOf(d, item),
     content: item.content,
-    payload: toGraphPayload(item, { sensitivity: d.input.policy.sensitivity }),
+    payload: toGraphPayload(item, d.input.policy),
     localHash: localHash(item),
   });
 }
@@ -101,6 +123,7 @@ export function pushDelete(d: Draft, link: Link, ifMatch: string | null): void {
 }
 
 export function pullUpdate(d: Draft, link: Link, item: LocalItem, event: RemoteEvent, conflict: boolean): void {
+  const shown = link.role === 'owner' ? shownMask(d, link, item, event) : undefined;
   d.actions.push({
     type: 'local.update',
     linkId: link.id,
@@ -108,11 +131,13 @@ export function pullUpdate(d: Draft, link: Link, item: LocalItem, event: RemoteE
     localId: item.id,
     outlookId: event.id,
     event,
-    content: mergeRemoteIntoLocal(item.content, event.content, guardsDescription(link, item)),
+    content: mergeRemoteIntoLocal(item.content, event.content, guardsDescription(link, item), guardsTitle(d, link, item)),
     previous: item.content,
     conflict,
     remoteHash: remoteHash(event),
     changeKey: event.changeKey,
+    // What the copy shows now: one that does not show the mask is retitled by the next push.
+    ...(shown !== undefined ? { titleMask: shown } : {}),
   });
 }
 
@@ -135,7 +160,7 @@ export function pullCreate(d: Draft, event: RemoteEvent, linkId: number | null):
 export function refresh(
   d: Draft,
   link: Link,
-  hashes: { localHash: string | null; remoteHash: string | null; changeKey: string | null },
+  hashes: { localHash: string | null; remoteHash: string | null; changeKey: string | null; titleMask?: string | null },
   event?: RemoteEvent,
 ): void {
   d.actions.push({

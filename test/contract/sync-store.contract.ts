@@ -10,6 +10,7 @@ export interface StoreUnderTest {
   store: SyncStore;
   /** As a person in CaseFlow. `day` in December 2026; 40 means outside the window (January 9, 2027). */
   caseflow: {
+    /** `protectedCategory`: in the protected category Motion. */
     addEvent(title: string, day: number, opts?: { protectedCategory?: boolean; matter?: boolean }): number;
     addTask(title: string, day: number): number;
     editEvent(id: number, title: string): void;
@@ -79,6 +80,8 @@ export function syncStoreContract(name: string, make: () => StoreUnderTest): voi
         [true, true],
         [true, false],
       ]);
+      // The category's name is the masked title in sync.protectedTitle = category.
+      expect([byId.get(plain), byId.get(hearing), byId.get(matter)].map((i) => i!.category)).toEqual([null, 'Motion', null]);
     });
 
     it('a link records the uid of the very item it is made for, and follows the item it is re-pointed to', () => {
@@ -133,6 +136,18 @@ export function syncStoreContract(name: string, make: () => StoreUnderTest): voi
       const again = t.store.createEvent(remote('O9', 'Next').event, remote('O9', 'Next').content, { readOnly: true, recurringInOutlook: true }).id;
       expect(again).toBeGreaterThan(id);
       expect(t.caseflow.addEvent('After', 6)).toBeGreaterThan(again);
+    });
+
+    it('a link keeps the title its Outlook copy was given instead of the real one; none reads as null', () => {
+      const a = t.caseflow.addEvent('Masked', 3);
+      const b = t.caseflow.addEvent('Plain', 4);
+      const masked = t.store.insertLink(link({ kind: 'event', localId: a, outlookId: 'O1', state: 'linked', confidential: true, titleMask: 'Busy' }));
+      t.store.insertLink(link({ kind: 'event', localId: b, outlookId: 'O2', state: 'linked' }));
+      expect(t.store.links().map((l) => l.titleMask)).toEqual(['Busy', null]);
+      t.store.updateLink(masked, { titleMask: 'Hearing' });
+      expect(t.store.links()[0]!.titleMask).toBe('Hearing');
+      t.store.updateLink(masked, { titleMask: null });
+      expect(t.store.links()[0]!.titleMask).toBeNull();
     });
 
     it('a link keeps the series of an Outlook occurrence and what Outlook calls it; unknown reads as null', () => {

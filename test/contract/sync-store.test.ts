@@ -51,7 +51,8 @@ syncStoreContract('MemorySyncStore', () => {
   return {
     store,
     caseflow: {
-      addEvent: (title, day, opts = {}) => store.addItem({ kind: 'event', content: item(title, day), confidential: Boolean(opts.protectedCategory || opts.matter), protected: Boolean(opts.protectedCategory) }).id,
+      addEvent: (title, day, opts = {}) =>
+        store.addItem({ kind: 'event', content: item(title, day), confidential: Boolean(opts.protectedCategory || opts.matter), protected: Boolean(opts.protectedCategory), category: opts.protectedCategory ? 'Motion' : null }).id,
       addTask: (title, day) => {
         const d = `2026-12-${String(day).padStart(2, '0')}`;
         return store.addItem({ kind: 'task', content: { ...item(`Task: ${title}`, day), allDay: true, start: d, end: d }, confidential: false, protected: false }).id;

@@ -17,6 +17,8 @@ export interface MemoryItem {
   content: SyncContent;
   confidential: boolean;
   protected: boolean;
+  /** An event's category name (the masked title in `category` mode); absent: none. */
+  category?: string | null;
   recurring: boolean;
   readOnly: boolean;
   source: 'caseflow' | 'outlook';
@@ -144,7 +146,7 @@ export class MemorySyncStore implements SyncStore {
     for (const i of this.s.items.values()) {
       const inWindow = overlaps(i.content);
       if (!inWindow && !linked.has(key(i.kind, i.id))) continue;
-      out.push({ kind: i.kind, id: i.id, uid: i.uid, staff: this.staff, content: structuredClone(i.content), confidential: i.confidential, protected: i.protected, recurring: i.recurring, readOnly: i.readOnly, source: i.source, inWindow });
+      out.push({ kind: i.kind, id: i.id, uid: i.uid, staff: this.staff, content: structuredClone(i.content), confidential: i.confidential, protected: i.protected, category: i.category ?? null, recurring: i.recurring, readOnly: i.readOnly, source: i.source, inWindow });
     }
     return out;
   }
@@ -160,6 +162,7 @@ export class MemorySyncStore implements SyncStore {
     const id = ++this.s.seq.link;
     this.s.links.push({
       ...structuredClone(link),
+      titleMask: link.titleMask ?? null,
       seriesMasterId: link.seriesMasterId ?? null,
       outlookType: link.outlookType ?? null,
       id,

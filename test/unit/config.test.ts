@@ -21,6 +21,7 @@ describe('config resolver', () => {
     expect(settings['sync.confidentialSensitivity']).toBe('confidential');
     expect(settings['sync.maxDeletesPerRun']).toBe(25);
     expect(settings['sync.maxRequestsInFlightPerMailbox']).toBe(4);
+    expect(settings['sync.protectedTitle']).toBe('keep');
     expect(settings['daemon.concurrency']).toBe(4);
     expect(settings['auth.clientId']).toBeNull();
     expect(Object.values(sources).every((s) => s === 'default')).toBe(true);
@@ -62,6 +63,10 @@ describe('config resolver', () => {
     expect(file.message).toBe('config file c.json: sync.confidentialSensitivity must be one of confidential, private (got "secret")');
     expect(file.hint).toBe('fix sync.confidentialSensitivity in c.json, e.g. "sync": {"confidentialSensitivity": "confidential"}');
     expect(refusal(() => resolve({ ...base, file: { sync: { maxRequestsInFlightPerMailbox: 5 } } })).message).toMatch(/from 1 to 4 \(got 5\)/);
+    const title = refusal(() => resolve({ ...base, file: { sync: { protectedTitle: 'hidden' } }, fileName: 'c.json' }));
+    expect(title.message).toBe('config file c.json: sync.protectedTitle must be one of keep, category, busy (got "hidden")');
+    expect(title.hint).toBe('fix sync.protectedTitle in c.json, e.g. "sync": {"protectedTitle": "busy"}');
+    expect(resolve({ ...base, file: { sync: { protectedTitle: 'category' } } }).settings['sync.protectedTitle']).toBe('category');
     const env = refusal(() => resolve({ ...base, env: { CASEFLOW_AUTHORITY_HOST: 'http://login.example' } }));
     expect(env.message).toBe(
       'environment variable CASEFLOW_AUTHORITY_HOST must be an https URL such as https://login.microsoftonline.com (got "http://login.example", which is not https)',

@@ -95,7 +95,7 @@ describe('the confidentiality rule (property)', () => {
     fc.assert(
       fc.property(arbItem, facts, fc.constantFrom('confidential' as const, 'private' as const), (g, f, sensitivity) => {
         expect(isConfidential(f, PROTECTED)).toBe(true);
-        const payload = toGraphPayload(toItem(g, isConfidential(f, PROTECTED)), { sensitivity });
+        const payload = toGraphPayload(toItem(g, isConfidential(f, PROTECTED)), { sensitivity, protectedTitle: 'keep' });
         expect(payload.sensitivity).toBe(sensitivity);
         expect(payload.body).toEqual({ contentType: 'text', content: CONFIDENTIAL_BODY });
         assertNoTrace(payload, g.description);
@@ -131,7 +131,7 @@ describe('the confidentiality rule (property)', () => {
   it('control: an item that is not confidential does carry its description, with normal sensitivity', () => {
     fc.assert(
       fc.property(arbItem, (g) => {
-        const payload = toGraphPayload(toItem(g, false), { sensitivity: 'private' });
+        const payload = toGraphPayload(toItem(g, false), { sensitivity: 'private', protectedTitle: 'keep' });
         expect(payload.sensitivity).toBe('normal');
         expect(payload.body.content).toBe(g.description);
       }),

@@ -7,7 +7,7 @@ import { runSync } from '../../../src/sync/run.js';
 import { memoryWorld } from '../../support/memory-host.js';
 import { content } from './fixtures.js';
 
-const POLICY = { events: true, tasks: true, deadlines: true, maxDeletes: 2, sensitivity: 'confidential' as const };
+const POLICY = { events: true, tasks: true, deadlines: true, maxDeletes: 2, sensitivity: 'confidential' as const, protectedTitle: 'keep' as const };
 const when = (day: number) => ({ start: { dateTime: `2026-12-0${day}T12:00:00.0000000`, timeZone: 'UTC' }, end: { dateTime: `2026-12-0${day}T13:00:00.0000000`, timeZone: 'UTC' } });
 
 describe('plan (dry run)', () => {

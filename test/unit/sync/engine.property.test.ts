@@ -7,14 +7,16 @@
 // with or without its occurrences' removals reported; time passes in CaseFlow, so the hourly read
 // of the series comes. Then an hour and quiet runs: both sides must be in step, with no
 // duplicate, no deleted occurrence left behind, no lost edit, protected conflicts held, and no
-// confidential description in any payload.
+// confidential description in any payload. `sync.protectedTitle` is switched at random between
+// runs: a confidential item's Outlook copy ends titled as the last setting says, a masked title
+// is never sent under another setting nor taken back as the real one.
 
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { sameOnBothSides } from '../../../src/sync/content.js';
 import { CONFIDENTIAL_BODY } from '../../../src/sync/confidentiality.js';
 import { fromGraphEvent, type GraphEventJson } from '../../../src/sync/mapping.js';
-import type { ItemKind, SyncContent } from '../../../src/sync/model.js';
+import type { ItemKind, ProtectedTitle, SyncContent } from '../../../src/sync/model.js';
 import { SyncError } from '../../../src/sync/errors.js';
 import { runSync } from '../../../src/sync/run.js';
 import { SERIES_CHECK_MS } from '../../../src/sync/series.js';
@@ -97,7 +99,7 @@ const arbFaults = fc.record({
 });
 
 const arbOp = fc.oneof(
-  { weight: 3, arbitrary: fc.record({ op: fc.constant('localCreate' as const), kind: fc.constantFrom<ItemKind>('event', 'task'), confidential: fc.boolean(), protected: fc.boolean(), title: fc.constantFrom('A', 'B'), allDay: fc.boolean(), slot: fc.integer({ min: 0, max: 3 }) }) },
+  { weight: 3, arbitrary: fc.record({ op: fc.constant('localCreate' as const), kind: fc.constantFrom<ItemKind>('event', 'task'), confidential: fc.boolean(), protected: fc.boolean(), category: fc.constantFrom(null, 'Hearing'), title: fc.constantFrom('A', 'B'), allDay: fc.boolean(), slot: fc.integer({ min: 0, max: 3 }) }) },
   { weight: 4, arbitrary: fc.record({ op: fc.constant('localEdit' as const), pick: fc.nat(), edit: arbEdit }) },
   { weight: 2, arbitrary: fc.record({ op: fc.constant('localDelete' as const), pick: fc.nat() }) },
   { weight: 3, arbitrary: fc.record({ op: fc.constant('remoteCreate' as const), title: fc.constantFrom('A', 'C'), allDay: fc.boolean(), slot: fc.integer({ min: 0, max: 3 }), occurrence: fc.boolean(), count: fc.integer({ min: 1, max: 3 }), invitation: fc.boolean() }) },
@@ -108,6 +110,8 @@ const arbOp = fc.oneof(
   /** Time passes in CaseFlow: from an hour on, a run reads every linked series. */
   { weight: 1, arbitrary: fc.record({ op: fc.constant('later' as const), minutes: fc.constantFrom(10, 30, 61) }) },
   { weight: 5, arbitrary: fc.record({ op: fc.constant('sync' as const), faults: arbFaults }) },
+  /** The config's sync.protectedTitle changes (SIGHUP, or the next daemon --once). */
+  { weight: 1, arbitrary: fc.record({ op: fc.constant('setting' as const), title: fc.constantFrom<ProtectedTitle>('keep', 'category', 'busy') }) },
 );
 type Op = typeof arbOp extends fc.Arbitrary<infer T> ? T : never;
 type Faults = Op extends infer O ? (O extends { op: 'sync'; faults: infer F } ? F : never) : never;
@@ -117,6 +121,17 @@ const attendeeEdited = new Set<number>();
 const pick = <T,>(list: T[], n: number): T | undefined => (list.length === 0 ? undefined : list[n % list.length]);
 const description = (confidential: boolean) => (v: string) => `${confidential ? SECRET : 'local-'}${v}`;
 const POLICY = { events: true, tasks: true, deadlines: true, maxDeletes: 10_000, sensitivity: 'confidential' as const };
+/** The setting the runs are made with (the history's `setting` ops change it). */
+let titleSetting: ProtectedTitle = 'keep';
+/** Titles only a mask gives: no generated title or Outlook edit uses them. */
+const MASKS = ['Busy', 'Hearing', 'Task'];
+
+/** What a confidential item's Outlook copy must be titled under a setting, worked out apart from the engine. */
+function expectedTitle(item: { kind: ItemKind; confidential: boolean; category?: string | null; content: SyncContent }, setting: ProtectedTitle): string {
+  if (!item.confidential || setting === 'keep') return item.content.title;
+  if (setting === 'busy') return 'Busy';
+  return item.kind === 'task' ? 'Task' : (item.category ?? 'Busy');
+}
 
 /** Outlook events a user may touch: not our task copies (their edits are ignored by design). */
 function editableRemote(w: MemoryWorld): GraphEventJson[] {
@@ -160,13 +175,19 @@ async function run(w: MemoryWorld, f?: Faults): Promise<void> {
       };
     }
   }
+  const sent = w.calendar.payloads.length;
   try {
-    await runSync(w.host, { trigger: 'scheduled', push: !f?.pullOnly, policy: POLICY, allowDeletes: true });
+    await runSync(w.host, { trigger: 'scheduled', push: !f?.pullOnly, policy: { ...POLICY, protectedTitle: titleSetting }, allowDeletes: true });
   } catch (error) {
     // A crash, or a run that could not finish (exit 4): the next run starts over.
     // (the engine's own errors, and the CLI ones its adapters may raise, e.g. a transient failure).
     if (!(error instanceof Crash) && !(error instanceof SyncError) && !(error instanceof Error && 'exitCode' in error)) throw error;
   } finally {
+    // A confidential item goes out titled as the setting says, in every payload of the run.
+    for (const p of w.calendar.payloads.slice(sent)) {
+      if (p.sensitivity === 'normal' || titleSetting === 'keep') continue;
+      expect(titleSetting === 'busy' ? ['Busy'] : MASKS, `title sent under ${titleSetting}`).toContain(p.subject);
+    }
     w.clock.at(null);
     w.calendar.faults = {};
     const proto = Object.getPrototypeOf(w.calendar) as MemoryCalendar;
@@ -181,7 +202,7 @@ async function apply(w: MemoryWorld, op: Op): Promise<void> {
   switch (op.op) {
     case 'localCreate': {
       const base = content({ title: op.kind === 'task' ? `Task: ${op.title}` : op.title, description: description(op.confidential)('0'), allDay: op.allDay, attendees: [], location: '' });
-      w.store.addItem({ kind: op.kind, content: { ...base, ...slot(op.allDay, op.slot) }, confidential: op.confidential, protected: op.kind === 'event' && op.protected });
+      w.store.addItem({ kind: op.kind, content: { ...base, ...slot(op.allDay, op.slot) }, confidential: op.confidential, protected: op.kind === 'event' && op.protected, category: op.kind === 'event' ? op.category : null });
       return;
     }
     case 'localEdit': {
@@ -230,6 +251,9 @@ async function apply(w: MemoryWorld, op: Op): Promise<void> {
       return w.store.later(op.minutes * 60_000);
     case 'sync':
       return run(w, op.faults);
+    case 'setting':
+      titleSetting = op.title;
+      return;
   }
 }
 
@@ -265,7 +289,11 @@ function assertInStep(w: MemoryWorld): void {
     if (item.kind !== 'event') continue; // Outlook edits to tasks are ignored by design
     if (link.role === 'attendee' && attendeeEdited.has(item.id)) continue;
     const remote = fromGraphEvent(json!, { inWindow: true });
-    expect(sameOnBothSides(item.content, remote.content, link.confidential), `content of ${item.kind}:${item.id}`).toBe(true);
+    // Our own copies are titled as the setting says (a retitled masked copy gets its mask back);
+    // a meeting organised elsewhere keeps its organiser's title.
+    const title = link.role === 'owner' ? expectedTitle(item, titleSetting) : item.content.title;
+    expect(remote.content.title, `Outlook title of ${item.kind}:${item.id}`).toBe(title);
+    expect(sameOnBothSides(item.content, remote.content, link.confidential, true), `content of ${item.kind}:${item.id}`).toBe(true);
     if (link.confidential) {
       expect([CONFIDENTIAL_BODY, remote.content.description.startsWith('outlook-') ? remote.content.description : null]).toContain(remote.content.description);
       expect(remote.sensitivity).toBe('confidential');
@@ -303,6 +331,9 @@ function assertInStep(w: MemoryWorld): void {
   // No confidential description ever reached Outlook, in any payload; none was overwritten.
   expect(JSON.stringify(w.calendar.payloads)).not.toContain(SECRET);
   for (const item of w.store.items()) if (item.confidential && item.source === 'caseflow') expect(item.content.description.startsWith(SECRET)).toBe(true);
+  // No masked title coming back from Outlook ever replaced a CaseFlow title. (A copy edited in
+  // Outlook after its item was deleted in CaseFlow comes back as Outlook holds it: source outlook.)
+  for (const item of w.store.items()) if (item.source === 'caseflow') expect(MASKS, `title of ${item.kind}:${item.id}`).not.toContain(item.content.title);
 }
 
 describe('random two-sided histories through the real engine (property, memory ports)', () => {
@@ -311,6 +342,7 @@ describe('random two-sided histories through the real engine (property, memory p
       fc.asyncProperty(fc.array(arbOp, { minLength: 10, maxLength: 40 }), async (ops) => {
         const w = memoryWorld();
         attendeeEdited.clear();
+        titleSetting = 'keep';
         for (const op of ops) await apply(w, op);
         await settle(w);
         assertInStep(w);

@@ -5,7 +5,7 @@ import { runSync } from '../../../src/sync/run.js';
 import { memoryWorld } from '../../support/memory-host.js';
 import { content } from './fixtures.js';
 
-const POLICY = { events: true, tasks: true, deadlines: true, maxDeletes: 25, sensitivity: 'confidential' as const };
+const POLICY = { events: true, tasks: true, deadlines: true, maxDeletes: 25, sensitivity: 'confidential' as const, protectedTitle: 'keep' as const };
 const run = (w: ReturnType<typeof memoryWorld>) => runSync(w.host, { trigger: 'scheduled', push: true, policy: POLICY, allowDeletes: false });
 
 describe('the engine over the memory ports', () => {

@@ -6,7 +6,7 @@ import { runSync } from '../../../src/sync/run.js';
 import { memoryWorld, MEMORY_WINDOW } from '../../support/memory-host.js';
 import { content } from './fixtures.js';
 
-const POLICY = { events: true, tasks: true, deadlines: true, maxDeletes: 25, sensitivity: 'confidential' as const };
+const POLICY = { events: true, tasks: true, deadlines: true, maxDeletes: 25, sensitivity: 'confidential' as const, protectedTitle: 'keep' as const };
 const input = (w: ReturnType<typeof memoryWorld>, over: Partial<ExplainInput> = {}): ExplainInput => ({ store: w.store, staff: 7, storeId: w.host.storeId, window: MEMORY_WINDOW, policy: { ...POLICY, push: true }, blockers: [], ...over });
 
 describe('explain', () => {

@@ -11,6 +11,7 @@ import type {
   LocalItem,
   PlanInput,
   Policy,
+  ProtectedTitle,
   RemoteChange,
   RemoteEvent,
   SyncContent,
@@ -51,6 +52,7 @@ export function item(over: Partial<LocalItem> = {}): LocalItem {
     content: content(),
     confidential: false,
     protected: false,
+    category: null,
     recurring: false,
     readOnly: false,
     source: 'caseflow',
@@ -69,6 +71,7 @@ export function policy(over: Partial<Policy> = {}): Policy {
     maxDeletes: 25,
     allowDeletes: false,
     sensitivity: 'confidential',
+    protectedTitle: 'keep',
     ...over,
   };
 }
@@ -113,9 +116,9 @@ export function graphJson(payload: GraphEventPayload, id: string, changeKey: str
   };
 }
 
-/** The Outlook copy of a CaseFlow item as our push left it. */
-export function pushedEvent(local: LocalItem, id = 'AAMk-1', changeKey = 'ck-1'): RemoteEvent {
-  const payload = toGraphPayload(local, { sensitivity: 'confidential' });
+/** The Outlook copy of a CaseFlow item as our push left it (under `sync.protectedTitle` = `title`). */
+export function pushedEvent(local: LocalItem, id = 'AAMk-1', changeKey = 'ck-1', title: ProtectedTitle = 'keep'): RemoteEvent {
+  const payload = toGraphPayload(local, { sensitivity: 'confidential', protectedTitle: title });
   return fromGraphEvent(graphJson(payload, id, changeKey), { inWindow: true });
 }
 

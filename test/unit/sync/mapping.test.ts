@@ -41,11 +41,11 @@ describe('dates sent to Graph', () => {
   });
 
   it('Teams is switched on with the Teams provider, and not mentioned otherwise', () => {
-    expect(toGraphPayload(item({ content: content({ teamsMeeting: true }) }), { sensitivity: 'confidential' })).toMatchObject({
+    expect(toGraphPayload(item({ content: content({ teamsMeeting: true }) }), { sensitivity: 'confidential', protectedTitle: 'keep' })).toMatchObject({
       isOnlineMeeting: true,
       onlineMeetingProvider: 'teamsForBusiness',
     });
-    expect(toGraphPayload(item(), { sensitivity: 'confidential' })).not.toHaveProperty('isOnlineMeeting');
+    expect(toGraphPayload(item(), { sensitivity: 'confidential', protectedTitle: 'keep' })).not.toHaveProperty('isOnlineMeeting');
   });
 });
 
@@ -178,7 +178,7 @@ describe('round trip through Graph (property)', () => {
           ? content({ allDay: true, start: date(startMs), end: date(startMs + g.length * 86_400_000), timeZone: g.zone })
           : content({ start: new Date(startMs + g.minute * 60_000).toISOString(), end: new Date(startMs + (g.minute + g.duration) * 60_000).toISOString(), timeZone: g.zone });
         const local = item({ content: { ...c, title: g.title, description: g.description, location: g.location, teamsMeeting: g.teams } });
-        const back = fromGraphEvent(graphJson(toGraphPayload(local, { sensitivity: 'confidential' }), 'X', 'ck'), { inWindow: true });
+        const back = fromGraphEvent(graphJson(toGraphPayload(local, { sensitivity: 'confidential', protectedTitle: 'keep' }), 'X', 'ck'), { inWindow: true });
         expect(sameOnBothSides(local.content, back.content, false)).toBe(true);
       }),
       { numRuns: 400 },

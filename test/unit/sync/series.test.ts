@@ -10,7 +10,7 @@ import { SERIES_CHECK_MS } from '../../../src/sync/series.js';
 import { memoryWorld, type MemoryWorld } from '../../support/memory-host.js';
 
 const MINUTE = 60_000;
-const POLICY = { events: true, tasks: true, deadlines: true, maxDeletes: 25, sensitivity: 'confidential' as const };
+const POLICY = { events: true, tasks: true, deadlines: true, maxDeletes: 25, sensitivity: 'confidential' as const, protectedTitle: 'keep' as const };
 const run = (w: MemoryWorld, o: { maxDeletes?: number; allowDeletes?: boolean } = {}) =>
   runSync(w.host, { trigger: 'scheduled', push: true, policy: { ...POLICY, maxDeletes: o.maxDeletes ?? 25 }, allowDeletes: o.allowDeletes ?? false });
 
