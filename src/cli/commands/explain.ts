@@ -1,5 +1,6 @@
 // `explain EVENT_ID | --task ID | --deadline ID`: everything about one item's sync, from the rules
-// that decide it: its Outlook id, direction, why it is or is not confidential, whether it syncs
+// that decide it: its Outlook id, direction, why it is or is not confidential and what it is
+// titled there (sync.protectedTitle), whether it syncs
 // and why not, what the next run would do for it, open conflicts, and its audit trail.
 
 import { NotFoundError, UsageError } from '../../errors.js';
@@ -16,7 +17,8 @@ import { getPrefs } from '../../store/prefs.js';
 import { findStaff, listStaff, type Staff } from '../../store/staff.js';
 import { SqliteSyncStore } from '../../store/sync-store.js';
 import { getSyncState, syncWindow } from '../../store/sync-state.js';
-import { confidentialityReason, isConfidential } from '../../sync/confidentiality.js';
+import { confidentialityReason, isConfidential, titleMask } from '../../sync/confidentiality.js';
+import { DEADLINE_TITLE_PREFIX, TASK_TITLE_PREFIX } from '../../sync/content.js';
 import { explainItem, type ItemStory } from '../../sync/explain.js';
 import type { ItemKind } from '../../sync/model.js';
 import type { Context } from '../context.js';
@@ -32,6 +34,8 @@ interface Subject {
   staff: Staff[];
   confidential: boolean;
   confidentialWhy: string;
+  /** Events: the category's name (the masked title in `category` mode). */
+  category: string | null;
 }
 
 function subjectOf(db: Db, kind: ItemKind, id: number): Subject | null {
@@ -40,19 +44,25 @@ function subjectOf(db: Db, kind: ItemKind, id: number): Subject | null {
     if (!e) return null;
     const facts = { kind, matterId: e.matterId, category: e.category };
     const names = protectedCategoryNames(db);
-    return { kind, id, title: e.title, staff: [findStaff(db, e.staff)!], confidential: isConfidential(facts, names), confidentialWhy: confidentialityReason(facts, names) };
+    return { kind, id, title: e.title, staff: [findStaff(db, e.staff)!], confidential: isConfidential(facts, names), confidentialWhy: confidentialityReason(facts, names), category: e.category };
   }
   if (kind === 'task') {
     const t = getTask(db, id);
     if (!t) return null;
     const facts = { kind, matterId: t.matterId, category: null };
-    return { kind, id, title: t.title, staff: [findStaff(db, t.staff)!], confidential: isConfidential(facts, []), confidentialWhy: confidentialityReason(facts, []) };
+    return { kind, id, title: t.title, staff: [findStaff(db, t.staff)!], confidential: isConfidential(facts, []), confidentialWhy: confidentialityReason(facts, []), category: null };
   }
   const d = getDeadline(db, id);
   if (!d) return null;
   const assigned = (db.prepare('SELECT staff_id FROM matter_staff WHERE matter_id = ?').all(d.matterId) as { staff_id: number }[]).map((r) => r.staff_id);
   const facts = { kind, matterId: d.matterId, category: null };
-  return { kind, id, title: d.title, staff: listStaff(db).filter((s) => assigned.includes(s.id)), confidential: true, confidentialWhy: confidentialityReason(facts, []) };
+  return { kind, id, title: d.title, staff: listStaff(db).filter((s) => assigned.includes(s.id)), confidential: true, confidentialWhy: confidentialityReason(facts, []), category: null };
+}
+
+/** What the item's Outlook copy is titled under the settings (the rule that builds the payload). */
+function titleInOutlook(ctx: Context, s: Subject): string {
+  const prefix = s.kind === 'task' ? TASK_TITLE_PREFIX : s.kind === 'deadline' ? DEADLINE_TITLE_PREFIX : '';
+  return titleMask(s, ctx.settings['sync.protectedTitle']) ?? `${prefix}${s.title.trim()}`;
 }
 
 /** What keeps a staff member's runs from happening at all, in words (empty: nothing). */
@@ -99,6 +109,7 @@ export async function explain(ctx: Context, rawEvent: string | undefined, opts: 
     ['item', `${kind} ${id}`],
     ['title', subject.title],
     ['confidential', `${yesNo(subject.confidential)}: ${subject.confidentialWhy}`, subject.confidential ? 'warn' : undefined],
+    ['title in Outlook', titleInOutlook(ctx, subject)],
   ];
   if (perStaff.length === 0) fields.push(['syncs', 'no: nobody is assigned to it', 'warn']);
   for (const s of perStaff) {
@@ -115,5 +126,5 @@ export async function explain(ctx: Context, rawEvent: string | undefined, opts: 
   }
   for (const c of conflicts) fields.push(['open conflict', `${c.id}: see caseflow-outlook conflicts show ${c.id}`, 'warn']);
   for (const a of trail) fields.push(['history', `${a.at} ${a.trigger} ${a.action}: ${a.summary}`]);
-  return record(fields, { kind, id, title: subject.title, confidential: subject.confidential, confidentialWhy: subject.confidentialWhy, staff: perStaff, openConflicts: conflicts.map((c) => c.id), audit: trail });
+  return record(fields, { kind, id, title: subject.title, confidential: subject.confidential, confidentialWhy: subject.confidentialWhy, titleInOutlook: titleInOutlook(ctx, subject), staff: perStaff, openConflicts: conflicts.map((c) => c.id), audit: trail });
 }

@@ -128,6 +128,22 @@ describe('the confidentiality rule (property)', () => {
     );
   });
 
+  it('category or busy: no trace of a confidential title in any payload; with keep, or not confidential, the title goes', () => {
+    // Titles from an alphabet no mask, category or other field uses.
+    const title = fc.array(fc.constantFrom(...'ĀĒĪŌŪ'), { minLength: 1, maxLength: 20 }).map((cs) => `Ŧ${cs.join('')}`);
+    const modes = fc.constantFrom('keep' as const, 'category' as const, 'busy' as const);
+    fc.assert(
+      fc.property(arbItem, title, fc.option(fc.constantFrom(...PROTECTED, 'Lunch'), { nil: null }), modes, fc.boolean(), (g, t, category, protectedTitle, confidential) => {
+        const it = { ...toItem({ ...g, title: t }, confidential), category: g.kind === 'event' ? category : null };
+        const payload = toGraphPayload(it, { sensitivity: 'confidential', protectedTitle });
+        const hidden = confidential && protectedTitle !== 'keep';
+        expect(JSON.stringify(payload).includes('Ŧ')).toBe(!hidden);
+        if (hidden) expect(['Busy', 'Task', 'Deadline', ...PROTECTED, 'Lunch']).toContain(payload.subject);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   it('control: an item that is not confidential does carry its description, with normal sensitivity', () => {
     fc.assert(
       fc.property(arbItem, (g) => {
