@@ -4,9 +4,8 @@
 // Items without dependsOn run at the same time and count against the mailbox's 4-in-flight limit
 // like separate requests do, so a batch of 20 independent items to one mailbox meets 429s.
 import { GraphError } from '../mailbox/model.js';
-import type { Mailbox } from '../mailbox/mailbox.js';
 import { shuffle } from '../random.js';
-import { errorReply, runGraphCall, type CallResult, type SimCore } from './pipeline.js';
+import { errorReply, runGraphCall, targetOf, type CallResult, type Principal, type SimCore } from './pipeline.js';
 
 interface Item {
   id: string;
@@ -60,7 +59,25 @@ function parseItems(body: unknown): Item[] {
   return items;
 }
 
-export async function runBatch(core: SimCore, mailbox: Mailbox, scopes: Set<string>, body: unknown, batchSeq: number): Promise<CallResult> {
+/**
+ * The one mailbox a batch is about, for the request log: the signed-in user's, or the one every
+ * item names (an app may name several mailboxes in one batch; then null).
+ */
+export function batchMailbox(core: SimCore, principal: Principal, body: unknown): string | null {
+  if (principal.kind === 'user') return principal.mailbox.user.email;
+  const requests = (body as { requests?: unknown } | null)?.requests;
+  if (!Array.isArray(requests)) return null;
+  const emails = new Set<string>();
+  for (const r of requests) {
+    const url = String((r as { url?: unknown } | null)?.url ?? '');
+    const target = targetOf(core, principal, (url.startsWith('/') ? url : `/${url}`).split('?')[0] ?? '');
+    if (target instanceof GraphError) return null;
+    emails.add(target.mailbox.user.email);
+  }
+  return emails.size === 1 ? [...emails][0]! : null;
+}
+
+export async function runBatch(core: SimCore, principal: Principal, body: unknown, batchSeq: number): Promise<CallResult> {
   let items: Item[];
   try {
     items = parseItems(body);
@@ -82,7 +99,7 @@ export async function runBatch(core: SimCore, mailbox: Mailbox, scopes: Set<stri
       const q = url.indexOf('?');
       const path = q < 0 ? url : url.slice(0, q);
       const query = q < 0 ? '' : url.slice(q + 1);
-      return runGraphCall(core, mailbox, scopes, { method: item.method, path, query: new URLSearchParams(query), headers: item.headers, body: item.body }, {
+      return runGraphCall(core, principal, { method: item.method, path, query: new URLSearchParams(query), headers: item.headers, body: item.body }, {
         inBatch: true,
         batchSeq,
         rawPath: `/v1.0${url}`,
