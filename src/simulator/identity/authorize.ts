@@ -78,7 +78,10 @@ export function authorizePage(env: IdentityEnv, tenant: string, method: string, 
   }
   const scope = query.get('scope') ?? '';
   const hint = query.get('login_hint') ?? '';
-  let email = env.autoApprove();
+  const auto = env.autoApprove();
+  // As for device codes: the auto-approve user signs in, made a user first if need be.
+  if (auto && method === 'GET') env.directory.add({ email: auto });
+  let email = auto;
   if (method === 'POST') {
     if (form.get('action') === 'decline') return oauthErrorBack(redirectUri, mode, state, 'access_denied', 65004, 'User declined to consent to access the app.');
     email = form.get('email') ?? '';
