@@ -10,6 +10,8 @@ export interface Settings {
   'auth.clientId': string | null;
   'auth.tenantId': string;
   'auth.authorityHost': string;
+  'auth.appCertificatePath': string | null;
+  'auth.appCertificateThumbprint': string | null;
   'graph.baseUrl': string;
   'sync.intervalSeconds': number;
   'sync.horizonDays': number;
@@ -84,6 +86,19 @@ function nonEmpty(what: string): Check {
   };
 }
 
+/** A certificate thumbprint as the portal or openssl shows it: hex, SHA-1 (40) or SHA-256 (64), colons allowed. */
+function thumbprint(): Check {
+  return {
+    expected: 'a certificate thumbprint: 40 (SHA-1) or 64 (SHA-256) hex digits',
+    jsonType: 'string',
+    parse: (value) => {
+      if (typeof value !== 'string') return { ok: false };
+      const hex = value.replace(/[\s:]/g, '');
+      return /^([0-9a-fA-F]{40}|[0-9a-fA-F]{64})$/.test(hex) ? { ok: true, value: hex.toUpperCase() } : { ok: false };
+    },
+  };
+}
+
 function integer(min: number, max: number): Check {
   return {
     expected: `a whole number from ${min} to ${max}`,
@@ -126,6 +141,10 @@ export const SPECS: Record<SettingKey, KeySpec> = {
     example: 'https://login.microsoftonline.com',
     default: () => 'https://login.microsoftonline.com',
   },
+  // App-only mode (connect --app): the PEM file with the private key (and usually the certificate),
+  // and the certificate's thumbprint when the file holds the key alone.
+  'auth.appCertificatePath': { check: nonEmpty('file path'), example: '/etc/caseflow-outlook/app.pem', default: () => null },
+  'auth.appCertificateThumbprint': { check: thumbprint(), example: 'A1B2C3D4E5F60718293A4B5C6D7E8F9012345678', default: () => null },
   'graph.baseUrl': { env: 'CASEFLOW_GRAPH_URL', check: httpsUrl('https://graph.microsoft.com'), example: 'https://graph.microsoft.com', default: () => 'https://graph.microsoft.com' },
   // The daemon's cycle reads every mailbox once: not more often than every 30 s, not less than daily.
   'sync.intervalSeconds': { check: integer(30, 86_400), example: 300, default: () => 300 },
