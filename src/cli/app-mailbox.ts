@@ -34,7 +34,8 @@ export class AppMailboxCalendar implements RemoteCalendar {
   constructor(
     private readonly inner: RemoteCalendar,
     private readonly email: string,
-    private readonly onRefused: (error: ActionRequiredError) => void,
+    /** `detail`: Graph's answer in a few words, e.g. `403 ErrorAccessDenied`. */
+    private readonly onRefused: (error: ActionRequiredError, detail: string) => void,
   ) {}
 
   private async guard<T>(run: () => Promise<T>): Promise<T> {
@@ -43,7 +44,8 @@ export class AppMailboxCalendar implements RemoteCalendar {
     } catch (error) {
       const refusal = mailboxRefusal(error, this.email);
       if (!refusal) throw error;
-      this.onRefused(refusal);
+      const e = error as GraphCallError;
+      this.onRefused(refusal, `Graph answered ${e.status} ${e.graphCode}`);
       throw refusal;
     }
   }

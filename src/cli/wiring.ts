@@ -4,12 +4,14 @@
 
 import { randomBytes } from 'node:crypto';
 import { appTokenSource } from '../auth/app-tokens.js';
+import { dateInZone, startOfDayUtc } from '../dates.js';
 import { notConnected, tokenSourceFor, type TokenSource } from '../auth/tokens.js';
 import { GraphCalendar } from '../graph/calendar.js';
 import { createGraphClient } from '../graph/client.js';
 import { retryPolicyFromEnv } from '../graph/retry.js';
 import { clearMailboxDenied, markMailboxDenied } from '../store/app-connection.js';
 import { connectionOf } from '../store/connections.js';
+import { getFirm } from '../store/firm.js';
 import { acquireLock } from '../store/lock.js';
 import { storeInstanceId } from '../store/meta.js';
 import { invalidItemIds, recordInvalidItems } from '../store/invalid-items.js';
@@ -68,7 +70,7 @@ export async function remoteCalendarFor(ctx: Context, db: Db, staff: Staff, sign
   const root = calendarRoot(connection.via, staff);
   const calendar = new GraphCalendar({ client, retry, maxInFlight: ctx.settings['sync.maxRequestsInFlightPerMailbox'], log: ctx.log, signal, fatal: () => fatal, staff: staff.email, root });
   if (connection.via === 'sign-in') return calendar;
-  return new AppMailboxCalendar(calendar, staff.email, (refusal) => markMailboxDenied(db, staff.id, ctx.now().toISOString(), refusal.message));
+  return new AppMailboxCalendar(calendar, staff.email, (_refusal, detail) => markMailboxDenied(db, staff.id, ctx.now().toISOString(), detail));
 }
 
 /**
@@ -87,9 +89,18 @@ function fitsRoot(link: string | null, via: 'sign-in' | 'app'): boolean {
   return path.startsWith('/v1.0/me/') === (via === 'sign-in');
 }
 
+/** The start of today in the firm's zone becomes the staff member's syncFrom, unless they have one. */
+export function startSyncFrom(db: Db, staff: Staff, now: Date): void {
+  if (getSyncState(db, staff.id).syncFrom) return;
+  const zone = getFirm(db).timeZone;
+  updateSyncState(db, staff.id, { syncFrom: startOfDayUtc(dateInZone(now.getTime(), zone), zone) });
+}
+
 export async function runHostFor(ctx: Context, db: Db, staff: Staff, signal: AbortSignal): Promise<RunHost> {
   const calendar = await remoteCalendarFor(ctx, db, staff, signal);
   const via = connectionOf(db, staff.id)?.via ?? 'sign-in';
+  // Through the firm's connection syncing starts at their first run, as at a connect of their own.
+  if (via === 'app') startSyncFrom(db, staff, ctx.now());
   const runId = randomBytes(6).toString('hex');
   return {
     store: new SqliteSyncStore(db, staff, ctx.now, runId),

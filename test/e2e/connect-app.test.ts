@@ -169,7 +169,11 @@ describe('a firm connected app-only', () => {
     expect(all.code).toBe(0);
     const by = Object.fromEntries(all.body.map((s) => [s.staff, s]));
     for (const who of STAFF) expect(by[who]).toMatchObject({ connected: true, connectedVia: 'app', account: who, needsReconnect: false });
-    expect(by[CAROL].warnings.join('\n')).toMatch(/the firm's app-only connection cannot reach this mailbox since .*add carol@firm\.example to the app's RBAC for Applications scope/);
+    expect(by[CAROL].warnings).toEqual([
+      expect.stringMatching(/^the firm's app-only connection cannot reach this mailbox since \S+Z \(Graph answered 403 ErrorAccessDenied\): add carol@firm\.example to the mail-enabled security group of the app's RBAC for Applications scope, or let them sign in: caseflow-outlook connect --staff carol@firm\.example$/),
+    ]);
+    // Syncing through the firm's connection started at connect --app, at the start of that day.
+    for (const who of STAFF) expect(by[who].syncFrom).toBe('2026-11-20T00:00:00.000Z');
     expect(by[ALICE].warnings).toEqual([]);
     expect(by[CAROL].lastError).toMatch(/403 ErrorAccessDenied/);
     const text = await sb.run(['status', '--staff', CAROL]);

@@ -18,6 +18,7 @@ import { listStaff } from '../../store/staff.js';
 import { clearSyncState, getSyncState, updateSyncState } from '../../store/sync-state.js';
 import type { Context } from '../context.js';
 import { message, record, type Output } from '../output.js';
+import { startSyncFrom } from '../wiring.js';
 import { auditCli } from './common.js';
 
 /** Authorities that name no tenant: client credentials need the firm's own. */
@@ -79,6 +80,8 @@ export async function connectApp(ctx: Context, opts: { force: boolean }): Promis
   const now = ctx.now().toISOString();
   inTransaction(db, () => {
     saveAppConnection(db, { clientId, tenantId, thumbprint: credential.thumbprint, certificatePath: credential.path, connectedAt: now });
+    // As at a connect of their own: only events from the start of today on sync.
+    for (const staff of listStaff(db)) if (!getAccount(db, staff.id)) startSyncFrom(db, staff, ctx.now());
     auditCli(ctx, {
       staffId: null,
       staffEmail: null,

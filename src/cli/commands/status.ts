@@ -88,7 +88,7 @@ export function statusOf(db: Db, staff: Staff, now: Date, pending: PendingCounte
   const denied = connection?.via === 'app' ? getMailboxDenied(db, staff.id) : null;
   if (denied) {
     warnings.push(
-      `the firm's app-only connection cannot reach this mailbox since ${denied.deniedAt.slice(0, 16)}Z (${denied.detail}): add ${staff.email} to the app's RBAC for Applications scope, or let them sign in: caseflow-outlook connect --staff ${staff.email}`,
+      `the firm's app-only connection cannot reach this mailbox since ${denied.deniedAt.slice(0, 16)}Z (${denied.detail}): add ${staff.email} to the mail-enabled security group of the app's RBAC for Applications scope, or let them sign in: caseflow-outlook connect --staff ${staff.email}`,
     );
   }
   if (account && !account.needsReconnect && now.getTime() - Date.parse(account.lastRefreshAt) >= 60 * DAY) {
