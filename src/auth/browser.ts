@@ -9,7 +9,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { ActionRequiredError, InterruptedError, TransientError } from '../errors.js';
 import type { Logger } from '../log.js';
-import type { SignedIn } from './device-code.js';
+import { consentRequired, type SignedIn } from './device-code.js';
 import { createPca, SCOPES, signInServerFailure, type AuthSettings } from './msal.js';
 import { conditionalAccessRefusal } from './network.js';
 
@@ -162,11 +162,7 @@ function refused(staff: string, a: AuthorizeAnswer): ActionRequiredError {
   if (a.error === 'access_denied') {
     return new ActionRequiredError('sign_in_declined', `the sign-in was declined, ${nothingSaved}`, { hint: `run connect again and approve the request: caseflow-outlook connect --staff ${staff} --browser` });
   }
-  if (/AADSTS65001|consent/i.test(description)) {
-    return new ActionRequiredError('consent_required', `Microsoft refused the sign-in of ${staff}: an admin must grant consent to the app first (${description}); ${nothingSaved}`, {
-      hint: "ask your Microsoft 365 admin to grant admin consent for Calendars.ReadWrite on the app registration (Entra ID > App registrations > API permissions > Grant admin consent), then connect again",
-    });
-  }
+  if (/AADSTS65001\b/.test(description)) return consentRequired(staff, { error: a.error ?? '', codes: [65001], description });
   return new ActionRequiredError('sign_in_refused', `Microsoft refused the sign-in of ${staff}: ${a.error ?? 'error'}${description ? ` (${description})` : ''}; ${nothingSaved}`, {
     hint: `check auth.clientId and auth.tenantId, and that the app registration has the redirect URI http://localhost (Mobile and desktop applications), then run: caseflow-outlook connect --staff ${staff} --browser`,
   });

@@ -16,7 +16,7 @@ export function mailboxRefusal(error: unknown, email: string): ActionRequiredErr
   const other = `or let them sign in themselves: caseflow-outlook connect --staff ${email}`;
   if (error.status === 403 && error.graphCode === 'ErrorAccessDenied') {
     return new ActionRequiredError('mailbox_not_in_scope', `the firm's app-only connection may not reach the mailbox of ${email} (Graph answered 403 ErrorAccessDenied): it is outside the app's RBAC for Applications scope`, {
-      hint: `have a Microsoft 365 admin add ${email} to the mail-enabled security group of the app's management scope (it takes effect within about an hour), ${other}`,
+      hint: `have a Microsoft 365 admin add ${email} to the mail-enabled security group of the app's management scope (a change can take up to two hours to apply), ${other}`,
       cause: error,
     });
   }
