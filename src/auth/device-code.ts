@@ -7,6 +7,7 @@ type DeviceCodeResponse = Parameters<DeviceCodeRequest['deviceCodeCallback']>[0]
 import { ActionRequiredError, InterruptedError, TransientError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { createPca, SCOPES, signInServerFailure, type AuthSettings } from './msal.js';
+import { conditionalAccessRefusal, type SignInRefusal } from './network.js';
 
 export interface SignedIn {
   homeAccountId: string;
@@ -17,6 +18,8 @@ export interface SignedIn {
 
 export interface DeviceCodeOptions {
   settings: AuthSettings;
+  /** The staff member signing in, named in the hints. */
+  staff: string;
   log: Logger;
   signal: AbortSignal;
   /** Receives Microsoft's instruction (URL and code); the caller prints it to stderr. */
@@ -24,7 +27,7 @@ export interface DeviceCodeOptions {
 }
 
 export async function deviceCodeSignIn(o: DeviceCodeOptions): Promise<SignedIn> {
-  const pca = await createPca(o.settings, undefined, o.log);
+  const { client: pca, network } = await createPca(o.settings, undefined, o.log);
   const request = {
     scopes: SCOPES,
     cancel: false,
@@ -41,11 +44,34 @@ export async function deviceCodeSignIn(o: DeviceCodeOptions): Promise<SignedIn> 
     if (!result?.account) throw new TransientError('Microsoft returned no account for this sign-in, nothing was saved', { hint: 'run the same connect command again' });
     return { homeAccountId: result.account.homeAccountId, username: result.account.username, cache: pca.getTokenCache().serialize() };
   } catch (error) {
+    const refusal = o.signal.aborted ? null : network.lastRefusal;
+    const blocked = conditionalAccessRefusal(refusal);
+    if (blocked) throw deviceCodeBlocked(o.staff, blocked);
+    // AADSTS65001: nobody consented to the app's permission, and this user may not.
+    if (refusal?.codes.includes(65001)) throw consentRequired(o.staff, refusal);
     const server = o.signal.aborted ? null : await signInServerFailure(error, o.settings);
     throw server ?? mapSignInError(error, o.signal);
   } finally {
     o.signal.removeEventListener('abort', onAbort);
   }
+}
+
+/**
+ * Conditional Access refused the device-code sign-in (AADSTS53003; Microsoft recommends that
+ * tenants block the flow: https://learn.microsoft.com/entra/identity/conditional-access/concept-authentication-flows).
+ * Running it again would meet the same policy: a person must choose another way in.
+ */
+export function deviceCodeBlocked(staff: string, refusal: SignInRefusal): ActionRequiredError {
+  const code = refusal.codes.find((c) => (c >= 53000 && c <= 53004) || c === 50199) ?? refusal.codes[0];
+  return new ActionRequiredError('sign_in_blocked', `Microsoft refused the device-code sign-in of ${staff}: your organisation's Conditional Access policy blocks it (AADSTS${code}); nothing was saved`, {
+    hint: `sign in with a browser on this machine instead: caseflow-outlook connect --staff ${staff} --browser, or have a Microsoft 365 admin connect the whole firm app-only: caseflow-outlook connect --app`,
+  });
+}
+
+export function consentRequired(staff: string, refusal: SignInRefusal): ActionRequiredError {
+  return new ActionRequiredError('consent_required', `Microsoft refused the sign-in of ${staff}: an admin must grant consent to the app first (${refusal.description || 'AADSTS65001'}); nothing was saved`, {
+    hint: 'ask your Microsoft 365 admin to grant admin consent for Calendars.ReadWrite on the app registration (Entra ID > App registrations > API permissions > Grant admin consent), then connect again',
+  });
 }
 
 function mapSignInError(error: unknown, signal: AbortSignal): Error {

@@ -2,9 +2,10 @@
 // Calendars.ReadWrite; MSAL adds openid, profile and offline_access itself
 // (docs/graph.md#scopes-and-consent).
 
-import type { Configuration, ICachePlugin, PublicClientApplication as Pca } from '@azure/msal-node';
+import type { ConfidentialClientApplication as Cca, Configuration, ICachePlugin, PublicClientApplication as Pca } from '@azure/msal-node';
 import { CliError, ExitCode, networkFailure, unreachable, UnreachableError, UsageError } from '../errors.js';
 import type { Logger } from '../log.js';
+import { SignInNetwork } from './network.js';
 
 export const SCOPES = ['Calendars.ReadWrite'];
 
@@ -34,7 +35,13 @@ export function requireClientId(settings: AuthSettings): string {
   return settings.clientId;
 }
 
-export function msalConfiguration(settings: AuthSettings, cachePlugin: ICachePlugin | undefined, log: Logger, authorityMetadata?: string): Configuration {
+export function msalConfiguration(
+  settings: AuthSettings,
+  cachePlugin: ICachePlugin | undefined,
+  log: Logger,
+  authorityMetadata?: string,
+  network?: SignInNetwork,
+): Configuration {
   const clientId = requireClientId(settings);
   const host = new URL(settings.authorityHost);
   const authority = `${settings.authorityHost}/${settings.tenantId}`;
@@ -46,6 +53,7 @@ export function msalConfiguration(settings: AuthSettings, cachePlugin: ICachePlu
     auth: { clientId, authority, knownAuthorities, ...(authorityMetadata ? { authorityMetadata } : {}) },
     ...(cachePlugin ? { cache: { cachePlugin } } : {}),
     system: {
+      ...(network ? { networkClient: network } : {}),
       loggerOptions: {
         piiLoggingEnabled: false,
         logLevel: 1, // Warning
@@ -82,10 +90,32 @@ async function authorityMetadata(authority: string, log: Logger): Promise<string
   }
 }
 
-export async function createPca(settings: AuthSettings, cachePlugin: ICachePlugin | undefined, log: Logger): Promise<Pca> {
-  const { PublicClientApplication } = await import('@azure/msal-node');
+/** An MSAL client and its network client, which remembers the sign-in server's last refusal. */
+export interface SignInClient<C> {
+  client: C;
+  network: SignInNetwork;
+}
+
+export async function createPca(settings: AuthSettings, cachePlugin: ICachePlugin | undefined, log: Logger): Promise<SignInClient<Pca>> {
+  const msal = await import('@azure/msal-node');
   const metadata = settings.clientId ? await authorityMetadata(`${settings.authorityHost}/${settings.tenantId}`, log) : undefined;
-  return new PublicClientApplication(msalConfiguration(settings, cachePlugin, log, metadata));
+  const network = new SignInNetwork(msal.AuthError);
+  return { client: new msal.PublicClientApplication(msalConfiguration(settings, cachePlugin, log, metadata, network)), network };
+}
+
+/**
+ * The confidential client of app-only mode: client credentials with a certificate. msal-node
+ * signs the client assertion with the private key (PS256 for a SHA-256 thumbprint, RS256 for the
+ * older SHA-1 one): https://learn.microsoft.com/entra/msal/javascript/node/certificate-credentials
+ */
+export async function createCca(settings: AuthSettings, certificate: { thumbprint: string; privateKey: string }, log: Logger): Promise<SignInClient<Cca>> {
+  const msal = await import('@azure/msal-node');
+  const metadata = await authorityMetadata(`${settings.authorityHost}/${settings.tenantId}`, log);
+  const network = new SignInNetwork(msal.AuthError);
+  const config = msalConfiguration(settings, undefined, log, metadata, network);
+  const thumb = certificate.thumbprint.length === 64 ? { thumbprintSha256: certificate.thumbprint } : { thumbprint: certificate.thumbprint };
+  config.auth.clientCertificate = { ...thumb, privateKey: certificate.privateKey };
+  return { client: new msal.ConfidentialClientApplication(config), network };
 }
 
 /** `invalid_grant` / interaction_required: the refresh token is gone for good. */

@@ -2,13 +2,13 @@
 // and written after every MSAL call, in the store: refresh tokens are replaced on every use
 // (https://learn.microsoft.com/entra/identity-platform/refresh-tokens).
 
-import type { ICachePlugin, TokenCacheContext } from '@azure/msal-node';
+import type { ICachePlugin, PublicClientApplication as Pca, TokenCacheContext } from '@azure/msal-node';
 import { ActionRequiredError, TransientError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { getAccount, markNeedsReconnect, updateTokenCache } from '../store/accounts.js';
 import type { Db } from '../store/open.js';
 import type { Staff } from '../store/staff.js';
-import { createPca, isReconnectError, SCOPES, signInServerFailure, type AuthSettings } from './msal.js';
+import { createPca, isReconnectError, SCOPES, signInServerFailure, type AuthSettings, type SignInClient } from './msal.js';
 import { decrypt, encrypt, loadKey } from './secrets.js';
 
 export interface TokenSource {
@@ -38,6 +38,67 @@ export interface TokenSourceOptions {
   now: () => Date;
 }
 
+/** What a cached client's cache plugin reads and writes with: the caller of the moment. */
+interface Binding {
+  staff: Staff;
+  key: Buffer;
+  now: () => Date;
+}
+
+interface CachedClient {
+  client: SignInClient<Pca>;
+  binding: Binding;
+}
+
+/**
+ * One MSAL public client per staff member, per store handle, per process: the daemon's cycles
+ * reuse it instead of building a client (its cache, crypto and logger) for every staff member on
+ * every cycle. One client per staff member, never one shared: MSAL keeps one token cache per
+ * client, and each staff member's cache is their own row, decrypted before and written after
+ * every MSAL call (the plugin below), so a cached client always starts from the store and an
+ * account disconnected meanwhile leaves it empty. Keyed by the store handle: a handle closed
+ * (its command done) takes its clients with it.
+ */
+const clients = new WeakMap<Db, Map<string, CachedClient>>();
+
+/** How many MSAL clients this store handle keeps (one per staff member it has served). */
+export function signInClientCount(db: Db): number {
+  return clients.get(db)?.size ?? 0;
+}
+
+/** An empty MSAL cache: what a client holds for a staff member with no stored sign-in. */
+const EMPTY_CACHE = JSON.stringify({ Account: {}, IdToken: {}, AccessToken: {}, RefreshToken: {}, AppMetadata: {} });
+
+async function clientFor(o: TokenSourceOptions, key: Buffer): Promise<SignInClient<Pca>> {
+  let perDb = clients.get(o.db);
+  if (!perDb) clients.set(o.db, (perDb = new Map()));
+  const id = `${o.staff.id}|${o.settings.clientId}|${o.settings.authorityHost}/${o.settings.tenantId}`;
+  const known = perDb.get(id);
+  if (known && known.binding.key.equals(key)) {
+    known.binding = { staff: o.staff, key, now: o.now };
+    return known.client;
+  }
+  const db = o.db;
+  const entry: CachedClient = { client: undefined as unknown as SignInClient<Pca>, binding: { staff: o.staff, key, now: o.now } };
+  const plugin: ICachePlugin = {
+    beforeCacheAccess: async (context: TokenCacheContext) => {
+      const { staff, key: k } = entry.binding;
+      const current = getAccount(db, staff.id);
+      context.tokenCache.deserialize(current ? decrypt(current.tokenCache, k, staff.id, staff.email).toString('utf8') : EMPTY_CACHE);
+    },
+    afterCacheAccess: async (context: TokenCacheContext) => {
+      if (!context.cacheHasChanged) return;
+      const { staff, key: k, now } = entry.binding;
+      const sealed = encrypt(Buffer.from(context.tokenCache.serialize(), 'utf8'), k, staff.id);
+      // A changed cache after a silent call means a refresh happened: the 60-day clock restarts.
+      updateTokenCache(db, staff.id, sealed, now().toISOString());
+    },
+  };
+  entry.client = await createPca(o.settings, plugin, o.log);
+  perDb.set(id, entry);
+  return entry.client;
+}
+
 /** A token source for a connected staff member, or exit 3 when a person must act first. */
 export async function tokenSourceFor(o: TokenSourceOptions): Promise<TokenSource> {
   const account = getAccount(o.db, o.staff.id);
@@ -51,19 +112,7 @@ export async function tokenSourceFor(o: TokenSourceOptions): Promise<TokenSource
   }
   // Fail early and clearly on a wrong key, before MSAL sees anything.
   decrypt(account.tokenCache, keySource.key, o.staff.id, o.staff.email);
-  const plugin: ICachePlugin = {
-    beforeCacheAccess: async (context: TokenCacheContext) => {
-      const current = getAccount(o.db, o.staff.id);
-      if (current) context.tokenCache.deserialize(decrypt(current.tokenCache, keySource.key, o.staff.id, o.staff.email).toString('utf8'));
-    },
-    afterCacheAccess: async (context: TokenCacheContext) => {
-      if (!context.cacheHasChanged) return;
-      const sealed = encrypt(Buffer.from(context.tokenCache.serialize(), 'utf8'), keySource.key, o.staff.id);
-      // A changed cache after a silent call means a refresh happened: the 60-day clock restarts.
-      updateTokenCache(o.db, o.staff.id, sealed, o.now().toISOString());
-    },
-  };
-  const pca = await createPca(o.settings, plugin, o.log);
+  const { client: pca } = await clientFor(o, keySource.key);
   const acquire = async (forceRefresh = false): Promise<string> => {
     const msAccount = await pca.getTokenCache().getAccountByHomeId(account.homeAccountId);
     if (!msAccount) {

@@ -3,7 +3,8 @@
 
 import type { CliError } from '../errors.js';
 import { ExitCode } from '../errors.js';
-import { getAccount } from '../store/accounts.js';
+import { connectionOf } from '../store/connections.js';
+import { getAppConnection } from '../store/app-connection.js';
 import type { Db } from '../store/open.js';
 import { getPrefs } from '../store/prefs.js';
 import type { Staff } from '../store/staff.js';
@@ -13,7 +14,7 @@ import { listing, record, type Output, type Tone } from './output.js';
 
 export type Outcome = 'synced' | 'skipped' | 'failed';
 /** Why a staff member was not synced (or not to the end): a stable word for scripts. */
-export type Reason = 'needs-reconnect' | 'paused' | 'not-connected' | 'interrupted';
+export type Reason = 'needs-reconnect' | 'paused' | 'not-connected' | 'interrupted' | 'no-access';
 
 /**
  * A run summary that says what happened to this staff member and, when it was not synced, why
@@ -46,11 +47,13 @@ export function standingSkip(db: Db, staff: Staff): Scored | null {
   if (!getPrefs(db, staff.id).enabled) {
     return { entry: entry(staff, 'skipped', 'paused', `sync is paused (prefs --enabled off); resume with: caseflow-outlook prefs set --staff ${e} --enabled on`), exitCode: ExitCode.ok };
   }
-  const account = getAccount(db, staff.id);
-  if (!account) {
+  const connection = connectionOf(db, staff.id);
+  if (!connection) {
     return { entry: entry(staff, 'skipped', 'not-connected', `not connected to Microsoft 365; connect with: caseflow-outlook connect --staff ${e}`), exitCode: ExitCode.ok };
   }
-  if (account.needsReconnect) return { entry: entry(staff, 'skipped', 'needs-reconnect', reconnectNote(staff, account.reconnectReason)), exitCode: ExitCode.actionRequired };
+  if (connection.via === 'sign-in' && connection.account.needsReconnect) {
+    return { entry: entry(staff, 'skipped', 'needs-reconnect', reconnectNote(staff, connection.account.reconnectReason, getAppConnection(db) !== null)), exitCode: ExitCode.actionRequired };
+  }
   return null;
 }
 
@@ -60,9 +63,13 @@ export function pausedEntry(db: Db, staff: Staff): Scored | null {
   return skip?.entry.reason === 'paused' ? skip : null;
 }
 
-function reconnectNote(staff: Staff, why: string | null): string {
-  return `the Microsoft sign-in expired or was revoked${why ? ` (${why})` : ''}; sign in again: caseflow-outlook connect --staff ${staff.email} --force`;
+function reconnectNote(staff: Staff, why: string | null, app = false): string {
+  const instead = app ? `, or leave it to the firm's app-only connection: caseflow-outlook disconnect --staff ${staff.email}` : '';
+  return `the Microsoft sign-in expired or was revoked${why ? ` (${why})` : ''}; sign in again: caseflow-outlook connect --staff ${staff.email} --force${instead}`;
 }
+
+/** The failures that are one mailbox's and the firm's app-only connection's: no rerun fixes them. */
+const NO_ACCESS = new Set(['mailbox_not_in_scope', 'mailbox_not_found']);
 
 /**
  * A run that went to its end: synced, or failed for the items it lists under errors (they stay
@@ -78,7 +85,8 @@ export function finished(staff: Staff, s: RunSummary, retry: string): Scored {
 
 /** A run that stopped on an error: the sign-in refused mid-run, Graph down, the lock busy. */
 export function failed(staff: Staff, e: CliError): Scored {
-  const reason: Reason | null = e.code === 'needs_reconnect' ? 'needs-reconnect' : e.code === 'not_connected' ? 'not-connected' : null;
+  const reason: Reason | null =
+    e.code === 'needs_reconnect' ? 'needs-reconnect' : e.code === 'not_connected' ? 'not-connected' : NO_ACCESS.has(e.code) ? 'no-access' : null;
   const note = reason === 'needs-reconnect' ? reconnectNote(staff, null) : (e.hint ?? null);
   return { entry: entry(staff, 'failed', reason, note, [e.message]), exitCode: e.exitCode };
 }

@@ -5,7 +5,7 @@
 
 import { needsReconnect, notConnected } from '../auth/tokens.js';
 import { ActionRequiredError } from '../errors.js';
-import { getAccount } from '../store/accounts.js';
+import { connectionOf } from '../store/connections.js';
 import { assertOutlookEnabled } from '../store/firm.js';
 import { getPrefs } from '../store/prefs.js';
 import type { Staff } from '../store/staff.js';
@@ -19,15 +19,15 @@ import { runHostFor } from './wiring.js';
 
 /**
  * Before any request, and for --push-now before anything is written: the firm is gated in, the
- * staff member is connected and their sign-in still stands; with `events`, their calendar events
+ * staff member is connected (their own sign-in still stands, or the firm's app-only connection); with `events`, their calendar events
  * are synced at all (a push of one event needs that).
  */
 export function assertCanSync(ctx: Context, staff: Staff, need: { events?: boolean } = {}): void {
   const db = ctx.db();
   assertOutlookEnabled(db);
-  const account = getAccount(db, staff.id);
-  if (!account) throw notConnected(staff);
-  if (account.needsReconnect) throw needsReconnect(staff, account.reconnectReason);
+  const connection = connectionOf(db, staff.id);
+  if (!connection) throw notConnected(staff);
+  if (connection.via === 'sign-in' && connection.account.needsReconnect) throw needsReconnect(staff, connection.account.reconnectReason);
   if (!need.events) return;
   const prefs = getPrefs(db, staff.id);
   if (!prefs.enabled || !prefs.events) {

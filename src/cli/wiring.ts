@@ -1,14 +1,19 @@
 // Plugs the concrete adapters together for one staff member: token source (auth/), Graph client
-// and calendar (graph/), SQLite sync store (store/), into the engine's RunHost (sync/).
+// and calendar (graph/), SQLite sync store (store/), into the engine's RunHost (sync/). A staff
+// member's own sign-in reaches `/me`; the firm's app-only connection reaches `/users/{email}`.
 
 import { randomBytes } from 'node:crypto';
-import { tokenSourceFor } from '../auth/tokens.js';
+import { appTokenSource } from '../auth/app-tokens.js';
+import { dateInZone, startOfDayUtc } from '../dates.js';
+import { notConnected, tokenSourceFor, type TokenSource } from '../auth/tokens.js';
 import { budgetWindowFromEnv, mailboxBudget, type RequestBudget } from '../graph/budget.js';
 import { GraphCalendar, type WriteProgress } from '../graph/calendar.js';
 import { createGraphClient } from '../graph/client.js';
 import { retryPolicyFromEnv } from '../graph/retry.js';
-import { getAccount } from '../store/accounts.js';
 import { budgetPersistence } from '../store/graph-budget.js';
+import { clearMailboxDenied, markMailboxDenied } from '../store/app-connection.js';
+import { connectionOf } from '../store/connections.js';
+import { getFirm } from '../store/firm.js';
 import { acquireLock } from '../store/lock.js';
 import { storeInstanceId } from '../store/meta.js';
 import { invalidItemIds, recordInvalidItems } from '../store/invalid-items.js';
@@ -16,7 +21,9 @@ import type { Db } from '../store/open.js';
 import type { Staff } from '../store/staff.js';
 import { SqliteSyncStore } from '../store/sync-store.js';
 import { getSyncState, syncWindow, updateSyncState } from '../store/sync-state.js';
+import type { RemoteCalendar } from '../sync/ports.js';
 import type { RunHost } from '../sync/run.js';
+import { AppMailboxCalendar } from './app-mailbox.js';
 import type { Context } from './context.js';
 
 export { runPolicy } from './run-policy.js';
@@ -34,19 +41,31 @@ export function budgetFor(ctx: Pick<Context, 'settings' | 'env' | 'log'>, db: Db
   return budget;
 }
 
-export async function remoteCalendarFor(ctx: Context, db: Db, staff: Staff, signal: AbortSignal, progress?: (p: WriteProgress) => void): Promise<GraphCalendar> {
-  const tokens = await tokenSourceFor({
-    db,
-    staff,
-    settings: { clientId: ctx.settings['auth.clientId'], tenantId: ctx.settings['auth.tenantId'], authorityHost: ctx.settings['auth.authorityHost'] },
-    storePath: ctx.settings['store.path'],
-    env: ctx.env,
-    log: ctx.log,
-    now: ctx.now,
-  });
+/** Where a staff member's calendar is in Graph: `/me`, or `/users/{email}` through the firm's app. */
+export function calendarRoot(via: 'sign-in' | 'app', staff: Staff): string {
+  return via === 'app' ? `/users/${encodeURIComponent(staff.email)}` : '/me';
+}
+
+export async function remoteCalendarFor(ctx: Context, db: Db, staff: Staff, signal: AbortSignal, progress?: (p: WriteProgress) => void): Promise<RemoteCalendar> {
+  const connection = connectionOf(db, staff.id);
+  if (!connection) throw notConnected(staff);
+  let tokens: TokenSource;
+  if (connection.via === 'app') {
+    tokens = await appTokenSource({ app: connection.app, authorityHost: ctx.settings['auth.authorityHost'], graphBaseUrl: ctx.settings['graph.baseUrl'], env: ctx.env, log: ctx.log });
+  } else {
+    tokens = await tokenSourceFor({
+      db,
+      staff,
+      settings: { clientId: ctx.settings['auth.clientId'], tenantId: ctx.settings['auth.tenantId'], authorityHost: ctx.settings['auth.authorityHost'] },
+      storePath: ctx.settings['store.path'],
+      env: ctx.env,
+      log: ctx.log,
+      now: ctx.now,
+    });
+  }
   let fatal: Error | null = null;
   const retry = retryPolicyFromEnv(ctx.env);
-  const mailbox = getAccount(db, staff.id)?.username ?? staff.email;
+  const mailbox = connection.via === 'sign-in' ? connection.account.username : staff.email;
   const budget = budgetFor(ctx, db, mailbox);
   const client = createGraphClient({
     baseUrl: ctx.settings['graph.baseUrl'],
@@ -65,7 +84,8 @@ export async function remoteCalendarFor(ctx: Context, db: Db, staff: Staff, sign
     log: ctx.log,
     signal,
   });
-  return new GraphCalendar({
+  const root = calendarRoot(connection.via, staff);
+  const calendar = new GraphCalendar({
     client,
     retry,
     maxInFlight: ctx.settings['sync.maxRequestsInFlightPerMailbox'],
@@ -75,11 +95,40 @@ export async function remoteCalendarFor(ctx: Context, db: Db, staff: Staff, sign
     signal,
     fatal: () => fatal,
     staff: staff.email,
+    root,
   });
+  if (connection.via === 'sign-in') return calendar;
+  return new AppMailboxCalendar(calendar, staff.email, (_refusal, detail) => markMailboxDenied(db, staff.id, ctx.now().toISOString(), detail));
+}
+
+/**
+ * A saved delta link made through the other way in (`/me` vs `/users/...`: the staff member
+ * signed in themselves since, or the firm's connection took over) does not fit: a full round
+ * starts instead, as for a link on another host.
+ */
+function fitsRoot(link: string | null, via: 'sign-in' | 'app'): boolean {
+  if (!link) return false;
+  let path: string;
+  try {
+    path = new URL(link).pathname.toLowerCase();
+  } catch {
+    return false;
+  }
+  return path.startsWith('/v1.0/me/') === (via === 'sign-in');
+}
+
+/** The start of today in the firm's zone becomes the staff member's syncFrom, unless they have one. */
+export function startSyncFrom(db: Db, staff: Staff, now: Date): void {
+  if (getSyncState(db, staff.id).syncFrom) return;
+  const zone = getFirm(db).timeZone;
+  updateSyncState(db, staff.id, { syncFrom: startOfDayUtc(dateInZone(now.getTime(), zone), zone) });
 }
 
 export async function runHostFor(ctx: Context, db: Db, staff: Staff, signal: AbortSignal, progress?: (p: WriteProgress) => void): Promise<RunHost> {
   const calendar = await remoteCalendarFor(ctx, db, staff, signal, progress);
+  const via = connectionOf(db, staff.id)?.via ?? 'sign-in';
+  // Through the firm's connection syncing starts at their first run, as at a connect of their own.
+  if (via === 'app') startSyncFrom(db, staff, ctx.now());
   const runId = randomBytes(6).toString('hex');
   return {
     store: new SqliteSyncStore(db, staff, ctx.now, runId),
@@ -92,12 +141,13 @@ export async function runHostFor(ctx: Context, db: Db, staff: Staff, signal: Abo
     window: syncWindow(db, staff, ctx.now(), ctx.settings['sync.horizonDays']),
     readState: () => {
       const state = getSyncState(db, staff.id);
-      return { deltaLink: state.deltaLink, windowStart: state.windowStart, windowEnd: state.windowEnd, deltaFlows: state.deltaFlows, allowDeletes: state.allowDeletes };
+      return { deltaLink: fitsRoot(state.deltaLink, via) ? state.deltaLink : null, windowStart: state.windowStart, windowEnd: state.windowEnd, deltaFlows: state.deltaFlows, allowDeletes: state.allowDeletes };
     },
     graphOrigin: ctx.settings['graph.baseUrl'],
     saveState: ({ success, ...changes }) => {
       const at = ctx.now().toISOString();
       updateSyncState(db, staff.id, { ...changes, lastSyncAt: at, ...(success ? { lastSuccessAt: at } : {}) });
+      if (success) clearMailboxDenied(db, staff.id);
     },
     lock: () => acquireLock(db, staff.id, ctx.now()),
     invalidIds: () => invalidItemIds(db, staff.id),

@@ -10,6 +10,8 @@ export interface Settings {
   'auth.clientId': string | null;
   'auth.tenantId': string;
   'auth.authorityHost': string;
+  'auth.appCertificatePath': string | null;
+  'auth.appCertificateThumbprint': string | null;
   'graph.baseUrl': string;
   'graph.requestsPer10Minutes': number;
   'sync.intervalSeconds': number;
@@ -86,6 +88,19 @@ function nonEmpty(what: string): Check {
   };
 }
 
+/** A certificate thumbprint as the portal or openssl shows it: hex, SHA-1 (40) or SHA-256 (64), colons allowed. */
+function thumbprint(): Check {
+  return {
+    expected: 'a certificate thumbprint: 40 (SHA-1) or 64 (SHA-256) hex digits',
+    jsonType: 'string',
+    parse: (value) => {
+      if (typeof value !== 'string') return { ok: false };
+      const hex = value.replace(/[\s:]/g, '');
+      return /^([0-9a-fA-F]{40}|[0-9a-fA-F]{64})$/.test(hex) ? { ok: true, value: hex.toUpperCase() } : { ok: false };
+    },
+  };
+}
+
 function integer(min: number, max: number): Check {
   return {
     expected: `a whole number from ${min} to ${max}`,
@@ -128,6 +143,10 @@ export const SPECS: Record<SettingKey, KeySpec> = {
     example: 'https://login.microsoftonline.com',
     default: () => 'https://login.microsoftonline.com',
   },
+  // App-only mode (connect --app): the PEM file with the private key (and usually the certificate),
+  // and the certificate's thumbprint when the file holds the key alone.
+  'auth.appCertificatePath': { check: nonEmpty('file path'), example: '/etc/caseflow-outlook/app.pem', default: () => null },
+  'auth.appCertificateThumbprint': { check: thumbprint(), example: 'A1B2C3D4E5F60718293A4B5C6D7E8F9012345678', default: () => null },
   'graph.baseUrl': { env: 'CASEFLOW_GRAPH_URL', check: httpsUrl('https://graph.microsoft.com'), example: 'https://graph.microsoft.com', default: () => 'https://graph.microsoft.com' },
   // Outlook allows 10,000 requests per mailbox per 10 minutes, shared with other apps using the
   // mailbox: https://learn.microsoft.com/graph/throttling-limits#outlook-service-limits

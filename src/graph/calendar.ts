@@ -50,12 +50,12 @@ function graphCode(body: unknown): string {
 }
 
 /** A domain write as Graph wants it: https://learn.microsoft.com/graph/api/user-post-events */
-function requestFor(op: WriteOp, id: string): WriteRequest {
+function requestFor(op: WriteOp, id: string, root = '/me'): WriteRequest {
   if (op.op === 'create') {
     const body = { ...op.payload, transactionId: op.transactionId, singleValueExtendedProperties: [{ id: CASEFLOW_ID_PROPERTY_ID, value: op.tag }] };
-    return { id, method: 'POST', url: '/me/events', headers: {}, body };
+    return { id, method: 'POST', url: `${root}/events`, headers: {}, body };
   }
-  const url = `/me/events/${encodeURIComponent(op.id)}`;
+  const url = `${root}/events/${encodeURIComponent(op.id)}`;
   const headers: Record<string, string> = op.ifMatch ? { 'If-Match': `W/"${op.ifMatch}"` } : {};
   return op.op === 'update' ? { id, method: 'PATCH', url, headers, body: op.payload } : { id, method: 'DELETE', url, headers };
 }
@@ -101,6 +101,11 @@ export interface CalendarOptions {
   fatal: () => Error | null;
   /** The staff member whose mailbox this is, named in the errors a person reads. */
   staff?: string;
+  /**
+   * Whose calendar: `/me` (the signed-in user, the default) or `/users/{id or userPrincipalName}`
+   * (app-only access): https://learn.microsoft.com/graph/api/user-list-events
+   */
+  root?: string;
   random?: () => number;
 }
 
@@ -114,7 +119,11 @@ function isGraphError(e: unknown): e is GraphError {
 }
 
 export class GraphCalendar implements RemoteCalendar {
-  constructor(private readonly o: CalendarOptions) {}
+  private readonly root: string;
+
+  constructor(private readonly o: CalendarOptions) {
+    this.root = o.root ?? '/me';
+  }
 
   /** Runs one Graph call, turning failures into the errors the engine understands. */
   private async call<T>(what: string, fn: () => Promise<T>): Promise<T> {
@@ -148,7 +157,7 @@ export class GraphCalendar implements RemoteCalendar {
 
   async deltaStart(startUtc: string, endUtc: string, pageSize: number): Promise<DeltaPage> {
     return this.call('delta', async () =>
-      page(await this.o.client.api('/me/calendarView/delta').query({ startDateTime: startUtc, endDateTime: endUtc }).header('Prefer', preferHeader(pageSize)).get()),
+      page(await this.o.client.api(`${this.root}/calendarView/delta`).query({ startDateTime: startUtc, endDateTime: endUtc }).header('Prefer', preferHeader(pageSize)).get()),
     );
   }
 
@@ -159,7 +168,7 @@ export class GraphCalendar implements RemoteCalendar {
   async getEvent(id: string): Promise<GraphEventJson | null> {
     let res: unknown;
     try {
-      res = await this.call('read event', () => this.o.client.api(`/me/events/${encodeURIComponent(id)}`).header('Prefer', preferHeader()).get());
+      res = await this.call('read event', () => this.o.client.api(`${this.root}/events/${encodeURIComponent(id)}`).header('Prefer', preferHeader()).get());
     } catch (error) {
       if (error instanceof GraphCallError && error.status === 404) return null;
       throw error;
@@ -172,7 +181,7 @@ export class GraphCalendar implements RemoteCalendar {
 
   async findByTag(value: string): Promise<GraphEventJson | null> {
     const filter = `singleValueExtendedProperties/Any(ep: ep/id eq '${CASEFLOW_ID_PROPERTY_ID}' and ep/value eq '${value.replace(/'/g, "''")}')`;
-    const res = await this.call('find event by CaseFlow id', () => this.o.client.api('/me/events').filter(filter).header('Prefer', preferHeader()).get());
+    const res = await this.call('find event by CaseFlow id', () => this.o.client.api(`${this.root}/events`).filter(filter).header('Prefer', preferHeader()).get());
     const found = listOf(res, 'find event by CaseFlow id');
     if (found.length === 0) return null;
     const checked = validateEvent(found[0]);
@@ -184,7 +193,7 @@ export class GraphCalendar implements RemoteCalendar {
   async calendarView(startUtc: string, endUtc: string): Promise<GraphEventJson[]> {
     const out: GraphEventJson[] = [];
     let res = await this.call('calendar view', () =>
-      this.o.client.api('/me/calendarView').query({ startDateTime: startUtc, endDateTime: endUtc }).header('Prefer', preferHeader(100)).get(),
+      this.o.client.api(`${this.root}/calendarView`).query({ startDateTime: startUtc, endDateTime: endUtc }).header('Prefer', preferHeader(100)).get(),
     );
     for (let pages = 0; ; pages += 1) {
       for (const raw of listOf(res, 'calendar view')) {
@@ -209,7 +218,7 @@ export class GraphCalendar implements RemoteCalendar {
     let res: unknown;
     try {
       res = await this.call(what, () =>
-        this.o.client.api(`/me/events/${encodeURIComponent(seriesMasterId)}/instances`).query({ startDateTime: startUtc, endDateTime: endUtc }).header('Prefer', preferHeader(100)).get(),
+        this.o.client.api(`${this.root}/events/${encodeURIComponent(seriesMasterId)}/instances`).query({ startDateTime: startUtc, endDateTime: endUtc }).header('Prefer', preferHeader(100)).get(),
       );
     } catch (error) {
       if (error instanceof GraphCallError && error.status === 404) return null;
@@ -240,7 +249,7 @@ export class GraphCalendar implements RemoteCalendar {
    * in the order of `ops` (the ops of one call are independent of each other).
    */
   async write(ops: WriteOp[]): Promise<WriteOutcome[]> {
-    const requests = ops.map((op, i) => requestFor(op, String(i + 1)));
+    const requests = ops.map((op, i) => requestFor(op, String(i + 1), this.root));
     const budget = this.o.budget;
     try {
       const answers = await writeInLanes(requests, {

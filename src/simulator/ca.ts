@@ -146,3 +146,24 @@ export async function issueLeaf(ca: CaMaterial): Promise<LeafMaterial> {
   });
   return { certPem: cert.toString('pem'), keyPem: await toPem(keys.privateKey) };
 }
+
+const RSA = { name: 'RSASSA-PKCS1-v1_5', modulusLength: 2048, publicExponent: new Uint8Array([1, 0, 1]), hash: 'SHA-256' } as const;
+
+/**
+ * A self-signed RSA certificate and its private key, as an admin makes one for an app
+ * registration's certificate credential (`openssl req -x509 -newkey rsa:2048 ...`): for the
+ * simulator's app-only mode and its tests. PEM; the key is PKCS#8.
+ */
+export async function issueAppCertificate(subject = 'CN=caseflow-outlook app-only (simulator)'): Promise<LeafMaterial> {
+  const keys = (await crypto.subtle.generateKey(RSA, true, ['sign', 'verify'])) as CryptoKeyPair;
+  const now = Date.now();
+  const cert = await x509.X509CertificateGenerator.createSelfSigned({
+    serialNumber: randomSerial(),
+    name: subject,
+    notBefore: new Date(now - DAY),
+    notAfter: new Date(now + 365 * DAY),
+    signingAlgorithm: RSA,
+    keys,
+  });
+  return { certPem: cert.toString('pem'), keyPem: await toPem(keys.privateKey) };
+}

@@ -1,11 +1,12 @@
-// Front door of the HTTPS server: /_control, /devicelogin, the identity endpoints and Graph v1.0
-// (bearer token -> mailbox). Every non-control request lands in the request log.
+// Front door of the HTTPS server: /_control, /devicelogin, the authorization page, the identity
+// endpoints and Graph v1.0 (bearer token -> a user or an app). Every non-control request lands in the request log.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { identityRoute, type IdentityEnv } from './identity/endpoints.js';
 import { handleControl } from './control/http.js';
 import { deviceLoginPage } from './identity/device-login.js';
-import { runBatch } from './graph/batch.js';
-import { errorReply, JSON_TYPE, runGraphCall, type CallResult, type SimCore } from './graph/pipeline.js';
+import { batchMailbox, runBatch } from './graph/batch.js';
+import { errorReply, JSON_TYPE, runGraphCall, type CallResult, type Principal, type SimCore } from './graph/pipeline.js';
+import { authorizePage } from './identity/authorize.js';
 import { redactForm, redactHeaders, redactTokenResponse } from './request-log.js';
 import { route } from './graph/router.js';
 import { parsePrefer } from './graph/context.js';
@@ -82,6 +83,21 @@ export function createHandler(deps: HandlerDeps) {
       send(res, page.status, page.html);
       return;
     }
+    const authorize = /^\/([^/]+)\/oauth2\/v2\.0\/authorize$/i.exec(url.pathname);
+    if (authorize && (method === 'GET' || method === 'POST')) {
+      const form = new URLSearchParams(method === 'POST' ? raw : '');
+      const seq = core.log.nextSeq();
+      const page = authorizePage(deps.identity, authorize[1] as string, method, url.searchParams, form);
+      core.log.count('authorize', page.mailbox);
+      core.log.add({
+        seq, time: new Date(core.now()).toISOString(), method, path: url.pathname + url.search, headers: redactHeaders(req.headers),
+        requestBody: redactForm(form), status: page.status, responseBody: null, responseHeaders: page.headers, mailbox: page.mailbox, kind: 'authorize', immutableId: false,
+      });
+      deps.changed();
+      if (page.html === null) res.writeHead(page.status, { 'Cache-Control': 'no-cache', ...page.headers }).end();
+      else send(res, page.status, page.html, page.headers);
+      return;
+    }
     if (url.pathname.startsWith('/v1.0/') || url.pathname === '/v1.0') {
       await graph(deps, req, res, url, method, raw);
       return;
@@ -129,11 +145,11 @@ async function graph(deps: HandlerDeps, req: IncomingMessage, res: ServerRespons
       'WWW-Authenticate': `Bearer realm="", authorization_uri="${core.base}/common/oauth2/authorize", client_id="00000003-0000-0000-c000-000000000000"`,
     });
   } else {
-    mailboxEmail = auth.mailbox.user.email;
+    mailboxEmail = isBatch ? batchMailbox(core, auth, body) : auth.kind === 'user' ? auth.mailbox.user.email : null;
     if (parseError) reply = parseError;
-    else if (isBatch) reply = await runBatch(core, auth.mailbox, auth.scopes, body, seq);
+    else if (isBatch) reply = await runBatch(core, auth, body, seq);
     else {
-      finish(res, await runGraphCall(core, auth.mailbox, auth.scopes, { method, path, query: url.searchParams, headers, body }, { inBatch: false, rawPath }));
+      finish(res, await runGraphCall(core, auth, { method, path, query: url.searchParams, headers, body }, { inBatch: false, rawPath }));
       return;
     }
   }
@@ -157,13 +173,18 @@ function finish(res: ServerResponse, reply: CallResult): void {
   res.end(reply.body === undefined ? undefined : JSON.stringify(reply.body));
 }
 
-function authenticate(deps: HandlerDeps, header: string | undefined) {
+function authenticate(deps: HandlerDeps, header: string | undefined): Principal | string {
   const m = /^Bearer\s+(\S+)$/i.exec(header ?? '');
   if (!m) return 'Access token is empty.';
   const record = deps.tokens.authenticate(m[1] as string);
   if (record === 'expired') return 'Lifetime validation failed, the token is expired.';
   if (record === 'unknown') return 'Access token validation failure. Invalid audience.';
-  const mailbox = deps.core.directory.get(record.email);
+  if (record.app !== undefined) {
+    const app = deps.identity.apps.get(record.app);
+    if (!app) return 'Access token validation failure. The application does not exist.';
+    return { kind: 'app', app, scopes: record.scopes };
+  }
+  const mailbox = record.email === null ? undefined : deps.core.directory.get(record.email);
   if (!mailbox) return 'Access token validation failure. The user does not exist.';
-  return { mailbox, scopes: record.scopes };
+  return { kind: 'user', mailbox, scopes: record.scopes };
 }

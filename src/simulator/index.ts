@@ -9,6 +9,8 @@ import type { AddressInfo } from 'node:net';
 import { ensureCa, issueLeaf } from './ca.js';
 import { Directory } from './mailbox/directory.js';
 import { TokenStore } from './identity/tokens.js';
+import { AppRegistry } from './identity/apps.js';
+import type { ConditionalAccess, IdentityEnv } from './identity/endpoints.js';
 import { Faults, type FaultSettings } from './graph/faults.js';
 import { checkLimits, DEFAULT_LIMITS, Gate, Limiter, type Limits } from './graph/throttle.js';
 import { RequestLog } from './request-log.js';
@@ -23,7 +25,10 @@ export type { FaultSettings } from './graph/faults.js';
 export type { Limits } from './graph/throttle.js';
 export type { RequestLogEntry, Metrics, MailboxMetrics } from './request-log.js';
 export type { User } from './mailbox/model.js';
+export type { AppInput, AppView } from './identity/apps.js';
+export type { ConditionalAccess } from './identity/endpoints.js';
 export { renderBanner } from './banner.js';
+export { issueAppCertificate } from './ca.js';
 export { msalAuthorityOptions } from './identity/msal.js';
 
 import { SIMULATOR_TENANT_ID } from './constants.js';
@@ -50,6 +55,8 @@ export interface SimulatorOptions {
   limits?: Partial<Limits>;
   /** Faults active from the start. */
   faults?: FaultSettings;
+  /** Apps registered for app-only access at start (certificate and mailbox scope). */
+  apps?: import('./identity/apps.js').AppInput[];
 }
 
 export interface Simulator {
@@ -76,10 +83,12 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     accessSeconds: options.accessTokenLifetimeSeconds ?? 3600,
     deviceCodeSeconds: options.deviceCodeLifetimeSeconds ?? 900,
   });
+  const apps = new AppRegistry();
   if (options.stateFile) {
-    await loadState(options.stateFile, directory, tokens);
-    saver = new StateSaver(options.stateFile, directory, tokens);
+    await loadState(options.stateFile, directory, tokens, apps);
+    saver = new StateSaver(options.stateFile, directory, tokens, apps);
   }
+  for (const app of options.apps ?? []) apps.register(app);
   for (const user of options.users ?? []) directory.add(user);
   const faults = new Faults();
   faults.set(options.faults ?? {});
@@ -89,6 +98,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const log = new RequestLog();
   const delta = new DeltaEngine(() => faults.delta(), () => faults.rng);
   const autoApprove = { email: options.autoApprove ?? null };
+  const conditionalAccess: ConditionalAccess = { blockDeviceCode: false, errorCode: 53003 };
 
   const server = createServer({ key: leaf.keyPem, cert: leaf.certPem });
   await new Promise<void>((resolve, reject) => {
@@ -100,12 +110,30 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const core: SimCore = { base: url, directory, delta, faults, limiter, gate, log, now };
   const control = createControl({
     directory, tokens, log, faults, limiter, gate, tenantId: SIMULATOR_TENANT_ID, issuer: `${url}/${SIMULATOR_TENANT_ID}/v2.0`, autoApprove,
+    apps: {
+      register: (app) => {
+        const view = apps.register(app);
+        changed();
+        return view;
+      },
+      setMailboxes: (id, mailboxes) => {
+        const view = apps.setMailboxes(id, mailboxes);
+        changed();
+        return view;
+      },
+      remove: (id) => {
+        apps.remove(id);
+        changed();
+      },
+      list: () => apps.list(),
+    },
+    conditionalAccess,
     advanceClock: (seconds) => {
       offsetMs += seconds * 1000;
     },
   });
-  const identity = {
-    base: url, tenantId: SIMULATOR_TENANT_ID, directory, tokens, now,
+  const identity: IdentityEnv = {
+    base: url, tenantId: SIMULATOR_TENANT_ID, directory, tokens, now, apps, conditionalAccess,
     autoApprove: () => autoApprove.email,
     pollIntervalSeconds: options.deviceCodePollIntervalSeconds ?? 5,
   };

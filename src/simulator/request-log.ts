@@ -39,7 +39,7 @@ export interface Metrics {
   total: number;
 }
 
-const SECRET_FORM_FIELDS = ['refresh_token', 'device_code', 'client_secret', 'code', 'assertion', 'client_assertion', 'password'];
+const SECRET_FORM_FIELDS = ['refresh_token', 'device_code', 'client_secret', 'code', 'assertion', 'client_assertion', 'code_verifier', 'password'];
 const SECRET_RESPONSE_FIELDS = ['access_token', 'refresh_token', 'id_token', 'device_code'];
 const MAX_ENTRIES = 50_000;
 

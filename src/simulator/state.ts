@@ -1,10 +1,11 @@
-// `--state FILE`: users, mailboxes and sign-ins survive a restart (written atomically, 0600,
+// `--state FILE`: users, mailboxes, sign-ins and app registrations survive a restart (written atomically, 0600,
 // shortly after each change and on stop). Delta state is not kept: old links answer 410, as
 // Outlook may at any time.
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import type { Directory } from './mailbox/directory.js';
 import type { StoredEvent, User } from './mailbox/model.js';
 import type { PersistedTokens, TokenStore } from './identity/tokens.js';
+import type { AppRegistry, PersistedApp } from './identity/apps.js';
 
 interface PersistedMailbox {
   user: User;
@@ -17,9 +18,11 @@ interface PersistedState {
   version: 1;
   mailboxes: PersistedMailbox[];
   tokens: PersistedTokens;
+  /** App registrations for app-only access (absent in files written before they existed). */
+  apps?: PersistedApp[];
 }
 
-export async function loadState(file: string, directory: Directory, tokens: TokenStore): Promise<void> {
+export async function loadState(file: string, directory: Directory, tokens: TokenStore, apps: AppRegistry): Promise<void> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
@@ -37,13 +40,15 @@ export async function loadState(file: string, directory: Directory, tokens: Toke
     for (const ev of saved.events) mailbox.restore(ev);
   }
   tokens.restore(state.tokens);
+  apps.restore(state.apps);
 }
 
-export async function saveState(file: string, directory: Directory, tokens: TokenStore): Promise<void> {
+export async function saveState(file: string, directory: Directory, tokens: TokenStore, apps: AppRegistry): Promise<void> {
   const state: PersistedState = {
     version: 1,
     mailboxes: directory.mailboxes().map((m) => ({ user: m.user, seq: m.seq, calendarIds: m.calendarIds, events: [...m.events.values()] })),
     tokens: tokens.persist(),
+    apps: apps.persist(),
   };
   const tmp = `${file}.${process.pid}.tmp`;
   await writeFile(tmp, JSON.stringify(state), { mode: 0o600 });
@@ -59,6 +64,7 @@ export class StateSaver {
     private readonly file: string,
     private readonly directory: Directory,
     private readonly tokens: TokenStore,
+    private readonly apps: AppRegistry,
   ) {}
 
   changed(): void {
@@ -75,7 +81,7 @@ export class StateSaver {
       clearTimeout(this.timer);
       this.timer = null;
     }
-    this.writing = this.writing.then(() => saveState(this.file, this.directory, this.tokens)).catch((error: unknown) => {
+    this.writing = this.writing.then(() => saveState(this.file, this.directory, this.tokens, this.apps)).catch((error: unknown) => {
       process.emitWarning(`simulator state not saved: ${String(error)}`);
     });
     return this.writing;

@@ -566,6 +566,32 @@ export const MIGRATIONS: Migration[] = [
       `);
     },
   },
+  {
+    version: 10,
+    name: 'app-only connection of the firm',
+    up(db) {
+      db.exec(`
+        -- One row: the firm connected app-only (client credentials with a certificate). Never the
+        -- private key: where it is read from (certificate_path; NULL: the CASEFLOW_APP_CERT
+        -- variable) and the certificate's thumbprint (hex, SHA-256 or SHA-1).
+        CREATE TABLE app_connection (
+          id INTEGER PRIMARY KEY CHECK (id = 1),
+          client_id TEXT NOT NULL,
+          tenant_id TEXT NOT NULL,
+          thumbprint TEXT NOT NULL,
+          certificate_path TEXT,
+          connected_at TEXT NOT NULL
+        );
+        -- Staff members whose mailbox the app may not reach (403 ErrorAccessDenied: outside its
+        -- RBAC for Applications scope, or 404: no such user); a run that gets through removes it.
+        CREATE TABLE app_mailbox_denied (
+          staff_id INTEGER PRIMARY KEY REFERENCES staff(id) ON DELETE CASCADE,
+          denied_at TEXT NOT NULL,
+          detail TEXT NOT NULL
+        );
+      `);
+    },
+  },
 ];
 
 export function migrate(db: Database.Database, now: () => Date, migrations: Migration[] = MIGRATIONS): number[] {

@@ -8,6 +8,7 @@ import type { NewLink, SeriesFacts, SyncAudit, SyncStore, SyncWindow } from '../
 import { recordAudit } from './audit.js';
 import { markResolved, markSuperseded } from './conflicts.js';
 import { protectedCategoryNames } from './categories.js';
+import { standingConnection } from './connections.js';
 import { ownerOfEmail } from './contacts.js';
 import { deleteEvent, getEventInput, insertEvent, listEvents, replaceEvent, type Attendee, type EventInput } from './events.js';
 import type { Db } from './open.js';
@@ -326,7 +327,7 @@ export class SqliteSyncStore implements SyncStore {
   }
 
   stillConnected(): boolean {
-    return this.db.prepare('SELECT 1 FROM accounts WHERE staff_id = ? AND needs_reconnect = 0').get(this.staff.id) !== undefined;
+    return standingConnection(this.db, this.staff.id);
   }
 
   now(): Date {

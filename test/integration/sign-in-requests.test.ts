@@ -1,8 +1,14 @@
 // A run whose access token is still fresh sends no sign-in request: the sign-in server's metadata
 // is read once per process, not once per run (a daemon cycle over many staff members used to send
-// one request to the sign-in server for each).
+// one request to the sign-in server for each). And a store handle keeps one MSAL client per staff
+// member for its life (the daemon's), instead of one per staff member per cycle.
 
 import { afterEach, describe, expect, it } from 'vitest';
+import { signInClientCount, tokenSourceFor } from '../../src/auth/tokens.js';
+import { createLogger } from '../../src/log.js';
+import { deleteAccount } from '../../src/store/accounts.js';
+import { openStore } from '../../src/store/open.js';
+import { requireStaff } from '../../src/store/staff.js';
 import { world, type World } from '../helpers/world.js';
 
 let w: World;
@@ -18,5 +24,38 @@ describe('sign-in requests', () => {
     expect(signInRequests()).toEqual([]);
     // Every Graph request of a quiet cycle is the one delta request per staff member.
     expect(w.sim.control.requestLog().filter((e) => e.kind === 'delta')).toHaveLength(9);
+  });
+});
+
+describe('one MSAL client per staff member per process', () => {
+  it('a store handle (the daemon holds one) reuses each staff member its client, and never mixes their caches', async () => {
+    w = await world(['alice@firm.example', 'bob@firm.example'], {}, { inProcess: true });
+    const db = openStore(w.sb.db);
+    try {
+      const env = { ...process.env, ...w.sb.env };
+      const settings = { clientId: env.CASEFLOW_CLIENT_ID!, tenantId: 'organizations', authorityHost: w.sim.url };
+      const log = createLogger({ verbose: false, json: false, write: () => undefined });
+      const source = (email: string) => tokenSourceFor({ db, staff: requireStaff(db, email), settings, storePath: w.sb.db, env, log, now: () => new Date() });
+      const upn = async (email: string) => JSON.parse(Buffer.from((await (await source(email)).getAccessToken()).split('.')[1]!, 'base64url').toString()).upn;
+      const before = w.sim.control.requestLog().length;
+      for (let cycle = 0; cycle < 5; cycle += 1) {
+        expect(await upn('alice@firm.example')).toBe('alice@firm.example');
+        expect(await upn('bob@firm.example')).toBe('bob@firm.example');
+      }
+      expect(signInClientCount(db)).toBe(2);
+      // Fresh tokens came from the cache in the store: no sign-in request in ten token lookups.
+      expect(w.sim.control.requestLog().slice(before).filter((e) => e.kind === 'token')).toEqual([]);
+      // A forced refresh rotates Bob's refresh token through his own client and row, not Alice's.
+      const bob = await source('bob@firm.example');
+      const refreshed = await bob.getAccessToken({ forceRefresh: true });
+      expect(JSON.parse(Buffer.from(refreshed.split('.')[1]!, 'base64url').toString()).upn).toBe('bob@firm.example');
+      expect(await upn('alice@firm.example')).toBe('alice@firm.example');
+      // Disconnected meanwhile (another process): the kept client holds nothing of theirs any more.
+      deleteAccount(db, requireStaff(db, 'bob@firm.example').id);
+      await expect(bob.getAccessToken({ forceRefresh: true })).rejects.toMatchObject({ code: 'needs_reconnect' });
+      expect(signInClientCount(db)).toBe(2);
+    } finally {
+      db.close();
+    }
   });
 });

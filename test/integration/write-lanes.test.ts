@@ -137,7 +137,7 @@ describe('writes in lanes', () => {
 
   it('a budget spent by another app: the envelope answered 429 goes out again after its Retry-After', async () => {
     const calendar = await setup({ budget: new RequestBudget(50, 1_000) });
-    sim.control.setLimits({ requestsPerWindow: 20, windowSeconds: 1 });
+    sim.control.setLimits({ requestsPerWindow: 20, windowSeconds: 3 });
     for (let i = 0; i < 20; i++) await graph(sim, token, 'GET', '/me/calendar');
     const outcomes = await calendar.write(creates(3));
     expect(outcomes.map((o) => o.status)).toEqual(['ok', 'ok', 'ok']);

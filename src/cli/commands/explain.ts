@@ -4,7 +4,7 @@
 // and why not, what the next run would do for it, open conflicts, and its audit trail.
 
 import { NotFoundError, UsageError } from '../../errors.js';
-import { getAccount } from '../../store/accounts.js';
+import { connectionOf } from '../../store/connections.js';
 import { listAudit, type AuditJson } from '../../store/audit.js';
 import { protectedCategoryNames } from '../../store/categories.js';
 import { listConflicts } from '../../store/conflicts.js';
@@ -69,9 +69,9 @@ function titleInOutlook(ctx: Context, s: Subject): string {
 function blockersOf(ctx: Context, db: Db, staff: Staff): string[] {
   const out: string[] = [];
   if (!outlookEnabled(getFirm(db))) out.push('Outlook sync is not enabled for this firm (Multi-Practice plan with the private beta): contact support');
-  const account = getAccount(db, staff.id);
-  if (!account) out.push(`${staff.email} is not connected: caseflow-outlook connect --staff ${staff.email}`);
-  else if (account.needsReconnect) out.push(`the sign-in of ${staff.email} expired or was revoked: caseflow-outlook connect --staff ${staff.email} --force`);
+  const connection = connectionOf(db, staff.id);
+  if (!connection) out.push(`${staff.email} is not connected: caseflow-outlook connect --staff ${staff.email}`);
+  else if (connection.via === 'sign-in' && connection.account.needsReconnect) out.push(`the sign-in of ${staff.email} expired or was revoked: caseflow-outlook connect --staff ${staff.email} --force`);
   if (!getPrefs(db, staff.id).enabled) out.push(`sync is paused for ${staff.email}: caseflow-outlook prefs set --staff ${staff.email} --enabled on`);
   const breaker = getSyncState(db, staff.id).breaker;
   if (breaker) out.push(`deletions are held by the mass-deletion breaker (${breaker}): caseflow-outlook plan --staff ${staff.email}, then sync --staff ${staff.email} --allow-deletes`);

@@ -11,7 +11,7 @@
 // meeting someone else organised (it would come back with this staff member as its organiser).
 
 import { ActionRequiredError, BusyError, NotFoundError, UsageError } from '../../errors.js';
-import { getAccount } from '../../store/accounts.js';
+import { standingConnection } from '../../store/connections.js';
 import { recordAudit } from '../../store/audit.js';
 import { insertEvent, type EventInput } from '../../store/events.js';
 import { acquireLock } from '../../store/lock.js';
@@ -123,8 +123,7 @@ export async function restore(ctx: Context, rawId: string | undefined, opts: { r
       step.not = `its Outlook copy is back already, as event ${linked.local_id}`;
       continue;
     }
-    const account = getAccount(db, step.staff.id);
-    if (!account || account.needsReconnect) {
+    if (!standingConnection(db, step.staff.id)) {
       throw new ActionRequiredError('not_connected', `restoring audit row ${step.row.id} needs to ask Outlook whether its copy exists again, and ${step.staff.email} is not connected`, {
         hint: `connect first: caseflow-outlook connect --staff ${step.staff.email}`,
       });

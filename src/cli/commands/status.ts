@@ -1,7 +1,8 @@
 // `status [--staff <email>]`: the status JSON has stable field names; `warnings` say what needs a person.
 // With the daemon running, each staff member's next run and backoff, and the daemon's heartbeat.
 
-import { getAccount } from '../../store/accounts.js';
+import { getAppConnection, getMailboxDenied } from '../../store/app-connection.js';
+import { connectionOf, type ConnectedVia } from '../../store/connections.js';
 import { daemonRunning, getBackoff, readDaemon, type DaemonRow } from '../../store/daemon-lock.js';
 import { listInvalidItems } from '../../store/invalid-items.js';
 import { getFirm, outlookEnabled } from '../../store/firm.js';
@@ -33,6 +34,9 @@ export interface DaemonJson {
 export interface StatusJson {
   staff: string;
   connected: boolean;
+  /** How: their own sign-in (`sign-in`), or the firm's app-only connection (`app`); null: not connected. */
+  connectedVia: ConnectedVia | null;
+  /** The Microsoft account signed in, or for app-only the mailbox reached (`/users/{email}`). */
   account: string | null;
   connectedSince: string | null;
   needsReconnect: boolean;
@@ -87,12 +91,22 @@ export function statusOf(
   daemon: DaemonJson | null = daemonOf(db),
   pace: PaceEstimate = () => 0,
 ): StatusJson {
-  const account = getAccount(db, staff.id);
+  const connection = connectionOf(db, staff.id);
+  const account = connection?.via === 'sign-in' ? connection.account : null;
   const state = getSyncState(db, staff.id);
   const firm = getFirm(db);
   const warnings: string[] = [];
   if (!outlookEnabled(firm)) warnings.push('Outlook sync is not enabled for this firm (Multi-Practice plan with the private beta): contact support');
-  if (account?.needsReconnect) warnings.push(`sign-in expired or revoked: run caseflow-outlook connect --staff ${staff.email} --force`);
+  if (account?.needsReconnect) {
+    const instead = getAppConnection(db) ? ` (or caseflow-outlook disconnect --staff ${staff.email} to leave them to the firm's app-only connection)` : '';
+    warnings.push(`sign-in expired or revoked: run caseflow-outlook connect --staff ${staff.email} --force${instead}`);
+  }
+  const denied = connection?.via === 'app' ? getMailboxDenied(db, staff.id) : null;
+  if (denied) {
+    warnings.push(
+      `the firm's app-only connection cannot reach this mailbox since ${denied.deniedAt.slice(0, 16)}Z (${denied.detail}): add ${staff.email} to the mail-enabled security group of the app's RBAC for Applications scope, or let them sign in: caseflow-outlook connect --staff ${staff.email}`,
+    );
+  }
   if (account && !account.needsReconnect && now.getTime() - Date.parse(account.lastRefreshAt) >= 60 * DAY) {
     // Microsoft expires refresh tokens after 90 days of inactivity:
     // https://learn.microsoft.com/entra/identity-platform/refresh-tokens#token-lifetime
@@ -111,15 +125,17 @@ export function statusOf(
   const b = looping ? getBackoff(db, staff.id) : null;
   const backoff = b && { failures: b.failures, until: b.until, lastError: b.lastError };
   if (backoff) warnings.push(`the daemon backs off after ${backoff.failures} failed runs in a row and tries again from about ${backoff.until}: ${backoff.lastError ?? 'see the last error'}`);
-  const syncs = account !== null && !account.needsReconnect && getPrefs(db, staff.id).enabled && outlookEnabled(firm);
+  const standing = connection !== null && !(account?.needsReconnect ?? false);
+  const syncs = standing && getPrefs(db, staff.id).enabled && outlookEnabled(firm);
   const next = looping && syncs ? daemon.nextCycleAt : null;
-  const pendingNow = account ? pending(db, staff) : 0;
+  const pendingNow = connection ? pending(db, staff) : 0;
   const paceMs = pace(db, staff, pendingNow);
   return {
     staff: staff.email,
-    connected: account !== null,
-    account: account?.username ?? null,
-    connectedSince: account?.connectedAt ?? null,
+    connected: connection !== null,
+    connectedVia: connection?.via ?? null,
+    account: connection === null ? null : connection.via === 'sign-in' ? connection.account.username : staff.email,
+    connectedSince: connection === null ? null : connection.via === 'sign-in' ? connection.account.connectedAt : connection.app.connectedAt,
     needsReconnect: account?.needsReconnect ?? false,
     prefs: getPrefs(db, staff.id),
     syncFrom: state.syncFrom,
@@ -138,6 +154,7 @@ export function statusOf(
 
 function connection(s: StatusJson): string {
   if (!s.connected) return 'not connected';
+  if (s.connectedVia === 'app') return `app-only (the firm's connection), mailbox ${s.account}`;
   return s.needsReconnect ? `needs reconnect (${s.account})` : `connected as ${s.account}`;
 }
 

@@ -35,6 +35,19 @@ const ROUTES: [string, RegExp, Op][] = [
   ['GET', /^\/device-codes$/, (c) => c.pendingDeviceCodes()],
   ['POST', /^\/device-codes\/approve$/, (c, b) => c.approveDeviceCode(str(b.userCode, 'userCode'), str(b.email, 'email'))],
   ['POST', /^\/device-codes\/decline$/, (c, b) => c.declineDeviceCode(str(b.userCode, 'userCode'))],
+  ['GET', /^\/apps$/, (c) => c.apps()],
+  ['POST', /^\/apps$/, (c, b) => c.registerApp({
+    clientId: str(b.clientId, 'clientId'),
+    certificatePem: str(b.certificate, 'certificate'),
+    ...(Array.isArray(b.roles) ? { roles: b.roles.map(String) } : {}),
+    ...(b.mailboxes !== undefined ? { mailboxes: b.mailboxes as string[] | null } : {}),
+  })],
+  ['PUT', /^\/apps\/(?<id>[^/]+)\/mailboxes$/, (c, b, _q, p) => c.setAppMailboxes(p.id, (b.mailboxes ?? null) as string[] | null)],
+  ['DELETE', /^\/apps\/(?<id>[^/]+)$/, (c, _b, _q, p) => c.removeApp(p.id)],
+  ['PUT', /^\/conditional-access$/, (c, b) => c.setConditionalAccess({
+    blockDeviceCode: b.blockDeviceCode === true,
+    ...(b.errorCode !== undefined ? { errorCode: Number(b.errorCode) as 53003 | 50199 } : {}),
+  })],
   ['PUT', /^\/auto-approve$/, (c, b) => c.setAutoApprove(typeof b.email === 'string' ? b.email : null)],
   ['GET', /^\/mailboxes\/(?<email>[^/]+)\/events$/, (c, _b, q, p) =>
     c.events(p.email, { calendar: (q.get('calendar') ?? 'all') as CalendarRole | 'all', includeDeleted: q.get('includeDeleted') === 'true' })],

@@ -9,6 +9,8 @@ import { parseMalformation, type Malformation } from '../mailbox/malform.js';
 import { formatInstant, parseIsoInstant } from '../time.js';
 import type { Directory } from '../mailbox/directory.js';
 import type { TokenStore } from '../identity/tokens.js';
+import type { AppInput, AppRegistry, AppView } from '../identity/apps.js';
+import type { ConditionalAccess } from '../identity/endpoints.js';
 import type { RequestLog, RequestLogEntry, Metrics } from '../request-log.js';
 import type { Faults, FaultSettings } from '../graph/faults.js';
 import type { Gate, Limiter, Limits } from '../graph/throttle.js';
@@ -54,7 +56,18 @@ export interface SimulatorControl {
   pendingDeviceCodes(): PendingDeviceCode[];
   approveDeviceCode(userCode: string, email: string): void;
   declineDeviceCode(userCode: string): void;
+  /** Device codes and the authorization page both approve as this user at once. */
   setAutoApprove(email: string | null): void;
+  /**
+   * Registers (or replaces) an app for app-only access: its certificate (PEM, public part) and the
+   * mailboxes its RBAC for Applications scope covers (null or absent: every mailbox).
+   */
+  registerApp(app: AppInput): AppView;
+  apps(): AppView[];
+  setAppMailboxes(clientId: string, mailboxes: string[] | null): AppView;
+  removeApp(clientId: string): void;
+  /** Refuse device-code sign-ins the way a Conditional Access policy does (AADSTS53003, or 50199). */
+  setConditionalAccess(policy: { blockDeviceCode: boolean; errorCode?: 53003 | 50199 }): ConditionalAccess;
   /** Shortcut for tests that need a bearer token without running a sign-in. */
   issueTokens(email: string, scope?: string): { accessToken: string; refreshToken: string };
   createEvent(email: string, event: Record<string, unknown>, options?: { calendar?: CalendarRole }): EventView;
@@ -107,6 +120,8 @@ export interface ControlDeps {
   tenantId: string;
   issuer: string;
   autoApprove: { email: string | null };
+  apps: Pick<AppRegistry, 'register' | 'setMailboxes' | 'remove' | 'list'>;
+  conditionalAccess: ConditionalAccess;
   advanceClock(seconds: number): void;
 }
 
@@ -167,6 +182,17 @@ export function createControl(d: ControlDeps): SimulatorControl {
     },
     setAutoApprove(email) {
       d.autoApprove.email = email;
+    },
+    registerApp: (app) => d.apps.register(app),
+    apps: () => d.apps.list(),
+    setAppMailboxes: (clientId, mailboxes) => d.apps.setMailboxes(clientId, mailboxes),
+    removeApp: (clientId) => d.apps.remove(clientId),
+    setConditionalAccess(policy) {
+      const errorCode = policy.errorCode ?? 53003;
+      if (errorCode !== 53003 && errorCode !== 50199) throw new ControlError(400, 'errorCode must be 53003 or 50199');
+      d.conditionalAccess.blockDeviceCode = policy.blockDeviceCode === true;
+      d.conditionalAccess.errorCode = errorCode;
+      return { ...d.conditionalAccess };
     },
     issueTokens(email, scope = 'Calendars.ReadWrite User.Read openid profile offline_access') {
       const user = d.directory.require(email).user;

@@ -9,9 +9,8 @@
 // beside other requests to the mailbox meets 429s. The envelope counts against the budget but
 // holds no in-flight slot (whether it counts at all is not documented: the unkind side is taken).
 import { GraphError } from '../mailbox/model.js';
-import type { Mailbox } from '../mailbox/mailbox.js';
 import { shuffle } from '../random.js';
-import { errorReply, runGraphCall, sleep, type CallResult, type SimCore } from './pipeline.js';
+import { errorReply, runGraphCall, sleep, targetOf, type CallResult, type Principal, type SimCore } from './pipeline.js';
 
 interface Item {
   id: string;
@@ -61,10 +60,29 @@ function parseItems(body: unknown): Item[] {
   return items;
 }
 
-export async function runBatch(core: SimCore, mailbox: Mailbox, scopes: Set<string>, body: unknown, batchSeq: number): Promise<CallResult> {
-  const email = mailbox.user.email;
-  const envelope = core.limiter.spend(email);
-  if (!envelope.ok) {
+/**
+ * The one mailbox a batch is about, for the request log: the signed-in user's, or the one every
+ * item names (an app may name several mailboxes in one batch; then null).
+ */
+export function batchMailbox(core: SimCore, principal: Principal, body: unknown): string | null {
+  if (principal.kind === 'user') return principal.mailbox.user.email;
+  const requests = (body as { requests?: unknown } | null)?.requests;
+  if (!Array.isArray(requests)) return null;
+  const emails = new Set<string>();
+  for (const r of requests) {
+    const url = String((r as { url?: unknown } | null)?.url ?? '');
+    const target = targetOf(core, principal, (url.startsWith('/') ? url : `/${url}`).split('?')[0] ?? '');
+    if (target instanceof GraphError) return null;
+    emails.add(target.mailbox.user.email);
+  }
+  return emails.size === 1 ? [...emails][0]! : null;
+}
+
+export async function runBatch(core: SimCore, principal: Principal, body: unknown, batchSeq: number): Promise<CallResult> {
+  // The envelope costs its mailbox one request of the budget (a batch over several mailboxes, app-only, costs none).
+  const email = batchMailbox(core, principal, body);
+  const envelope = email === null ? ({ ok: true } as const) : core.limiter.spend(email);
+  if (!envelope.ok && email !== null) {
     core.log.throttled(email);
     const message = `Application is over its MailboxRequests limit (${core.limiter.limits.requestsPerWindow} requests per ${core.limiter.limits.windowSeconds} seconds).`;
     return errorReply(core, 429, 'ApplicationThrottled', message, { 'Retry-After': String(envelope.retryAfterSeconds) });
@@ -83,7 +101,7 @@ export async function runBatch(core: SimCore, mailbox: Mailbox, scopes: Set<stri
     const q = url.indexOf('?');
     const path = q < 0 ? url : url.slice(0, q);
     const query = q < 0 ? '' : url.slice(q + 1);
-    return runGraphCall(core, mailbox, scopes, { method: item.method, path, query: new URLSearchParams(query), headers: item.headers, body: item.body }, {
+    return runGraphCall(core, principal, { method: item.method, path, query: new URLSearchParams(query), headers: item.headers, body: item.body }, {
       inBatch: true,
       batchSeq,
       rawPath: `/v1.0${url}`,

@@ -1,5 +1,5 @@
-// What a Graph handler receives: the call (top-level or inside $batch), the signed-in mailbox and
-// the preferences of *this* request (Prefer headers are per request, never carried by a link).
+// What a Graph handler receives: the call (top-level or inside $batch), the mailbox it is about
+// and the preferences of *this* request (Prefer headers are per request, never carried by a link).
 import type { Mailbox } from '../mailbox/mailbox.js';
 import type { CalendarRole } from '../mailbox/model.js';
 import type { Directory } from '../mailbox/directory.js';
@@ -33,6 +33,8 @@ export interface Prefs {
 export interface GraphEnv {
   base: string;
   mailbox: Mailbox;
+  /** How the request named the mailbox, for links: `/me` or `/users/{id}`. */
+  root: string;
   directory: Directory;
   delta: DeltaEngine;
   prefs: Prefs;

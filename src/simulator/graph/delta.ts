@@ -83,7 +83,7 @@ export class DeltaEngine {
   }
 
   private link(env: GraphEnv, name: string, token: string): string {
-    return `${env.base}/v1.0/me/calendarView/delta?${name}=${token}`;
+    return `${env.base}/v1.0${env.root}/calendarView/delta?${name}=${token}`;
   }
 
   private skipLink(env: GraphEnv, roundId: string, round: Round, group: number, fresh = false): string {

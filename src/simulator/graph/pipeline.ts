@@ -8,7 +8,8 @@ import type { Faults } from './faults.js';
 import type { Gate, Limiter } from './throttle.js';
 import type { RequestLog } from '../request-log.js';
 import { redactHeaders } from '../request-log.js';
-import { route } from './router.js';
+import { mailboxRef, route } from './router.js';
+import { inScope, type AppRegistration } from '../identity/apps.js';
 import { malformBody } from '../mailbox/malform.js';
 import { parsePrefer, type GraphCall, type GraphEnv, type GraphReply } from './context.js';
 import { uuid } from '../random.js';
@@ -22,6 +23,34 @@ export interface SimCore {
   gate: Gate;
   log: RequestLog;
   now(): number;
+}
+
+/** Who the bearer token stands for: a signed-in user (delegated), or an app on its own (app-only). */
+export type Principal =
+  | { kind: 'user'; mailbox: Mailbox; scopes: Set<string> }
+  | { kind: 'app'; app: AppRegistration; scopes: Set<string> };
+
+const accessDenied = () => new GraphError(403, 'ErrorAccessDenied', 'Access is denied. Check credentials and try again.');
+
+/**
+ * The mailbox a call is about and how it was named, or why the caller may not have it: a user
+ * reaches their own mailbox (`/me` or `/users/{their id or email}`); an app reaches
+ * `/users/{id}` within its mailbox scope (403 ErrorAccessDenied outside it) and never `/me`.
+ */
+export function targetOf(core: Pick<SimCore, 'directory'>, principal: Principal, path: string): { mailbox: Mailbox; root: string } | GraphError {
+  const ref = mailboxRef(path);
+  if (principal.kind === 'user') {
+    if (!ref || ref.kind === 'me') return { mailbox: principal.mailbox, root: '/me' };
+    const u = principal.mailbox.user;
+    if (ref.id.toLowerCase() !== u.email.toLowerCase() && ref.id !== u.oid) return accessDenied();
+    return { mailbox: principal.mailbox, root: `/users/${encodeURIComponent(ref.id)}` };
+  }
+  if (!ref) return new GraphError(400, 'BadRequest', `Resource not found for the segment '${path.split('/').filter(Boolean)[0] ?? ''}'.`);
+  if (ref.kind === 'me') return new GraphError(400, 'BadRequest', '/me request is only valid with delegated authentication flow.');
+  const mailbox = core.directory.find(ref.id);
+  if (!mailbox) return new GraphError(404, 'ErrorInvalidUser', `The requested user '${ref.id}' is invalid.`);
+  if (!inScope(principal.app, mailbox.user.email)) return accessDenied();
+  return { mailbox, root: `/users/${encodeURIComponent(ref.id)}` };
 }
 
 export interface CallResult extends GraphReply {
@@ -49,23 +78,30 @@ function withType(reply: GraphReply): CallResult {
 
 export async function runGraphCall(
   core: SimCore,
-  mailbox: Mailbox,
-  scopes: Set<string>,
+  principal: Principal,
   call: GraphCall,
   meta: { inBatch: boolean; batchSeq?: number; rawPath: string },
 ): Promise<CallResult> {
   const r = route(call.method, call.path);
   const prefs = parsePrefer(call.headers.prefer);
-  const email = mailbox.user.email;
   const seq = core.log.nextSeq();
   const time = new Date(core.now()).toISOString();
+  const target = targetOf(core, principal, call.path);
+  const email = target instanceof GraphError ? null : target.mailbox.user.email;
   core.log.count(r.kind, email);
   if (meta.inBatch) core.log.count('batch.item', email);
-  const env: GraphEnv = { base: core.base, mailbox, directory: core.directory, delta: core.delta, prefs, scopes, note: {}, now: core.now };
   let reply: CallResult;
   let throttled = false;
-  const admission = core.limiter.admit(email);
-  if (!admission.ok) {
+  const env: GraphEnv | null =
+    target instanceof GraphError
+      ? null
+      : { base: core.base, mailbox: target.mailbox, root: target.root, directory: core.directory, delta: core.delta, prefs, scopes: principal.scopes, note: {}, now: core.now };
+  const admission = email === null ? { ok: true as const } : core.limiter.admit(email);
+  if (target instanceof GraphError || env === null || email === null) {
+    // Refused before it reached a mailbox: no limit is spent on it.
+    const error = target instanceof GraphError ? target : accessDenied();
+    reply = errorReply(core, error.status, error.code, error.message, error.headers);
+  } else if (!admission.ok) {
     throttled = true;
     core.log.throttled(email);
     const message =
@@ -102,7 +138,7 @@ export async function runGraphCall(
     kind: r.kind,
     immutableId: prefs.immutableIds,
     ...(meta.batchSeq !== undefined ? { batchSeq: meta.batchSeq } : {}),
-    ...(env.note.calendar ? { calendar: env.note.calendar } : {}),
+    ...(env?.note.calendar ? { calendar: env.note.calendar } : {}),
     ...(throttled ? { throttled } : {}),
     ...(reply.drop ? { dropped: true } : {}),
   });

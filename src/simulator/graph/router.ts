@@ -1,5 +1,6 @@
 // Maps a Graph v1.0 path to its handler and request kind (the kind is known before running, so
-// throttling and metrics can use it). Path segments are case-insensitive, ids are not.
+// throttling and metrics can use it). Path segments are case-insensitive, ids are not. `/me/...`
+// and `/users/{id}/...` share every handler; whose mailbox it is, is the pipeline's business.
 import { GraphError, type CalendarRole } from '../mailbox/model.js';
 import { createEventRoute, deleteEventRoute, getEventRoute, instancesRoute, listEventsRoute, updateEventRoute, context } from './events.js';
 import { calendarViewRoute } from './calendar-view.js';
@@ -101,24 +102,42 @@ function calendarChildren(method: string, rest: string[], path: string, role: Ca
   return { kind: 'unknown', run: () => { throw notSegment(bad); } };
 }
 
-export function route(method: string, path: string): Route {
-  const raw = path.split('/').filter(Boolean).map((s) => {
+/** Whose mailbox a path names: the signed-in user's (`/me`), or a user's by id or email (`/users/{id}`). */
+export type MailboxRef = { kind: 'me' } | { kind: 'user'; id: string };
+
+function segments(path: string): string[] {
+  return path.split('/').filter(Boolean).map((s) => {
     try {
       return decodeURIComponent(s);
     } catch {
       return s;
     }
   });
+}
+
+export function mailboxRef(path: string): MailboxRef | null {
+  const raw = segments(path);
+  const head = (raw[0] ?? '').toLowerCase();
+  if (head === 'me') return { kind: 'me' };
+  if (head === 'users' && raw[1] !== undefined) return { kind: 'user', id: raw[1] };
+  return null;
+}
+
+export function route(method: string, path: string): Route {
+  const raw = segments(path);
   // Fixed segments compare case-insensitively; ids (every second segment after a collection) do not.
-  const seg = raw.map((s, i) => (i > 0 && ['events', 'calendars'].includes((raw[i - 1] ?? '').toLowerCase()) ? s : s.toLowerCase()));
-  if (seg[0] !== 'me') return { kind: 'unknown', run: () => { throw notSegment(raw[0] ?? ''); } };
-  if (seg.length === 1) return method === 'GET' ? meRoute() : methodNotAllowed(method);
-  if (seg[1] === 'calendar') {
-    if (seg.length === 2) return method === 'GET' ? calendarRoute('primary') : methodNotAllowed(method);
-    return calendarChildren(method, seg.slice(2), path, 'primary', false);
+  const seg = raw.map((s, i) => (i > 0 && ['events', 'calendars', 'users'].includes((raw[i - 1] ?? '').toLowerCase()) ? s : s.toLowerCase()));
+  // `/users/{id}/...` reaches the same handlers as `/me/...`, for the mailbox it names.
+  const prefix = seg[0] === 'me' ? 1 : seg[0] === 'users' && seg.length >= 2 ? 2 : 0;
+  if (prefix === 0) return { kind: 'unknown', run: () => { throw notSegment(raw[0] ?? ''); } };
+  const rest = seg.slice(prefix);
+  if (rest.length === 0) return method === 'GET' ? meRoute() : methodNotAllowed(method);
+  if (rest[0] === 'calendar') {
+    if (rest.length === 1) return method === 'GET' ? calendarRoute('primary') : methodNotAllowed(method);
+    return calendarChildren(method, rest.slice(1), path, 'primary', false);
   }
-  if (seg[1] === 'calendars') {
-    if (seg.length === 2) {
+  if (rest[0] === 'calendars') {
+    if (rest.length === 1) {
       return {
         kind: 'calendar.list',
         run: (env) => ({
@@ -127,17 +146,17 @@ export function route(method: string, path: string): Route {
         }),
       };
     }
-    const calId = seg[2] as string;
-    const inner = seg.length === 3 ? null : calendarChildren(method, seg.slice(3), path, 'primary', true);
+    const calId = rest[1] as string;
+    const inner = rest.length === 2 ? null : calendarChildren(method, rest.slice(2), path, 'primary', true);
     return {
       kind: inner?.kind ?? 'calendar',
       run(env, call) {
         const role = (Object.keys(env.mailbox.calendarIds) as CalendarRole[]).find((r) => env.mailbox.calendarIds[r] === calId);
         if (!role) throw new GraphError(404, 'ErrorItemNotFound', 'The specified object was not found in the store.');
         if (!inner) return calendarRoute(role).run(env, call);
-        return calendarChildren(method, seg.slice(3), path, role, true).run(env, call);
+        return calendarChildren(method, rest.slice(2), path, role, true).run(env, call);
       },
     };
   }
-  return calendarChildren(method, seg.slice(1), path, 'primary', false);
+  return calendarChildren(method, rest, path, 'primary', false);
 }

@@ -1,4 +1,4 @@
-// Device codes, access tokens and refresh tokens of the simulated identity platform. Refresh
+// Device codes, authorization codes, access tokens and refresh tokens of the simulated identity platform. Refresh
 // tokens rotate on every use (the previous one stops working, so a client that forgets to
 // persist its cache finds out) and die on revocation or after 90 days without use.
 import { newOpaqueToken, newUserCode, uuid } from '../random.js';
@@ -21,17 +21,32 @@ interface RefreshRecord {
   lastUsedMs: number;
 }
 
+/** A token for a signed-in user (`email`), or an app-only one (`app`: the client id, no user). */
 export interface AccessRecord {
-  email: string;
+  email: string | null;
+  app?: string;
   scopes: Set<string>;
+  expiresAtMs: number;
+}
+
+/** An authorization code waiting to be redeemed (authorization code grant with PKCE). */
+export interface AuthCode {
+  code: string;
+  clientId: string;
+  redirectUri: string;
+  scope: string;
+  challenge: string;
+  email: string;
   expiresAtMs: number;
 }
 
 export interface PersistedTokens {
   refresh: [string, RefreshRecord][];
-  access: [string, { email: string; scopes: string[]; expiresAtMs: number }][];
+  access: [string, { email: string | null; app?: string; scopes: string[]; expiresAtMs: number }][];
 }
 
+/** Authorization codes live 10 minutes: https://learn.microsoft.com/entra/identity-platform/v2-oauth2-auth-code-flow */
+const AUTH_CODE_MS = 10 * 60_000;
 const OIDC = new Set(['openid', 'profile', 'offline_access', 'email']);
 const REFRESH_INACTIVITY_MS = 90 * 86_400_000;
 
@@ -54,6 +69,7 @@ export class TokenStore {
   readonly deviceCodes = new Map<string, DeviceCode>();
   readonly refresh = new Map<string, RefreshRecord>();
   readonly access = new Map<string, AccessRecord>();
+  readonly authCodes = new Map<string, AuthCode>();
 
   constructor(
     private readonly now: () => number,
@@ -111,6 +127,32 @@ export class TokenStore {
     return response;
   }
 
+  newAuthCode(input: Omit<AuthCode, 'code' | 'expiresAtMs'>): AuthCode {
+    const code: AuthCode = { ...input, code: `1.AQ${newOpaqueToken(96)}`, expiresAtMs: this.now() + AUTH_CODE_MS };
+    this.authCodes.set(code.code, code);
+    return code;
+  }
+
+  /** Consumes an authorization code: one redemption, whatever its outcome. */
+  takeAuthCode(code: string): AuthCode | 'unknown' | 'expired' {
+    const record = this.authCodes.get(code);
+    if (!record) return 'unknown';
+    this.authCodes.delete(code);
+    return this.now() >= record.expiresAtMs ? 'expired' : record;
+  }
+
+  /** An app-only access token (client credentials): `roles`, no user, no refresh or ID token. */
+  issueApp(clientId: string, tenantId: string, roles: string[], scope: string): Record<string, unknown> {
+    const nowMs = this.now();
+    const iat = Math.floor(nowMs / 1000);
+    const accessToken = jwt({
+      aud: 'https://graph.microsoft.com', iss: `https://sts.windows.net/${tenantId}/`, iat, nbf: iat, exp: iat + this.lifetimes.accessSeconds,
+      appid: clientId, idtyp: 'app', oid: uuid(), roles, sub: uuid(), tid: tenantId, uti: newOpaqueToken(16), ver: '1.0',
+    });
+    this.access.set(accessToken, { email: null, app: clientId, scopes: new Set(roles.map((r) => r.toLowerCase())), expiresAtMs: nowMs + this.lifetimes.accessSeconds * 1000 });
+    return { token_type: 'Bearer', expires_in: this.lifetimes.accessSeconds, ext_expires_in: this.lifetimes.accessSeconds, access_token: accessToken, scope };
+  }
+
   /** Consumes a refresh token (rotation): the record, or why it cannot be used. */
   takeRefresh(token: string): RefreshRecord | 'unknown' | 'expired' {
     const record = this.refresh.get(token);
@@ -128,7 +170,7 @@ export class TokenStore {
   }
 
   revoke(email: string): void {
-    const match = (e: string) => e.toLowerCase() === email.toLowerCase();
+    const match = (e: string | null) => e !== null && e.toLowerCase() === email.toLowerCase();
     for (const [t, r] of this.refresh) if (match(r.email)) this.refresh.delete(t);
     for (const [t, r] of this.access) if (match(r.email)) this.access.delete(t);
   }
@@ -136,7 +178,7 @@ export class TokenStore {
   persist(): PersistedTokens {
     return {
       refresh: [...this.refresh],
-      access: [...this.access].map(([t, r]) => [t, { email: r.email, scopes: [...r.scopes], expiresAtMs: r.expiresAtMs }]),
+      access: [...this.access].map(([t, r]) => [t, { email: r.email, ...(r.app ? { app: r.app } : {}), scopes: [...r.scopes], expiresAtMs: r.expiresAtMs }]),
     };
   }
 

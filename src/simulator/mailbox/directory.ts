@@ -32,6 +32,11 @@ export class Directory {
     return this.byEmail.get(email.trim().toLowerCase());
   }
 
+  /** A mailbox by its user's email or object id, as Graph's `/users/{id | userPrincipalName}` takes either. */
+  find(idOrEmail: string): Mailbox | undefined {
+    return this.get(idOrEmail) ?? this.mailboxes().find((m) => m.user.oid === idOrEmail.trim());
+  }
+
   require(email: string): Mailbox {
     const mailbox = this.get(email);
     if (!mailbox) throw new ControlError(404, `no such simulator user: ${email}`);
