@@ -7,6 +7,7 @@ import { GraphError } from '../mailbox/model.js';
 import type { Mailbox } from '../mailbox/mailbox.js';
 import { shuffle } from '../random.js';
 import { errorReply, runGraphCall, type CallResult, type SimCore } from './pipeline.js';
+import { batchItemBody } from './body-faults.js';
 
 interface Item {
   id: string;
@@ -96,7 +97,7 @@ export async function runBatch(core: SimCore, mailbox: Mailbox, scopes: Set<stri
     id: item.id,
     status: result.status,
     headers: result.headers ?? {},
-    ...(result.body !== undefined ? { body: result.body } : {}),
+    ...(result.body !== undefined ? { body: batchItemBody(core.faults.bodyFaults(), core.faults.rng, result.status, result.body) } : {}),
   }));
   if (core.faults.batchShuffle()) responses = shuffle(responses, core.faults.rng);
   const drop = settled.some(({ result }) => result.drop) || core.faults.rollDrop();
