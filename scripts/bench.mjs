@@ -98,7 +98,7 @@ async function push(n) {
     await w.connect(ALICE);
     await w.seedCaseflowEvents(ALICE, n);
     const floor = pushFloor(n, net);
-    if (floor.budgetMs > 0) log(`push-${n}: ${floor.requests} requests exceed the budget: the floor waits for the ${windowSeconds} s window (expected about ${fmtMs(floor.ms)})`);
+    if (floor.bound === 'budget') log(`push-${n}: ${floor.requests} requests exceed the budget: the floor waits for the ${windowSeconds} s window (expected about ${fmtMs(floor.ms)})`);
     w.sim.control.setFaults(NETWORK);
     w.sim.control.resetMetrics();
     w.sim.control.clearRequestLog();
@@ -115,6 +115,7 @@ async function push(n) {
     const notes = [`${m.byKind['event.create'] ?? 0} creates, ${m.throttled} throttled; floor bound by ${floor.bound} (${floor.requests} requests with the envelopes)`];
     if (runs.length > 1) notes.push(`${runs.length} runs (exits ${runs.map((r) => r.code).join(', ')}), times summed`);
     if (created !== n) notes.push(`${created} events in the mailbox, expected ${n}`);
+    if (floor.bound === 'budget') notes.push('the simulator counts batch items but not envelopes against the budget, so the figure can come in under this floor (which counts both)');
     if (floor.budgetMs > 0 && windowSeconds !== BUDGET_WINDOW_SECONDS) notes.push(`budget window shrunk to ${windowSeconds} s (BENCH_BUDGET_WINDOW_SECONDS)`);
     addRow({
       name: `push-${n}`, label: `first push of ${n.toLocaleString('en')} events`, ms, floorMs: floor.ms, targetText: '<= 1.25x floor',
@@ -145,10 +146,14 @@ async function naive(n) {
     const r = JSON.parse(out);
     const floor = naiveFloor(n, net);
     const tool = rows.find((x) => x.name === `push-${n}`);
+    // 10,000 POSTs fit the budget exactly; a scheduled run also reads the delta first, so the
+    // tool's push of the same size must wait for the window: not a comparison of code.
+    const comparable = pushFloor(n, net).bound !== 'budget' || floor.ms >= pushFloor(n, net).ms;
+    let note = tool ? `the tool's push of ${n.toLocaleString('en')}: ${fmtMs(tool.ms)}` : `run push-${n} too for the comparison`;
+    if (tool && !comparable) note += `; not comparable: the script's ${n.toLocaleString('en')} requests fit the budget, the tool's run (its delta read too) does not and waits for the window`;
     addRow({
       name: `naive-${n}`, label: `naive script: ${n.toLocaleString('en')} POSTs, 4 in flight`, ms: r.ms, floorMs: floor.ms,
-      targetText: 'tool push <= this', pass: tool ? tool.ms <= r.ms : null, requestsText: `${r.requests} (${r.retried} retried)`,
-      note: tool ? `the tool's push of ${n.toLocaleString('en')}: ${fmtMs(tool.ms)}` : `run push-${n} too for the comparison`,
+      targetText: 'tool push <= this', pass: tool && comparable ? tool.ms <= r.ms : null, requestsText: `${r.requests} (${r.retried} retried)`, note,
     });
   } finally {
     await w.stop();
@@ -280,7 +285,7 @@ const plan = [
 ];
 
 log(`latency ${requestMs} ms a request, ${itemMs} ms a batch item${itemLatencySupported ? '' : ` (this simulator has no batchItemLatencyMs: items wait latencyMs; ${itemMsAsked} ms asked)`}; budget window ${windowSeconds} s`);
-if (wanted('push-10000')) log(`push-10000 waits for the budget window: expect about ${fmtMs(pushFloor(10_000, net).ms)} for it (BENCH_BUDGET_WINDOW_SECONDS shortens it)`);
+if (wanted('push-10000') && pushFloor(10_000, net).bound === 'budget') log(`push-10000 waits for the budget window: expect about ${fmtMs(pushFloor(10_000, net).ms)} for it (BENCH_BUDGET_WINDOW_SECONDS shortens it)`);
 for (const [names, fn, always] of plan) {
   if (always || names.some(wanted)) await fn();
 }
@@ -321,7 +326,8 @@ const base = full ? 'results' : 'results.partial';
 writeFileSync(join(ROOT, 'bench', `${base}.json`), `${JSON.stringify({ ...meta, settings, rows: shown.map(({ figureText, ...r }) => r) }, null, 2)}\n`);
 writeFileSync(join(ROOT, 'bench', `${base}.md`), `${markdown}\n`);
 console.log(`wrote bench/${base}.json and bench/${base}.md${full ? '' : ' (a partial or shortened run: bench/results.json is left as it was)'}`);
-if (process.env.BENCH_README === '1') {
+if (process.env.BENCH_README === '1' && !full) console.log('BENCH_README=1 ignored: only a whole run (no BENCH_ONLY, BENCH_QUICK or shortened window) replaces the README table');
+else if (process.env.BENCH_README === '1') {
   const readme = join(ROOT, 'README.md');
   const text = readFileSync(readme, 'utf8');
   const re = /(<!-- bench:start -->\n)[\s\S]*?(\n<!-- bench:end -->)/;

@@ -1,7 +1,8 @@
 // A write Graph stored whose answer never came back (a 504 after the write, a dropped
-// connection), and then one more CaseFlow edit of the same item before the next run: what
-// Outlook now holds is the tool's own earlier write, not a person's edit, so the newer CaseFlow
-// edit must win. Deterministic (no seed): the cases the random suites meet now and then.
+// connection), then one more change of the same item before the next run: what Outlook holds is
+// the tool's own earlier write, not a person's edit, so a newer CaseFlow edit must win, and a
+// deletion in Outlook of what the person saw there must stand. Deterministic (no seed): the
+// cases the random suites meet now and then.
 
 import { afterEach, describe, expect, it } from 'vitest';
 import { world, type World } from '../helpers/world.js';
@@ -31,6 +32,24 @@ describe('a lost answer, then another CaseFlow edit', () => {
       await w.ok(['daemon', '--once']);
       expect((await w.ok<{ title: string }>(['events', 'show', '1'])).title).toBe('Lunch v2');
       expect(subjects()).toEqual(['Lunch v2']);
+    });
+
+    it(`an update stored without an answer (${mode}), then deleted in Outlook, stays deleted`, async () => {
+      w = await world([ALICE]);
+      await w.ok(['events', 'add', '--staff', ALICE, '--title', 'Call', '--start', '2026-12-04T12:00', '--end', '2026-12-04T13:00']);
+      await w.ok(['daemon', '--once']);
+      await w.ok(['events', 'update', '1', '--title', 'Call v1']);
+      w.sim.control.setFaults({ storeThenFail: 1, storeThenFailMode: mode, retryAfterSeconds: 0.01 });
+      await w.sb.json(['daemon', '--once']);
+      w.sim.control.clearFaults();
+      // The person sees "Call v1" in Outlook and deletes it there.
+      const [event] = w.sim.control.events(ALICE, { calendar: 'primary' });
+      expect(event?.subject).toBe('Call v1');
+      w.sim.control.deleteEvent(ALICE, event!.id);
+      await w.ok(['daemon', '--once']);
+      await w.ok(['daemon', '--once']);
+      expect(subjects()).toEqual([]);
+      expect(await w.ok(['events', 'list'])).toEqual([]);
     });
 
     it(`a create stored without an answer (${mode}) is linked once, and the newer edit goes out`, async () => {
