@@ -9,6 +9,7 @@ import { errorReply, JSON_TYPE, runGraphCall, type CallResult, type Principal, t
 import { authorizePage } from './identity/authorize.js';
 import { redactForm, redactHeaders, redactTokenResponse } from './request-log.js';
 import { route } from './graph/router.js';
+import { answerText } from './graph/body-faults.js';
 import { parsePrefer } from './graph/context.js';
 import type { TokenStore } from './identity/tokens.js';
 import type { SimulatorControl } from './control/in-process.js';
@@ -149,7 +150,7 @@ async function graph(deps: HandlerDeps, req: IncomingMessage, res: ServerRespons
     if (parseError) reply = parseError;
     else if (isBatch) reply = await runBatch(core, auth, body, seq);
     else {
-      finish(res, await runGraphCall(core, auth, { method, path, query: url.searchParams, headers, body }, { inBatch: false, rawPath }));
+      finish(core, res, await runGraphCall(core, auth, { method, path, query: url.searchParams, headers, body }, { inBatch: false, rawPath }));
       return;
     }
   }
@@ -159,10 +160,10 @@ async function graph(deps: HandlerDeps, req: IncomingMessage, res: ServerRespons
     status: reply.drop ? 0 : reply.status, responseBody: reply.body ?? null, responseHeaders: reply.headers ?? {}, mailbox: mailboxEmail, kind,
     immutableId: parsePrefer(headers.prefer).immutableIds, ...(isBatch && reply.status === 429 ? { throttled: true } : {}), ...(reply.drop ? { dropped: true } : {}),
   });
-  finish(res, reply);
+  finish(core, res, reply);
 }
 
-function finish(res: ServerResponse, reply: CallResult): void {
+function finish(core: SimCore, res: ServerResponse, reply: CallResult): void {
   if (reply.drop) {
     res.socket?.destroy();
     return;
@@ -170,7 +171,7 @@ function finish(res: ServerResponse, reply: CallResult): void {
   const headers = { ...(reply.headers ?? {}) };
   if (reply.body !== undefined) headers['Content-Type'] = headers['Content-Type'] ?? JSON_TYPE;
   res.writeHead(reply.status, { 'Cache-Control': 'no-cache', 'request-id': crypto.randomUUID(), ...headers });
-  res.end(reply.body === undefined ? undefined : JSON.stringify(reply.body));
+  res.end(reply.body === undefined ? undefined : answerText(core.faults.bodyFaults(), core.faults.rng, reply.status, reply.body));
 }
 
 function authenticate(deps: HandlerDeps, header: string | undefined): Principal | string {

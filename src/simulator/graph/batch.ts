@@ -11,6 +11,7 @@
 import { GraphError } from '../mailbox/model.js';
 import { shuffle } from '../random.js';
 import { errorReply, runGraphCall, sleep, targetOf, type CallResult, type Principal, type SimCore } from './pipeline.js';
+import { batchItemBody } from './body-faults.js';
 
 interface Item {
   id: string;
@@ -130,7 +131,7 @@ export async function runBatch(core: SimCore, principal: Principal, body: unknow
     id: item.id,
     status: result.status,
     headers: result.headers ?? {},
-    ...(result.body !== undefined ? { body: result.body } : {}),
+    ...(result.body !== undefined ? { body: batchItemBody(core.faults.bodyFaults(), core.faults.rng, result.status, result.body) } : {}),
   }));
   if (core.faults.batchShuffle()) responses = shuffle(responses, core.faults.rng);
   const drop = settled.some(({ result }) => result.drop) || core.faults.rollDrop();

@@ -3,8 +3,9 @@
 // response", and the unkind delta options. Applies to Graph requests and batch items only.
 import { seededRng, type Rng } from '../random.js';
 import type { DeltaFaults } from './delta-round.js';
+import type { BodyFaultSettings } from './body-faults.js';
 
-export interface FaultSettings {
+export interface FaultSettings extends BodyFaultSettings {
   random429?: number;
   random503?: number;
   random504?: number;
@@ -39,6 +40,7 @@ export const DEFAULT_RETRY_AFTER_SECONDS = 0.05;
 
 const PROBABILITIES = [
   'random429', 'random503', 'random504', 'dropConnection', 'deltaDuplicate', 'deltaReplay', 'deltaEmptyPage', 'deltaSeriesMaster',
+  'corruptBody', 'corruptBatchItem',
 ] as const;
 
 export class Faults {
@@ -56,6 +58,7 @@ export class Faults {
       const ok = typeof v === 'number' ? v >= 0 : Array.isArray(v) && v.length === 2 && v.every((n) => typeof n === 'number' && n >= 0) && v[0] <= v[1];
       if (v !== undefined && !ok) throw new RangeError(`${k} is a number of ms or [min, max]`);
     }
+    if (settings.corruptMode !== undefined && !['non-json', 'truncated'].includes(settings.corruptMode)) throw new RangeError("corruptMode is 'non-json' or 'truncated'");
     this.settings = { ...settings };
     this.storeThenFailLeft = settings.storeThenFail ?? 0;
     this.rng = seededRng(settings.seed ?? Math.floor(Math.random() * 2 ** 32));
@@ -104,6 +107,11 @@ export class Faults {
     if (this.storeThenFailLeft <= 0) return null;
     this.storeThenFailLeft--;
     return this.settings.storeThenFailMode ?? '504';
+  }
+
+  /** Broken answer bodies (body-faults.ts). */
+  bodyFaults(): BodyFaultSettings {
+    return this.settings;
   }
 
   batchShuffle(): boolean {

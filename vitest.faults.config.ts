@@ -1,0 +1,15 @@
+// `npm run test:faults`: the fault suite (test/faults), kept out of `npm test` for its length:
+// the built CLI killed at random points, flaky networks, malformed Graph answers. Seeded; each
+// file prints its seed (replay: CASEFLOW_FAULT_SEED=N npm run test:faults).
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/faults/**/*.test.ts'],
+    globalSetup: ['test/global-setup.ts'],
+    pool: 'forks',
+    maxWorkers: 3,
+    testTimeout: 240_000,
+    hookTimeout: 60_000,
+  },
+});
