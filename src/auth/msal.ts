@@ -71,10 +71,21 @@ export function msalConfiguration(
  * https://learn.microsoft.com/entra/identity-platform/v2-protocols-oidc#find-your-apps-openid-configuration-document-uri
  */
 const metadataByAuthority = new Map<string, string>();
+/** The read in flight per authority: runs that start together (a daemon cycle) share one request. */
+const readingByAuthority = new Map<string, Promise<string | undefined>>();
 
-async function authorityMetadata(authority: string, log: Logger): Promise<string | undefined> {
+function authorityMetadata(authority: string, log: Logger): Promise<string | undefined> {
   const known = metadataByAuthority.get(authority);
-  if (known) return known;
+  if (known) return Promise.resolve(known);
+  let reading = readingByAuthority.get(authority);
+  if (!reading) {
+    reading = readAuthorityMetadata(authority, log).finally(() => readingByAuthority.delete(authority));
+    readingByAuthority.set(authority, reading);
+  }
+  return reading;
+}
+
+async function readAuthorityMetadata(authority: string, log: Logger): Promise<string | undefined> {
   try {
     const res = await fetch(`${authority}/v2.0/.well-known/openid-configuration`, { signal: AbortSignal.timeout(10_000) });
     if (!res.ok) return undefined;
