@@ -148,7 +148,7 @@ async function graph(deps: HandlerDeps, req: IncomingMessage, res: ServerRespons
   } else {
     mailboxEmail = isBatch ? batchMailbox(core, auth, body) : auth.kind === 'user' ? auth.mailbox.user.email : null;
     if (parseError) reply = parseError;
-    else if (isBatch) reply = await runBatch(core, auth, body, seq);
+    else if (isBatch) reply = await runBatch(core, auth, mailboxEmail, body, seq);
     else {
       finish(core, res, await runGraphCall(core, auth, { method, path, query: url.searchParams, headers, body }, { inBatch: false, rawPath }));
       return;

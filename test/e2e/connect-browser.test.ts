@@ -59,6 +59,28 @@ describe('device code refused by Conditional Access', () => {
   });
 });
 
+/**
+ * Runs `connect --browser` headless and calls `onUrl` once, when the sign-in URL is printed, with
+ * the child process (to interrupt it, or to kill it when the played browser fails).
+ */
+function connectInBrowser(sb: Env['sb'], args: string[], onUrl: (url: string, child: ChildProcess) => void) {
+  let child: ChildProcess | null = null;
+  let seen = false;
+  return sb.run([...args, '--browser'], {
+    env: HEADLESS,
+    onSpawn: (c) => {
+      child = c;
+    },
+    onStderr: (_c, all) => {
+      const url = urlIn(all);
+      if (url && !seen) {
+        seen = true;
+        onUrl(url, child!);
+      }
+    },
+  });
+}
+
 describe('connect --browser', () => {
   let env: Env;
   beforeAll(async () => {
@@ -71,17 +93,9 @@ describe('connect --browser', () => {
 
   it('prints the URL when no browser can be started, waits, and completes when the browser posts the answer back', async () => {
     let played: Promise<Awaited<ReturnType<typeof playBrowser>>> | null = null;
-    let child: ChildProcess | null = null;
-    const r = await env.sb.run(['--json', 'connect', '--staff', ALICE, '--browser'], {
-      env: HEADLESS,
-      onSpawn: (c) => {
-        child = c;
-      },
-      onStderr: (_c, all) => {
-        const url = urlIn(all);
-        // A browser that cannot finish must not leave the CLI waiting for the test's timeout.
-        if (url && !played) played = playBrowser(url).catch((error) => (child!.kill('SIGKILL'), Promise.reject(error)));
-      },
+    const r = await connectInBrowser(env.sb, ['--json', 'connect', '--staff', ALICE], (url, child) => {
+      // A browser that cannot finish must not leave the CLI waiting for the test's timeout.
+      played = playBrowser(url).catch((error) => (child.kill('SIGKILL'), Promise.reject(error)));
     });
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toContain('To sign in, open this page in a browser on this machine');
@@ -114,19 +128,9 @@ describe('connect --browser', () => {
   it('Ctrl-C while waiting for the browser: exit 130, nothing stored, the listener closed', async () => {
     const before = fingerprint(env.sb.db);
     let loopback: string | null = null;
-    let child: ChildProcess | null = null;
-    const r = await env.sb.run(['connect', '--staff', BOB, '--browser'], {
-      env: HEADLESS,
-      onSpawn: (c) => {
-        child = c;
-      },
-      onStderr: (_c, all) => {
-        const url = urlIn(all);
-        if (url && !loopback) {
-          loopback = new URL(url).searchParams.get('redirect_uri');
-          child!.kill('SIGINT');
-        }
-      },
+    const r = await connectInBrowser(env.sb, ['connect', '--staff', BOB], (url, child) => {
+      loopback = new URL(url).searchParams.get('redirect_uri');
+      child.kill('SIGINT');
     });
     expect(r.code).toBe(130);
     expect(r.stderr).toMatch(/interrupted: sign-in cancelled, nothing was saved/);
@@ -138,16 +142,8 @@ describe('connect --browser', () => {
   it('declined in the browser: exit 3, nothing stored', async () => {
     env.sim.control.setAutoApprove(null);
     let played: Promise<unknown> | null = null;
-    let child: ChildProcess | null = null;
-    const r = await env.sb.run(['connect', '--staff', BOB, '--browser'], {
-      env: HEADLESS,
-      onSpawn: (c) => {
-        child = c;
-      },
-      onStderr: (_c, all) => {
-        const url = urlIn(all);
-        if (url && !played) played = playBrowser(url, 'decline').catch((error) => (child!.kill('SIGKILL'), Promise.reject(error)));
-      },
+    const r = await connectInBrowser(env.sb, ['connect', '--staff', BOB], (url, child) => {
+      played = playBrowser(url, 'decline').catch((error) => (child.kill('SIGKILL'), Promise.reject(error)));
     });
     await played;
     expect(r.code).toBe(3);

@@ -109,7 +109,6 @@ function lostLock(): never {
  */
 async function cycle(ctx: Context, log: DaemonLogger, req: CycleRequest, hasPending: (s: Staff) => boolean, beat: (t?: { lastCycleStartedAt?: number }) => boolean): Promise<StaffOutcome[] | null> {
   const db = ctx.db();
-  const dataVersion = db.prepare('PRAGMA data_version').pluck();
   const every = listStaff(db);
   const ready = (s: Staff) => standingSkip(db, s) === null && req.backingOff(s.id) === null;
   const staff = req.kind === 'scheduled' ? every : every.filter((s) => ready(s) && hasPending(s));

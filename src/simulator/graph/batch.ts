@@ -79,12 +79,14 @@ export function batchMailbox(core: SimCore, principal: Principal, body: unknown)
   return emails.size === 1 ? [...emails][0]! : null;
 }
 
-export async function runBatch(core: SimCore, principal: Principal, body: unknown, batchSeq: number): Promise<CallResult> {
-  // The envelope costs its mailbox one request of the budget (a batch over several mailboxes, app-only, costs none).
-  const email = batchMailbox(core, principal, body);
-  const envelope = email === null ? ({ ok: true } as const) : core.limiter.spend(email);
-  if (!envelope.ok && email !== null) {
-    core.log.throttled(email);
+/**
+ * `email`: the one mailbox the batch is about (`batchMailbox`), whose budget its envelope costs one
+ * request; null (an app-only batch over several mailboxes): the envelope costs none.
+ */
+export async function runBatch(core: SimCore, principal: Principal, email: string | null, body: unknown, batchSeq: number): Promise<CallResult> {
+  const envelope = email === null ? null : core.limiter.spend(email);
+  if (envelope && !envelope.ok) {
+    core.log.throttled(email!);
     const message = `Application is over its MailboxRequests limit (${core.limiter.limits.requestsPerWindow} requests per ${core.limiter.limits.windowSeconds} seconds).`;
     return errorReply(core, 429, 'ApplicationThrottled', message, { 'Retry-After': String(envelope.retryAfterSeconds) });
   }
