@@ -12,7 +12,7 @@ import { createGraphClient } from '../graph/client.js';
 import { retryPolicyFromEnv } from '../graph/retry.js';
 import { budgetPersistence } from '../store/graph-budget.js';
 import { clearMailboxDenied, markMailboxDenied } from '../store/app-connection.js';
-import { connectionOf } from '../store/connections.js';
+import { connectionOf, type Connection } from '../store/connections.js';
 import { getFirm } from '../store/firm.js';
 import { acquireLock } from '../store/lock.js';
 import { storeInstanceId } from '../store/meta.js';
@@ -47,8 +47,16 @@ export function calendarRoot(via: 'sign-in' | 'app', staff: Staff): string {
 }
 
 export async function remoteCalendarFor(ctx: Context, db: Db, staff: Staff, signal: AbortSignal, progress?: (p: WriteProgress) => void): Promise<RemoteCalendar> {
+  return calendarThrough(ctx, db, staff, requireConnection(db, staff), signal, progress);
+}
+
+function requireConnection(db: Db, staff: Staff): Connection {
   const connection = connectionOf(db, staff.id);
   if (!connection) throw notConnected(staff);
+  return connection;
+}
+
+async function calendarThrough(ctx: Context, db: Db, staff: Staff, connection: Connection, signal: AbortSignal, progress?: (p: WriteProgress) => void): Promise<RemoteCalendar> {
   let tokens: TokenSource;
   if (connection.via === 'app') {
     tokens = await appTokenSource({ app: connection.app, authorityHost: ctx.settings['auth.authorityHost'], graphBaseUrl: ctx.settings['graph.baseUrl'], env: ctx.env, log: ctx.log });
@@ -125,8 +133,9 @@ export function startSyncFrom(db: Db, staff: Staff, now: Date): void {
 }
 
 export async function runHostFor(ctx: Context, db: Db, staff: Staff, signal: AbortSignal, progress?: (p: WriteProgress) => void): Promise<RunHost> {
-  const calendar = await remoteCalendarFor(ctx, db, staff, signal, progress);
-  const via = connectionOf(db, staff.id)?.via ?? 'sign-in';
+  const connection = requireConnection(db, staff);
+  const calendar = await calendarThrough(ctx, db, staff, connection, signal, progress);
+  const via = connection.via;
   // Through the firm's connection syncing starts at their first run, as at a connect of their own.
   if (via === 'app') startSyncFrom(db, staff, ctx.now());
   const runId = randomBytes(6).toString('hex');

@@ -117,8 +117,8 @@ export interface SyncStore {
   transaction<T>(fn: () => T): T;
   links(): Link[];
   localItems(window: SyncWindow, links: Link[]): LocalItem[];
-  /** iCalUId -> event id, for events of other staff members. */
-  knownICalUIds(): Map<string, number>;
+  /** iCalUId -> event id, for events of other staff members, of these iCalUIds only. */
+  knownICalUIds(iCalUIds: string[]): Map<string, number>;
   insertLink(link: NewLink): number;
   updateLink(id: number, changes: Partial<NewLink> & { failCount?: number; lastError?: string | null; syncedAt?: string }): void;
   deleteLink(id: number): void;

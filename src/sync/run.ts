@@ -11,7 +11,7 @@ import { localHash, remoteHash } from './content.js';
 import { execute, type Counts } from './executor.js';
 import { claimedLink, claimOwnCreates, findOwnCreates } from './claim.js';
 import { fromGraphEvent, parseCaseflowIdValue, type GraphEventJson } from './mapping.js';
-import type { Breaker, Link, LocalItem, PlanResult, Policy } from './model.js';
+import type { Breaker, Link, LocalItem, PlanResult, Policy, RemoteChange } from './model.js';
 import { plan, SKIP_REASON_TEXT } from './planner.js';
 import { InvalidItemError, type AuditTrigger, type InvalidItem, type RemoteCalendar, type SyncStore, type SyncWindow } from './ports.js';
 import { fetchRound, type Round } from './pull.js';
@@ -117,6 +117,11 @@ function coversFlows(saved: string | null, now: string): boolean {
   return now.split(',').filter(Boolean).every((f) => had.has(f));
 }
 
+/** The iCalUIds this round's Outlook events carry: the only ones the planner looks up. */
+function remoteICalUIds(changes: RemoteChange[]): string[] {
+  return [...new Set(changes.flatMap((c) => (c.kind === 'upsert' && c.event.iCalUId !== null ? [c.event.iCalUId] : [])))];
+}
+
 /** What a run reads and decides before it writes anything to Outlook. */
 export interface Prepared {
   state: ReturnType<RunHost['readState']>;
@@ -181,7 +186,7 @@ export async function readAndPlan(host: RunHost, o: RunOptions, mode: 'write' | 
     links,
     local,
     remote: round.changes,
-    knownICalUIds: host.store.knownICalUIds(),
+    knownICalUIds: host.store.knownICalUIds(remoteICalUIds(round.changes)),
     policy: { ...o.policy, push: o.push, pull: true, allowDeletes },
   });
   return { state, links, local, localByKey, flows, round, result, allowDeletes, series };

@@ -11,6 +11,7 @@ import { addMatter } from '../../src/store/matters.js';
 import { openStore } from '../../src/store/open.js';
 import { addStaff } from '../../src/store/staff.js';
 import { SqliteSyncStore } from '../../src/store/sync-store.js';
+import { describe, expect, it } from 'vitest';
 import { content } from '../unit/sync/fixtures.js';
 import { MemorySyncStore } from '../support/memory-store.js';
 import { syncStoreContract } from './sync-store.contract.js';
@@ -43,6 +44,31 @@ syncStoreContract('SqliteSyncStore on a SQLite file', () => {
       rmSync(dir, { recursive: true, force: true });
     },
   };
+});
+
+describe('SqliteSyncStore: one meeting, one event', () => {
+  it("finds other staff members' events by the iCalUIds asked for, and only those", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cfo-contract-'));
+    const db = openStore(join(dir, 'store.db'), { now: () => new Date(NOW) });
+    try {
+      const alice = addStaff(db, 'alice@firm.example', 'Alice', NOW);
+      const bob = addStaff(db, 'bob@firm.example', 'Bob', NOW);
+      const event = (staffId: number, title: string, iCalUId: string) => {
+        const id = insertEvent(db, { staffId, title, description: '', allDay: false, ...when(3), timeZone: 'UTC', location: '', categoryId: null, matterId: null, teamsMeeting: false, recurrence: null, attendees: [] }, NOW);
+        new SqliteSyncStore(db, staffId === alice.id ? alice : bob, () => new Date(NOW)).setEventRemoteFacts(id, { iCalUId });
+        return id;
+      };
+      event(alice.id, 'Own meeting', 'uid-own');
+      const meeting = event(bob.id, 'Meeting', 'uid-meeting');
+      event(bob.id, 'Other', 'uid-other');
+      const store = new SqliteSyncStore(db, alice, () => new Date(NOW));
+      expect([...store.knownICalUIds(['uid-meeting', 'uid-own', 'uid-none'])]).toEqual([['uid-meeting', meeting]]);
+      expect(store.knownICalUIds([]).size).toBe(0);
+    } finally {
+      db.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
 
 syncStoreContract('MemorySyncStore', () => {

@@ -151,7 +151,7 @@ export class MemorySyncStore implements SyncStore {
     return out;
   }
 
-  knownICalUIds(): Map<string, number> {
+  knownICalUIds(_iCalUIds: string[]): Map<string, number> {
     return new Map();
   }
 
