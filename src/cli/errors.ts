@@ -3,7 +3,7 @@
 // errors (sync/errors.ts) carry data only; CliErrors (errors.ts) carry their own words and pass
 // through, except that a transient or interrupted one without a hint is told how to run again.
 
-import { CommanderError } from 'commander';
+import { CommanderError } from './commander.js';
 import { ActionRequiredError, BusyError, CliError, ExitCode, InterruptedError, TransientError, UsageError } from '../errors.js';
 import { ConflictChanged, ConflictGone, ConflictNotApplied, DeltaRoundFailed, Disconnected, InvalidItemError, LockHeld, SignInRefused } from '../sync/errors.js';
 

@@ -2,7 +2,8 @@
 // maps it (exit code, message, hint naming the command typed), this prints it. The one place that
 // knows about the error format, signals and a closed stdout.
 
-import { Command, CommanderError } from 'commander';
+import { isatty } from 'node:tty';
+import { Command, CommanderError } from './commander.js';
 import { CliError, ExitCode, InterruptedError } from '../errors.js';
 import { redact } from '../log.js';
 import { terminalSafeJson, visible } from '../safe-text.js';
@@ -59,8 +60,9 @@ function processIo(): Io {
     stderr: write('stderr'),
     stdoutIsTTY: Boolean(process.stdout.isTTY),
     stderrIsTTY: Boolean(process.stderr.isTTY),
-    // A person at the terminal can be asked; a pipe or a script cannot (they pass --yes).
-    ...(process.stdin.isTTY && process.stderr.isTTY ? { confirm: askAtTerminal } : {}),
+    // A person at the terminal can be asked; a pipe or a script cannot (they pass --yes). isatty,
+    // not process.stdin.isTTY: a command that asks nothing does not open stdin (a few ms a start).
+    ...(isatty(0) && process.stderr.isTTY ? { confirm: askAtTerminal } : {}),
     env: process.env,
   };
 }

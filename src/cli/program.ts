@@ -7,7 +7,7 @@
 // protect, unprotect; `remove` for delete (a reserved word); a command without subcommands is
 // named for itself (sync, daemon, status, audit, connect, disconnect, simulator).
 
-import { Command } from 'commander';
+import { Command } from './commander.js';
 import { UsageError } from '../errors.js';
 import { register as audit } from './commands/audit-command.js';
 import { register as categories } from './commands/categories-command.js';

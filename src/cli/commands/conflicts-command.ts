@@ -1,7 +1,7 @@
 // `conflicts list/show/resolve`: flags and help. The handlers (conflicts.ts) load when a command
 // runs.
 
-import { Option, type Command } from 'commander';
+import { Option, type Command } from '../commander.js';
 import { examples, type Helpers } from '../register.js';
 
 const load = () => import('./conflicts.js');

@@ -1,6 +1,6 @@
 // `firm show/set`: flags and help. The handlers (firm.ts) load when a command runs.
 
-import { Option, type Command } from 'commander';
+import { Option, type Command } from '../commander.js';
 import { examples, type Helpers } from '../register.js';
 
 const load = () => import('./firm.js');

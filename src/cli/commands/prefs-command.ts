@@ -1,6 +1,6 @@
 // `prefs show/set`: flags and help. The handlers (prefs.ts) load when a command runs.
 
-import { Option, type Command } from 'commander';
+import { Option, type Command } from '../commander.js';
 import { examples, type Helpers } from '../register.js';
 
 const load = () => import('./prefs.js');
