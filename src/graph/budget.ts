@@ -8,17 +8,10 @@
 // shared by every run; what other processes spent comes from the store (`BudgetPersistence`).
 
 import { randomUUID } from 'node:crypto';
-import { sleep } from './retry.js';
+import { systemClock, type GraphClock } from './retry.js';
 
 /** [epoch ms, requests]: a moment and what was spent then. */
 export type Spend = [at: number, count: number];
-
-export interface BudgetClock {
-  now(): number;
-  sleep(ms: number, signal?: AbortSignal): Promise<void>;
-}
-
-export const systemClock: BudgetClock = { now: () => Date.now(), sleep };
 
 /** Where a budget keeps what it spent, so other processes and the next one know. */
 export interface BudgetPersistence {
@@ -107,7 +100,7 @@ export class RequestBudget {
   constructor(
     readonly limit: number,
     readonly windowMs: number,
-    private readonly clock: BudgetClock = systemClock,
+    private readonly clock: GraphClock = systemClock,
   ) {
     if (!(Number.isInteger(limit) && limit >= 1)) throw new RangeError('a request budget is a whole number of at least 1');
     if (!(windowMs > 0)) throw new RangeError('a budget window is longer than 0 ms');

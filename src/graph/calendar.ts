@@ -18,7 +18,7 @@ import {
 import { SignInRefused } from '../sync/errors.js';
 import { writeRequests, type RequestBudget } from './budget.js';
 import { GraphPassThrough, RequestCost } from './client.js';
-import { RETRYABLE_STATUS, type RetryPolicy } from './retry.js';
+import { RETRYABLE_STATUS, type GraphClock, type RetryPolicy } from './retry.js';
 import { writeInLanes } from './write-lanes.js';
 import { validateEvent } from './validate.js';
 
@@ -107,6 +107,8 @@ export interface CalendarOptions {
    */
   root?: string;
   random?: () => number;
+  /** What items answered 429 wait their Retry-After on (the system's clock; a test's own). */
+  clock?: GraphClock;
 }
 
 export interface WriteProgress {
@@ -259,6 +261,7 @@ export class GraphCalendar implements RemoteCalendar {
         retry: this.o.retry,
         ...(this.o.random ? { random: this.o.random } : {}),
         ...(this.o.signal ? { signal: this.o.signal } : {}),
+        ...(this.o.clock ? { clock: this.o.clock } : {}),
         send: (chunk) => this.batch(chunk),
         onBatch: (pending) => {
           const etaMs = budget?.estimateMs(writeRequests(pending)) ?? 0;

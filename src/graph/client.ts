@@ -8,7 +8,7 @@ import { CliError, networkFailure, unreachable } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { RequestBudget } from './budget.js';
 import { mailboxLimiter } from './limiter.js';
-import { delayFor, parseRetryAfter, RETRYABLE_STATUS, sleep, type RetryPolicy } from './retry.js';
+import { delayFor, parseRetryAfter, RETRYABLE_STATUS, systemClock, type GraphClock, type RetryPolicy } from './retry.js';
 
 export interface GraphClientOptions {
   /** e.g. https://graph.microsoft.com (the version is appended). */
@@ -26,6 +26,8 @@ export interface GraphClientOptions {
   log: Logger;
   signal?: AbortSignal;
   random?: () => number;
+  /** What a retry waits on (the system's clock; a test's own). */
+  clock?: GraphClock;
 }
 
 /**
@@ -86,6 +88,7 @@ class LimitAndRetry extends Link {
     const limiter = mailboxLimiter(this.o.mailbox, this.o.maxInFlight);
     const cost = (context.middlewareControl?.getMiddlewareOptions(RequestCost) as RequestCost | undefined)?.requests ?? 1;
     const what = () => `graph ${context.options?.method ?? 'GET'} ${pathOf(context.request)}`;
+    const clock = this.o.clock ?? systemClock;
     for (let attempt = 0; ; attempt += 1) {
       const release = await limiter.acquire(this.o.signal);
       let networkError: unknown = null;
@@ -121,17 +124,17 @@ class LimitAndRetry extends Link {
         }
         const wait = delayFor(attempt, null, this.o.retry, this.o.random);
         this.o.log.debug(`${what()}: connection failed, retrying in ${wait} ms`);
-        await sleep(wait, this.o.signal);
+        await clock.sleep(wait, this.o.signal);
         continue;
       }
       const status = context.response?.status ?? 0;
       if (!RETRYABLE_STATUS.has(status) || last) return;
-      const retryAfter = parseRetryAfter(context.response?.headers.get('retry-after'), Date.now());
+      const retryAfter = parseRetryAfter(context.response?.headers.get('retry-after'), clock.now());
       const wait = delayFor(attempt, retryAfter, this.o.retry, this.o.random);
       this.o.log.debug(`${what()} -> ${status}, retrying in ${wait} ms`);
       // Drain the body so the connection can be reused.
       await context.response?.arrayBuffer().catch(() => undefined);
-      await sleep(wait, this.o.signal);
+      await clock.sleep(wait, this.o.signal);
     }
   }
 }

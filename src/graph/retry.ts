@@ -42,6 +42,12 @@ export function delayFor(attempt: number, retryAfterMs: number | null, policy: R
   return backoffMs(attempt, policy, random);
 }
 
+/** The time the Graph layer measures waits by and sleeps on: the system's, or a test's. */
+export interface GraphClock {
+  now(): number;
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
+}
+
 /** Sleeps, waking early with the signal's reason when it aborts. */
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -57,3 +63,5 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
     signal?.addEventListener('abort', onAbort, { once: true });
   });
 }
+
+export const systemClock: GraphClock = { now: () => Date.now(), sleep };

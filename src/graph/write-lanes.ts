@@ -8,7 +8,7 @@
 // and goes out again in a later batch, up to the retry bound; the items after it in its chain,
 // answered 424 without having run, go out again at once. Answers come back by request id.
 
-import { delayFor, parseRetryAfter, RETRYABLE_STATUS, sleep, type RetryPolicy } from './retry.js';
+import { delayFor, parseRetryAfter, RETRYABLE_STATUS, systemClock, type GraphClock, type RetryPolicy } from './retry.js';
 
 export interface LaneRequest {
   id: string;
@@ -29,6 +29,8 @@ export interface LaneOptions<R extends LaneRequest> {
   retry: RetryPolicy;
   random?: () => number;
   signal?: AbortSignal;
+  /** What an item waits its Retry-After on (the system's clock; a test's own). */
+  clock?: GraphClock;
   /** Sends one fully sequential batch; one answer per request, by id. */
   send(chunk: R[]): Promise<LaneAnswer[]>;
   /** Before each batch: how many items are not written yet (this batch's included). */
@@ -53,10 +55,11 @@ export async function writeInLanes<R extends LaneRequest>(requests: R[], o: Lane
   let failure: { error: unknown } | null = null;
   const lanes = Math.max(1, o.lanes);
   const maxBatch = Math.max(1, o.maxBatch);
+  const clock = o.clock ?? systemClock;
 
   const answered = (chunk: Queued<R>[], answers: LaneAnswer[]) => {
     const byId = new Map(answers.map((a) => [a.id, a]));
-    const now = Date.now();
+    const now = clock.now();
     let earlierFailed = false;
     for (const q of chunk) {
       const a = byId.get(q.request.id) ?? { id: q.request.id, status: 503, headers: {}, body: null };
@@ -99,7 +102,7 @@ export async function writeInLanes<R extends LaneRequest>(requests: R[], o: Lane
   };
 
   for (;;) {
-    const now = Date.now();
+    const now = clock.now();
     // Each lane that is free now takes an equal share of what is ready: lanes started together end
     // together, and a lane that frees up near the end takes a small batch.
     const share = Math.min(maxBatch, Math.ceil(queue.filter((q) => q.notBefore <= now).length / lanes));
@@ -127,7 +130,7 @@ export async function writeInLanes<R extends LaneRequest>(requests: R[], o: Lane
     aborted.catch(() => undefined);
     try {
       const waits: Promise<unknown>[] = [...running, aborted];
-      if (Number.isFinite(nextAt)) waits.push(sleep(Math.max(0, nextAt - Date.now()), stop.signal).catch(() => undefined));
+      if (Number.isFinite(nextAt)) waits.push(clock.sleep(Math.max(0, nextAt - clock.now()), stop.signal).catch(() => undefined));
       await Promise.race(waits);
     } finally {
       o.signal?.removeEventListener('abort', onAbort);

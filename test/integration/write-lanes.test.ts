@@ -2,12 +2,13 @@
 // simulator, which runs a sequential batch one item at a time and counts every item against the
 // mailbox's 4 in flight and its budget. Four lanes keep four items in flight with no 429; reads
 // beside a push share the four slots; an item throttled inside a batch waits its own Retry-After
-// while the rest go on; past the budget, requests wait for the window instead of meeting 429s.
+// while the rest go on; past the budget, requests wait for the window instead of meeting 429s;
+// a budget another app spent is met as 429s, each waited out as its Retry-After says.
 import { afterEach, describe, expect, it } from 'vitest';
 import { RequestBudget } from '../../src/graph/budget.js';
 import { GraphCalendar, type WriteProgress } from '../../src/graph/calendar.js';
 import { createGraphClient } from '../../src/graph/client.js';
-import type { RetryPolicy } from '../../src/graph/retry.js';
+import { DEFAULT_RETRY, type GraphClock, type RetryPolicy } from '../../src/graph/retry.js';
 import { createLogger } from '../../src/log.js';
 import type { WriteOp } from '../../src/sync/ports.js';
 import { payload } from '../contract/remote-calendar.contract.js';
@@ -21,15 +22,44 @@ let token: string;
 let logLines: string[];
 afterEach(() => sim?.stop());
 
-async function setup(o: { budget?: RequestBudget; progress?: (p: WriteProgress) => void } = {}): Promise<GraphCalendar> {
-  sim = await startTestSimulator({ faults: { batchShuffle: false } });
+interface Setup {
+  budget?: RequestBudget;
+  progress?: (p: WriteProgress) => void;
+  /** The time of the simulator and of the tool's waits (the system's by default). */
+  clock?: GraphClock;
+  retry?: RetryPolicy;
+  maxInFlight?: number;
+}
+
+async function setup(o: Setup = {}): Promise<GraphCalendar> {
+  sim = await startTestSimulator({ faults: { batchShuffle: false }, ...(o.clock ? { now: o.clock.now } : {}) });
   sim.control.addUser({ email: ALICE, name: 'Alice' });
   token = sim.control.issueTokens(ALICE).accessToken;
   logLines = [];
   const log = createLogger({ verbose: true, json: true, write: (line) => logLines.push(line) });
   // A mailbox of its own per test: the in-flight limiter is per process and per mailbox.
-  const client = createGraphClient({ baseUrl: sim.url, getAccessToken: async () => token, mailbox: ALICE, maxInFlight: 4, retry: RETRY, log, ...(o.budget ? { budget: o.budget } : {}) });
-  return new GraphCalendar({ client, retry: RETRY, maxInFlight: 4, log, fatal: () => null, ...o });
+  const { budget, progress, clock, retry = RETRY, maxInFlight = 4 } = o;
+  const client = createGraphClient({ baseUrl: sim.url, getAccessToken: async () => token, mailbox: ALICE, maxInFlight, retry, log, ...(budget ? { budget } : {}), ...(clock ? { clock } : {}) });
+  return new GraphCalendar({ client, retry, maxInFlight, log, fatal: () => null, ...(budget ? { budget } : {}), ...(progress ? { progress } : {}), ...(clock ? { clock } : {}) });
+}
+
+/**
+ * Time that passes only in sleeps: each sleep ends on the next turn of the event loop, the clock
+ * moved on to its wake-up time. `slept`: how long each sleep asked for.
+ */
+function virtualClock(start: number): GraphClock & { slept: number[] } {
+  let now = start;
+  const slept: number[] = [];
+  return {
+    now: () => now,
+    slept,
+    sleep: (ms, signal) => {
+      if (signal?.aborted) return Promise.reject(signal.reason);
+      slept.push(ms);
+      const wake = now + ms;
+      return new Promise((resolve) => setImmediate(() => resolve(void (now = Math.max(now, wake)))));
+    },
+  };
 }
 
 const tx = (n: number) => `${String(n).padStart(8, '0')}-aaaa-4bbb-8ccc-${String(n).padStart(12, '0')}`;
@@ -133,5 +163,31 @@ describe('writes in lanes', () => {
     expect(progress[0]!.pending).toBeGreaterThan(0);
     expect(progress[0]!.etaMs).toBeGreaterThan(0);
     expect(progress[0]!.etaMs).toBeLessThanOrEqual(2_000);
+  });
+
+  it('a budget spent by another app: each 429 is waited out as its Retry-After says, and every item is written once', async () => {
+    const start = Date.parse('2026-12-01T09:00:00Z');
+    const clock = virtualClock(start);
+    // One lane, so the order of the requests (and so which of them Outlook refuses) is fixed.
+    const calendar = await setup({ clock, retry: DEFAULT_RETRY, maxInFlight: 1, budget: new RequestBudget(10, 60_000, clock) });
+    sim.control.setLimits({ requestsPerWindow: 10, windowSeconds: 60 });
+    // Another app spends 8 of the mailbox's 10; this tool's budget cannot know of them.
+    for (let i = 0; i < 8; i++) expect((await graph(sim, token, 'GET', '/me/calendar')).status).toBe(200);
+    const outcomes = await calendar.write(creates(3));
+    expect(outcomes.map((o) => o.status)).toEqual(['ok', 'ok', 'ok']);
+    expect(subjects().sort()).toEqual(['E0', 'E1', 'E2']);
+    // The batch's envelope and E0 fill the window; E1 is refused (E2 after it is not run), then
+    // the envelope of the batch sending E2 again: two 429s, both saying a minute.
+    const refused = throttledEntries();
+    expect(refused.map((e) => [e.kind, e.status, e.responseHeaders['Retry-After']])).toEqual([
+      ['event.create', 429, '60'],
+      ['batch', 429, '60'],
+    ]);
+    // The tool waited that minute once, and sent nothing before it was over.
+    expect(clock.slept).toEqual([60_000]);
+    expect(clock.now()).toBe(start + 60_000);
+    const afterWait = sim.control.requestLog().filter((e) => e.seq > refused[1]!.seq);
+    expect(afterWait.every((e) => e.status < 400)).toBe(true);
+    expect(afterWait.filter((e) => e.kind === 'event.create')).toHaveLength(2);
   });
 });

@@ -1,10 +1,11 @@
 // The request budget on an injected clock: room in a sliding window, first come first served,
 // requests in flight never leaving the window before their answer, what others spent, estimates.
 import { describe, expect, it } from 'vitest';
-import { RequestBudget, writeRequests, type BudgetClock, type Spend } from '../../../src/graph/budget.js';
+import { RequestBudget, writeRequests, type Spend } from '../../../src/graph/budget.js';
+import type { GraphClock } from '../../../src/graph/retry.js';
 
 /** A clock that moves only when told; sleepers wake as it passes their time. */
-function fakeClock(start = 1_000_000): BudgetClock & { advance(ms: number): Promise<void>; sleepers(): number } {
+function fakeClock(start = 1_000_000): GraphClock & { advance(ms: number): Promise<void>; sleepers(): number } {
   let now = start;
   let timers: { at: number; wake: () => void }[] = [];
   return {
