@@ -51,12 +51,12 @@ describe('sync under SIGTERM', () => {
 });
 
 describe('daemon --once under a signal', () => {
-  // One at a time: Alice's run finishes, Bob's is in flight (each request is slow), Carol's has
-  // not started when the signal comes.
+  // One at a time: Alice's run finishes, Bob's is in flight (his mailbox's requests are held),
+  // Carol's has not started when the signal comes.
   async function threeStaffInterrupted(signal: NodeJS.Signals, staff: string[] = [ALICE, BOB, CAROL]) {
     w = await world(staff);
     await w.ok(['daemon', '--once']);
-    w.sim.control.setFaults({ latencyMs: 1000 });
+    w.sim.control.pause(BOB);
     w.sim.control.resetMetrics();
     return interrupt(['--json', 'daemon', '--once', '--concurrency', '1'], () => w.sim.control.waitForInFlight(BOB, 1, 20_000), signal);
   }
@@ -80,7 +80,7 @@ describe('daemon --once under a signal', () => {
     w = await world([ALICE, BOB, dave]);
     w.sim.control.revokeUser(dave);
     await w.sb.run(['daemon', '--once']);
-    w.sim.control.setFaults({ latencyMs: 1000 });
+    w.sim.control.pause(BOB);
     const r = await interrupt(['--json', 'daemon', '--once', '--concurrency', '1'], () => w.sim.control.waitForInFlight(BOB, 1, 20_000), 'SIGTERM');
     expect(r.code, r.stderr).toBe(3);
     const body = JSON.parse(r.stdout) as { staff: string; outcome: string; reason: string | null }[];

@@ -35,6 +35,23 @@ describe('mailbox concurrency', () => {
   });
 });
 
+describe('holding requests', () => {
+  it("pause(email) holds that mailbox's requests in flight and lets the others through", async () => {
+    sim = await startTestSimulator();
+    const s = sim;
+    const alice = signedInUser(s, 'alice@firm.example').token;
+    const bob = signedInUser(s, 'bob@firm.example').token;
+    s.control.pause('Bob@firm.example');
+    const bobHeld = graph(s, bob, 'GET', '/me/calendar');
+    await s.control.waitForInFlight('bob@firm.example', 1);
+    expect((await graph(s, alice, 'GET', '/me/calendar')).status).toBe(200);
+    expect(s.control.inFlight('bob@firm.example')).toBe(1);
+    s.control.resume();
+    expect((await bobHeld).status).toBe(200);
+    expect(s.control.inFlight('bob@firm.example')).toBe(0);
+  });
+});
+
 describe('request budget', () => {
   it('throttles past the per-window budget until the window moves on, counting throttled requests too', async () => {
     let now = Date.parse('2026-03-01T00:00:00Z');

@@ -83,7 +83,7 @@ const ROUTES: [string, RegExp, Op][] = [
   ['GET', /^\/faults$/, (c) => c.faults()],
   ['PUT', /^\/faults$/, (c, b) => c.setFaults(b)],
   ['DELETE', /^\/faults$/, (c) => c.clearFaults()],
-  ['POST', /^\/pause$/, (c) => c.pause()],
+  ['POST', /^\/pause$/, (c, b) => c.pause(b.email === undefined ? undefined : str(b.email, 'email'))],
   ['POST', /^\/resume$/, (c) => c.resume()],
   ['GET', /^\/in-flight\/(?<email>[^/]+)$/, (c, _b, _q, p) => ({ inFlight: c.inFlight(p.email) })],
   ['GET', /^\/limits$/, (c) => c.limits()],

@@ -95,8 +95,8 @@ export interface SimulatorControl {
   /** Serve it well again (every event of the mailbox when no id is given). */
   clearMalformed(email: string, id?: string): void;
   revokeUser(email: string): void;
-  /** Hold admitted Graph requests in flight until resume(). */
-  pause(): void;
+  /** Hold admitted Graph requests in flight until resume(): every mailbox's, or one mailbox's. */
+  pause(email?: string): void;
   resume(): void;
   inFlight(email: string): number;
   waitForInFlight(email: string, count: number, timeoutMs?: number): Promise<void>;
@@ -253,7 +253,7 @@ export function createControl(d: ControlDeps): SimulatorControl {
       d.directory.require(email);
       d.tokens.revoke(email);
     },
-    pause: () => d.gate.pause(),
+    pause: (email) => d.gate.pause(email),
     resume: () => d.gate.resume(),
     inFlight: (email) => d.limiter.current(email),
     waitForInFlight: (email, count, timeoutMs) => d.limiter.waitForInFlight(email, count, timeoutMs),

@@ -112,7 +112,7 @@ export async function runGraphCall(
   } else {
     try {
       core.log.inFlight(email, core.limiter.current(email));
-      await core.gate.pass();
+      await core.gate.pass(email);
       const latency = core.faults.latency(meta.inBatch);
       if (latency > 0) await sleep(latency);
       reply = execute(core, r, env, call, meta.inBatch);

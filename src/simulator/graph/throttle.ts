@@ -149,25 +149,25 @@ export class Limiter {
 
 export class Gate {
   private waiters: (() => void)[] = [];
-  private paused = false;
+  private all = false;
+  private readonly mailboxes = new Set<string>();
 
-  pause(): void {
-    this.paused = true;
+  /** Holds every mailbox's admitted requests, or one mailbox's. */
+  pause(mailbox?: string): void {
+    if (mailbox === undefined) this.all = true;
+    else this.mailboxes.add(mailbox.toLowerCase());
   }
 
   resume(): void {
-    this.paused = false;
+    this.all = false;
+    this.mailboxes.clear();
     const waiters = this.waiters;
     this.waiters = [];
     for (const w of waiters) w();
   }
 
-  isPaused(): boolean {
-    return this.paused;
-  }
-
-  pass(): Promise<void> {
-    if (!this.paused) return Promise.resolve();
+  pass(mailbox: string): Promise<void> {
+    if (!this.all && !this.mailboxes.has(mailbox.toLowerCase())) return Promise.resolve();
     return new Promise((resolve) => this.waiters.push(resolve));
   }
 }
