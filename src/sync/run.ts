@@ -119,7 +119,7 @@ function coversFlows(saved: string | null, now: string): boolean {
 
 /** The iCalUIds this round's Outlook events carry: the only ones the planner looks up. */
 function remoteICalUIds(changes: RemoteChange[]): string[] {
-  return [...new Set(changes.flatMap((c) => (c.kind === 'upsert' && c.event.iCalUId !== null ? [c.event.iCalUId] : [])))];
+  return [...new Set(changes.flatMap((c) => (c.event && c.event.iCalUId !== null ? [c.event.iCalUId] : [])))];
 }
 
 /** What a run reads and decides before it writes anything to Outlook. */
