@@ -36,12 +36,13 @@ export interface RoundOptions {
   /** The saved deltaLink, when the window has not moved. */
   savedLink: string | null;
   /** Outlook ids we hold links for: only their removals matter. */
-  linkedIds: Set<string>;
+  linkedIds: Pick<ReadonlySet<string>, 'has'>;
   /**
-   * Linked Outlook ids whose CaseFlow item is inside the window. A full round reports what
-   * exists, not what went away: those of them it does not mention are checked with a GET.
+   * Linked Outlook ids whose CaseFlow item is inside the window, asked for by a full round only.
+   * A full round reports what exists, not what went away: those of them it does not mention are
+   * checked with a GET.
    */
-  windowLinkedIds: Set<string>;
+  windowLinkedIds: () => Iterable<string>;
   /**
    * Outlook ids that failed validation in earlier rounds: each is read again by id, unless this
    * round's delta mentions it (its entry decides). One that reads well becomes an upsert; one that
@@ -160,7 +161,7 @@ export async function fetchRound(o: RoundOptions): Promise<Round> {
   }
 
   if (full) {
-    for (const id of o.windowLinkedIds) {
+    for (const id of o.windowLinkedIds()) {
       if (read.has(id)) continue;
       // An answer that fails validation still says the event exists: no removal.
       if ((await readById(o.calendar, id)).kind === 'gone') changes.push({ kind: 'removed', id, confirmation: 'deleted' });
