@@ -613,8 +613,7 @@ export const MIGRATIONS: Migration[] = [
         ${changeTriggers()}
         -- What status counts, from an index rather than a scan.
         CREATE INDEX links_failing ON links(staff_id, fail_count);
-        CREATE INDEX links_open ON links(staff_id, state) WHERE state != 'linked';
-        CREATE INDEX links_outlook_any ON links(outlook_id) WHERE outlook_id IS NOT NULL;
+        CREATE INDEX links_state ON links(staff_id, state);
         CREATE INDEX events_recurring ON events(staff_id) WHERE recurrence IS NOT NULL;
         CREATE INDEX events_category ON events(category_id) WHERE category_id IS NOT NULL;
         CREATE INDEX deadlines_matter ON deadlines(matter_id);

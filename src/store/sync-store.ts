@@ -231,7 +231,7 @@ export class SqliteSyncStore implements SyncStore {
   openLinks(): Link[] {
     const rows = this.db
       .prepare(
-        `SELECT * FROM links WHERE staff_id = @staff AND state != 'linked'
+        `SELECT * FROM links WHERE staff_id = @staff AND state IN ('creating', 'unlinked', 'paused')
          UNION SELECT * FROM links WHERE staff_id = @staff AND fail_count > 0
          UNION SELECT * FROM links WHERE staff_id = @staff AND series_master_id IS NOT NULL ORDER BY id`,
       )
@@ -243,7 +243,7 @@ export class SqliteSyncStore implements SyncStore {
     if (items.length === 0) return [];
     const rows = this.db
       .prepare(
-        `SELECT l.* FROM json_each(?) j JOIN links l ON l.staff_id = ? AND l.kind = json_extract(j.value, '$[0]') AND l.local_id = json_extract(j.value, '$[1]') ORDER BY l.id`,
+        `SELECT l.* FROM json_each(?) j CROSS JOIN links l ON l.staff_id = ? AND l.kind = json_extract(j.value, '$[0]') AND l.local_id = json_extract(j.value, '$[1]') ORDER BY l.id`,
       )
       .all(JSON.stringify(items.map((r) => [r.kind, r.id])), this.staff.id) as LinkRow[];
     return rows.map(linkFromRow);

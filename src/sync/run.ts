@@ -181,13 +181,15 @@ export async function readAndPlan(host: RunHost, o: RunOptions, mode: 'write' | 
   });
   if (round.full) reader.everything();
   reader.widen(round.changes);
-  host.log.debug(`delta round: ${round.full ? 'full' : 'since the last run'}, ${round.pages} page(s), ${round.changes.length} change(s); CaseFlow: ${reader.scoped ? `${reader.read.local.length} item(s) changed or touched` : 'every item read'}`);
+  host.log.debug(`delta round: ${round.full ? 'full' : 'since the last run'}, ${round.pages} page(s), ${round.changes.length} change(s)`);
   // What the delta does not say of recurring series (deleted occurrences): read their instances.
   const series = await readSeries({ calendar: host.calendar, window: host.window, links: reader.read.links, round, now: host.store.now(), checkedAt: host.store.seriesCheckedAt(), events: o.policy.events, log: host.log });
   round.changes.push(...series.changes);
   round.invalid.push(...series.invalid);
   reader.widen(series.changes);
   const { local, remote, setAside } = reader.settle(round.changes, host.log);
+  const rows = reader.rowsRead;
+  host.log.debug(`CaseFlow: ${rows.links} link(s) and ${rows.items} item(s) read (${reader.scoped ? 'what changed since the last run, and what the round touched' : 'everything'})`);
   let { links } = reader.read;
   const claimOptions = { storeId: host.storeId, store: host.store, calendar: host.calendar, links, local, changes: remote, trigger: o.trigger };
   if (mode === 'write') {

@@ -77,6 +77,7 @@ export class CaseflowReader {
   private begun = false;
   /** Items written since the run began, once settled: kept out of the plan. */
   private late = new Set<string>();
+  private readonly counted = { links: 0, items: 0 };
   read: CaseflowRead;
 
   constructor(
@@ -86,8 +87,19 @@ export class CaseflowReader {
     since: number | null,
   ) {
     this.refs = since === null ? [] : changedRefs(store, since);
-    this.read = since === null ? this.everything() : readItems(store, window, this.refs);
+    this.read = since === null ? this.everything() : this.count(readItems(store, window, this.refs));
     this.begun = true;
+  }
+
+  /** How many links and items all reads so far returned (what a run's cost grows with). */
+  get rowsRead(): { links: number; items: number } {
+    return { ...this.counted };
+  }
+
+  private count(read: CaseflowRead): CaseflowRead {
+    this.counted.links += read.links.length;
+    this.counted.items += read.local.length;
+    return read;
   }
 
   get scoped(): boolean {
@@ -96,7 +108,7 @@ export class CaseflowReader {
 
   everything(): CaseflowRead {
     if (this.all === null) {
-      this.all = readAll(this.store, this.window);
+      this.all = this.count(readAll(this.store, this.window));
       this.readLate = this.begun;
     }
     this.read = this.all;
@@ -109,7 +121,7 @@ export class CaseflowReader {
     const touched = touchedBy(this.store, changes);
     if (touched === null) return void this.everything();
     this.refs.push(...touched);
-    this.read = readItems(this.store, this.window, this.refs);
+    this.read = this.count(readItems(this.store, this.window, this.refs));
     this.readLate = true;
   }
 

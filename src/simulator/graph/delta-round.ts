@@ -43,7 +43,9 @@ export type Entry = { kind: 'item'; ev: StoredEvent } | { kind: 'removed'; id: s
 export function planRound(prev: DeltaState, faults: DeltaFaults, rng: Rng): { groups: Entry[][]; next: DeltaState } {
   const mailbox = prev.mailbox;
   const view = new Map<string, StoredEvent>();
-  for (const ev of mailbox.instances(prev.startMs, prev.endMs)) view.set(ev.immutableId, structuredClone(ev));
+  // Held by reference: only what the round reports is copied (a quiet round over a large mailbox
+  // would otherwise copy every event in the window).
+  for (const ev of mailbox.instances(prev.startMs, prev.endMs)) view.set(ev.immutableId, ev);
   const seriesInView = new Set([...view.values()].map((e) => e.seriesMaster?.key).filter(Boolean));
   const groups = new Map<string, Entry[]>();
   const add = (group: string, entry: Entry) => groups.set(group, [...(groups.get(group) ?? []), entry]);
@@ -57,7 +59,7 @@ export function planRound(prev: DeltaState, faults: DeltaFaults, rng: Rng): { gr
   const snapshot = new Map<string, SnapshotEntry>();
   for (const [key, ev] of view) {
     snapshot.set(key, { changeKey: ev.changeKey, id: ev.id, immutableId: ev.immutableId });
-    if (prev.snapshot.get(key)?.changeKey !== ev.changeKey) add(ev.seriesMaster?.key ?? key, { kind: 'item', ev });
+    if (prev.snapshot.get(key)?.changeKey !== ev.changeKey) add(ev.seriesMaster?.key ?? key, { kind: 'item', ev: structuredClone(ev) });
   }
   for (const entry of prev.snapshot.values()) {
     if (faults.hideCancelledOccurrences && isCancelledOccurrence(mailbox, entry.immutableId)) continue;
