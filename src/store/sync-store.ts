@@ -341,8 +341,9 @@ export class SqliteSyncStore implements SyncStore {
   }
 
   setEventRemoteFacts(id: number, facts: { iCalUId?: string | null; joinUrl?: string | null }): void {
-    if (facts.iCalUId !== undefined) this.db.prepare('UPDATE events SET ical_uid = ? WHERE id = ?').run(facts.iCalUId, id);
-    if (facts.joinUrl !== undefined) this.db.prepare('UPDATE events SET teams_join_url = ? WHERE id = ?').run(facts.joinUrl, id);
+    // Written only when they differ: an unchanged row stays out of the change log.
+    if (facts.iCalUId !== undefined) this.db.prepare('UPDATE events SET ical_uid = ? WHERE id = ? AND ical_uid IS NOT ?').run(facts.iCalUId, id, facts.iCalUId);
+    if (facts.joinUrl !== undefined) this.db.prepare('UPDATE events SET teams_join_url = ? WHERE id = ? AND teams_join_url IS NOT ?').run(facts.joinUrl, id, facts.joinUrl);
   }
 
   deleteEvent(id: number): unknown {

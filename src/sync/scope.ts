@@ -120,8 +120,12 @@ export class CaseflowReader {
     if (!this.scoped || changes.length === 0) return;
     const touched = touchedBy(this.store, changes);
     if (touched === null) return void this.everything();
-    this.refs.push(...touched);
-    this.read = this.count(readItems(this.store, this.window, this.refs));
+    const had = new Set(this.refs.map(keyOf));
+    const fresh = touched.filter((r) => !had.has(keyOf(r)));
+    if (fresh.length === 0) return;
+    this.refs.push(...fresh);
+    const more = this.count(readItems(this.store, this.window, fresh));
+    this.read = { links: [...this.read.links, ...more.links], local: [...this.read.local, ...more.local] };
     this.readLate = true;
   }
 
