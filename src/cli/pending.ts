@@ -7,7 +7,7 @@ import { getPrefs } from '../store/prefs.js';
 import type { Staff } from '../store/staff.js';
 import { storeInstanceId } from '../store/meta.js';
 import { SqliteSyncStore } from '../store/sync-store.js';
-import { syncWindow } from '../store/sync-state.js';
+import { getSyncState, syncWindow } from '../store/sync-state.js';
 import { pendingCount } from '../sync/run.js';
 import type { Context } from './context.js';
 import { runPolicy } from './run-policy.js';
@@ -19,6 +19,7 @@ export function pendingFor(ctx: Pick<Context, 'now' | 'settings'>): PendingCount
     const prefs = getPrefs(db, staff.id);
     const window = syncWindow(db, staff, ctx.now(), ctx.settings['sync.horizonDays']);
     const store = new SqliteSyncStore(db, staff, ctx.now);
-    return pendingCount({ store, staffId: staff.id, storeId: storeInstanceId(db), window }, runPolicy(ctx, prefs));
+    const { changeSeq, changeScope } = getSyncState(db, staff.id);
+    return pendingCount({ store, staffId: staff.id, storeId: storeInstanceId(db), window, committed: { changeSeq, changeScope } }, runPolicy(ctx, prefs));
   };
 }

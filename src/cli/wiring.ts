@@ -20,7 +20,7 @@ import { invalidItemIds, recordInvalidItems } from '../store/invalid-items.js';
 import type { Db } from '../store/open.js';
 import type { Staff } from '../store/staff.js';
 import { SqliteSyncStore } from '../store/sync-store.js';
-import { getSyncState, syncWindow, updateSyncState } from '../store/sync-state.js';
+import { getSyncState, pruneChanges, syncWindow, updateSyncState } from '../store/sync-state.js';
 import type { RemoteCalendar } from '../sync/ports.js';
 import type { RunHost } from '../sync/run.js';
 import { AppMailboxCalendar } from './app-mailbox.js';
@@ -150,12 +150,21 @@ export async function runHostFor(ctx: Context, db: Db, staff: Staff, signal: Abo
     window: syncWindow(db, staff, ctx.now(), ctx.settings['sync.horizonDays']),
     readState: () => {
       const state = getSyncState(db, staff.id);
-      return { deltaLink: fitsRoot(state.deltaLink, via) ? state.deltaLink : null, windowStart: state.windowStart, windowEnd: state.windowEnd, deltaFlows: state.deltaFlows, allowDeletes: state.allowDeletes };
+      return {
+        deltaLink: fitsRoot(state.deltaLink, via) ? state.deltaLink : null,
+        windowStart: state.windowStart,
+        windowEnd: state.windowEnd,
+        deltaFlows: state.deltaFlows,
+        allowDeletes: state.allowDeletes,
+        changeSeq: state.changeSeq,
+        changeScope: state.changeScope,
+      };
     },
     graphOrigin: ctx.settings['graph.baseUrl'],
     saveState: ({ success, ...changes }) => {
       const at = ctx.now().toISOString();
       updateSyncState(db, staff.id, { ...changes, lastSyncAt: at, ...(success ? { lastSuccessAt: at } : {}) });
+      if (changes.changeSeq) pruneChanges(db);
       if (success) clearMailboxDenied(db, staff.id);
     },
     lock: () => acquireLock(db, staff.id, ctx.now()),

@@ -592,7 +592,58 @@ export const MIGRATIONS: Migration[] = [
       `);
     },
   },
+  {
+    version: 11,
+    name: 'a log of caseflow changes, so a quiet run reads only what changed',
+    up(db) {
+      db.exec(`
+        -- Every write to what a run compares with Outlook (events and their attendees, tasks,
+        -- deadlines, who works on a matter, which categories are protected) adds the item it
+        -- touched here. A run reads the items changed after the number its last run committed
+        -- with its delta link (sync_state.change_seq) instead of every item; change_scope is the
+        -- window and settings that number was committed under (another: a run reads everything).
+        -- Rows every staff member has read past are removed by the next commit.
+        CREATE TABLE sync_changes (
+          seq INTEGER PRIMARY KEY AUTOINCREMENT,
+          kind TEXT NOT NULL CHECK (kind IN ('event', 'task', 'deadline')),
+          local_id INTEGER NOT NULL
+        );
+        ALTER TABLE sync_state ADD COLUMN change_seq INTEGER;
+        ALTER TABLE sync_state ADD COLUMN change_scope TEXT;
+        ${changeTriggers()}
+        -- What status counts, from an index rather than a scan.
+        CREATE INDEX links_failing ON links(staff_id, fail_count);
+        CREATE INDEX links_state ON links(staff_id, state);
+        CREATE INDEX events_recurring ON events(staff_id) WHERE recurrence IS NOT NULL;
+        CREATE INDEX events_category ON events(category_id) WHERE category_id IS NOT NULL;
+        CREATE INDEX deadlines_matter ON deadlines(matter_id);
+      `);
+    },
+  },
 ];
+
+/** The triggers of migration 11: each write names the item it touched in sync_changes. */
+function changeTriggers(): string {
+  const log = (kind: string, id: string) => `INSERT INTO sync_changes (kind, local_id) VALUES ('${kind}', ${id});`;
+  const deadlinesOf = (matter: string) => `INSERT INTO sync_changes (kind, local_id) SELECT 'deadline', id FROM deadlines WHERE matter_id = ${matter};`;
+  const eventsOf = (category: string) => `INSERT INTO sync_changes (kind, local_id) SELECT 'event', id FROM events WHERE category_id = ${category};`;
+  const on = (name: string, when: string, body: string) => `CREATE TRIGGER ${name} AFTER ${when} BEGIN ${body} END;`;
+  const out: string[] = [];
+  for (const [table, kind] of [['events', 'event'], ['tasks', 'task'], ['deadlines', 'deadline']] as const) {
+    out.push(on(`${table}_changes_insert`, `INSERT ON ${table}`, log(kind, 'NEW.id')), on(`${table}_changes_update`, `UPDATE ON ${table}`, log(kind, 'NEW.id')), on(`${table}_changes_delete`, `DELETE ON ${table}`, log(kind, 'OLD.id')));
+  }
+  out.push(
+    on('event_attendees_changes_insert', 'INSERT ON event_attendees', log('event', 'NEW.event_id')),
+    on('event_attendees_changes_update', 'UPDATE ON event_attendees', `${log('event', 'OLD.event_id')} ${log('event', 'NEW.event_id')}`),
+    on('event_attendees_changes_delete', 'DELETE ON event_attendees', log('event', 'OLD.event_id')),
+    on('matter_staff_changes_insert', 'INSERT ON matter_staff', deadlinesOf('NEW.matter_id')),
+    on('matter_staff_changes_update', 'UPDATE ON matter_staff', `${deadlinesOf('OLD.matter_id')} ${deadlinesOf('NEW.matter_id')}`),
+    on('matter_staff_changes_delete', 'DELETE ON matter_staff', deadlinesOf('OLD.matter_id')),
+    on('categories_changes_update', 'UPDATE ON categories', `${eventsOf('OLD.id')} ${eventsOf('NEW.id')}`),
+    on('categories_changes_delete', 'DELETE ON categories', eventsOf('OLD.id')),
+  );
+  return out.join('\n        ');
+}
 
 export function migrate(db: Database.Database, now: () => Date, migrations: Migration[] = MIGRATIONS): number[] {
   db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (

@@ -21,6 +21,13 @@ export interface SyncState {
   breaker: string | null;
   /** When every linked recurring series was last reconciled (their instances read). */
   seriesCheckedAt: string | null;
+  /**
+   * The last CaseFlow change (sync_changes.seq) the last committed run had read and applied, and
+   * the window and settings it read under: a later run under the same reads only what changed
+   * after it. null: the next run reads everything.
+   */
+  changeSeq: number | null;
+  changeScope: string | null;
 }
 
 export function getSyncState(db: Db, staffId: number): SyncState {
@@ -38,6 +45,8 @@ export function getSyncState(db: Db, staffId: number): SyncState {
     allowDeletes: r?.allow_deletes === 1,
     breaker: (r?.breaker as string | null) ?? null,
     seriesCheckedAt: (r?.series_checked_at as string | null) ?? null,
+    changeSeq: (r?.change_seq as number | null) ?? null,
+    changeScope: (r?.change_scope as string | null) ?? null,
   };
 }
 
@@ -53,6 +62,8 @@ const COLUMNS: Record<keyof Omit<SyncState, 'staffId'>, string> = {
   allowDeletes: 'allow_deletes',
   breaker: 'breaker',
   seriesCheckedAt: 'series_checked_at',
+  changeSeq: 'change_seq',
+  changeScope: 'change_scope',
 };
 
 export function updateSyncState(db: Db, staffId: number, changes: Partial<Omit<SyncState, 'staffId'>>): void {
@@ -63,6 +74,11 @@ export function updateSyncState(db: Db, staffId: number, changes: Partial<Omit<S
   const params: Record<string, unknown> = { staffId };
   for (const [k, v] of entries) params[k] = typeof v === 'boolean' ? +v : v;
   db.prepare(`UPDATE sync_state SET ${sets.join(', ')} WHERE staff_id = @staffId`).run(params);
+}
+
+/** CaseFlow's change log keeps what some staff member's next run has still to read. */
+export function pruneChanges(db: Db): void {
+  db.prepare('DELETE FROM sync_changes WHERE seq <= (SELECT MIN(change_seq) FROM sync_state)').run();
 }
 
 /** Forget the sync state of a staff member (disconnect): the next connect starts a fresh round. */

@@ -3,8 +3,8 @@
 
 import { isConfidential } from '../sync/confidentiality.js';
 import { dueItemContent } from '../sync/content.js';
-import type { ConflictRecord, Link, LocalItem, RemoteEvent, SyncContent } from '../sync/model.js';
-import type { NewLink, SeriesFacts, SyncAudit, SyncStore, SyncWindow } from '../sync/ports.js';
+import type { ConflictRecord, ItemKind, Link, LocalItem, RemoteEvent, SyncContent } from '../sync/model.js';
+import type { ItemRef, NewLink, SeriesFacts, SyncAudit, SyncStore, SyncWindow } from '../sync/ports.js';
 import { recordAudit } from './audit.js';
 import { markResolved, markSuperseded } from './conflicts.js';
 import { protectedCategoryNames } from './categories.js';
@@ -37,6 +37,9 @@ interface LinkRow {
   series_master_id: string | null;
   outlook_type: Link['outlookType'];
 }
+
+type Overlaps = (allDay: boolean, start: string, end: string) => boolean;
+type Keep = (kind: ItemKind, id: number, inWindow: boolean) => boolean;
 
 export function linkFromRow(r: LinkRow): Link {
   return {
@@ -119,26 +122,40 @@ export class SqliteSyncStore implements SyncStore {
     return (this.db.prepare('SELECT * FROM links WHERE staff_id = ? ORDER BY id').all(this.staff.id) as LinkRow[]).map(linkFromRow);
   }
 
-  localItems(window: SyncWindow, links: Link[]): LocalItem[] {
-    const protectedNames = protectedCategoryNames(this.db);
+  localItems(window: SyncWindow, links: Link[], only?: ItemRef[]): LocalItem[] {
     const linked = new Set(links.map((l) => `${l.kind}:${l.localId}`));
-    const out: LocalItem[] = [];
     const overlaps = (allDay: boolean, start: string, end: string) =>
       allDay ? end >= window.startDate && start < window.endDate : end > window.startUtc && start < window.endUtc;
+    const keep = (kind: ItemKind, id: number, inWindow: boolean) => inWindow || linked.has(`${kind}:${id}`);
+    const ids = (kind: ItemKind) => (only ? JSON.stringify(only.filter((r) => r.kind === kind).map((r) => r.id)) : null);
+    return [...this.eventItems(links, ids('event'), overlaps, keep), ...this.dueItems(ids, overlaps, keep)];
+  }
 
-    // One query for the events and one for their attendees (listEvents), not two per event.
-    const protectedSet = new Set(protectedNames.map((n) => n.toLowerCase()));
-    // The staff member's own events, and the meetings of colleagues they are linked to as an
-    // attendee (a link whose event is missing from here means the event is gone).
+  /**
+   * The staff member's own events, and the meetings of colleagues they are linked to as an
+   * attendee (a link whose event is missing from here means the event is gone). `only`: a JSON
+   * array of event ids (null: all).
+   */
+  private eventItems(links: Link[], only: string | null, overlaps: Overlaps, keep: Keep): LocalItem[] {
+    const protectedSet = new Set(protectedCategoryNames(this.db).map((n) => n.toLowerCase()));
     const others = links.filter((l) => l.kind === 'event' && l.role === 'attendee').map((l) => l.localId);
-    const rows = this.db
-      .prepare('SELECT id, uid, staff_id FROM events WHERE staff_id = ? OR id IN (SELECT value FROM json_each(?))')
-      .all(this.staff.id, JSON.stringify(others)) as { id: number; uid: string; staff_id: number }[];
-    const facts = new Map(rows.map((r) => [r.id, r]));
-    const colleagues = others.length ? listEvents(this.db, { ids: others }).filter((e) => facts.get(e.id)?.staff_id !== this.staff.id) : [];
-    for (const e of [...listEvents(this.db, { staffId: this.staff.id }), ...colleagues]) {
+    const attending = new Set(others);
+    const mine = (id: number, staffId: number) => staffId === this.staff.id || attending.has(id);
+    // One query for the events and one for their attendees (listEvents), not two per event.
+    const rows = (
+      only === null
+        ? this.db.prepare('SELECT id, uid, staff_id FROM events WHERE staff_id = ? OR id IN (SELECT value FROM json_each(?))').all(this.staff.id, JSON.stringify(others))
+        : this.db.prepare('SELECT id, uid, staff_id FROM events WHERE id IN (SELECT value FROM json_each(?))').all(only)
+    ) as { id: number; uid: string; staff_id: number }[];
+    const facts = new Map(rows.filter((r) => mine(r.id, r.staff_id)).map((r) => [r.id, r]));
+    const events =
+      only === null
+        ? [...listEvents(this.db, { staffId: this.staff.id }), ...(others.length ? listEvents(this.db, { ids: others }).filter((e) => facts.get(e.id)?.staff_id !== this.staff.id) : [])]
+        : facts.size ? listEvents(this.db, { ids: [...facts.keys()] }) : [];
+    const out: LocalItem[] = [];
+    for (const e of events) {
       const inWindow = overlaps(e.allDay, e.start, e.end);
-      if (!inWindow && !linked.has(`event:${e.id}`)) continue;
+      if (!keep('event', e.id, inWindow)) continue;
       out.push({
         kind: 'event',
         id: e.id,
@@ -154,19 +171,26 @@ export class SqliteSyncStore implements SyncStore {
         inWindow,
       });
     }
+    return out;
+  }
 
+  /** The staff member's open tasks and the deadlines of their matters. */
+  private dueItems(only: (kind: ItemKind) => string | null, overlaps: Overlaps, keep: Keep): LocalItem[] {
     type DueRow = { id: number; uid: string; title: string; description: string; matter_id: number | null; due_all_day: number; due_utc: string | null; due_date: string | null; time_zone: string };
+    const among = (kind: ItemKind, column: string) => (only(kind) === null ? '' : `AND ${column} IN (SELECT value FROM json_each(@ids))`);
+    const params = (kind: ItemKind) => ({ staff: this.staff.id, ...(only(kind) === null ? {} : { ids: only(kind) }) });
     // Completed tasks leave Outlook: a done task is no longer a date to keep.
-    const tasks = this.db.prepare('SELECT * FROM tasks WHERE staff_id = ? AND completed_at IS NULL ORDER BY id').all(this.staff.id) as DueRow[];
+    const tasks = this.db.prepare(`SELECT * FROM tasks WHERE staff_id = @staff AND completed_at IS NULL ${among('task', 'id')} ORDER BY id`).all(params('task')) as DueRow[];
     const deadlines = this.db
-      .prepare('SELECT d.* FROM deadlines d JOIN matter_staff ms ON ms.matter_id = d.matter_id WHERE ms.staff_id = ? ORDER BY d.id')
-      .all(this.staff.id) as DueRow[];
+      .prepare(`SELECT d.* FROM deadlines d JOIN matter_staff ms ON ms.matter_id = d.matter_id WHERE ms.staff_id = @staff ${among('deadline', 'd.id')} ORDER BY d.id`)
+      .all(params('deadline')) as DueRow[];
+    const out: LocalItem[] = [];
     for (const [kind, rows] of [['task', tasks], ['deadline', deadlines]] as const) {
       for (const r of rows) {
         const due = r.due_all_day ? r.due_date! : r.due_utc!;
         const content = dueItemContent(kind, { title: r.title, description: r.description, due, dueAllDay: r.due_all_day === 1, timeZone: r.time_zone });
         const inWindow = overlaps(content.allDay, content.start, content.end);
-        if (!inWindow && !linked.has(`${kind}:${r.id}`)) continue;
+        if (!keep(kind, r.id, inWindow)) continue;
         out.push({
           kind,
           id: r.id,
@@ -193,6 +217,44 @@ export class SqliteSyncStore implements SyncStore {
       .prepare('SELECT ical_uid, id FROM events WHERE ical_uid IN (SELECT value FROM json_each(?)) AND staff_id != ? ORDER BY id')
       .all(JSON.stringify(iCalUIds), this.staff.id) as { ical_uid: string; id: number }[];
     return new Map(rows.map((r) => [r.ical_uid, r.id]));
+  }
+
+  changeMark(): number {
+    return (this.db.prepare('SELECT COALESCE(MAX(seq), 0) AS n FROM sync_changes').get() as { n: number }).n;
+  }
+
+  changedSince(mark: number): ItemRef[] {
+    const rows = this.db.prepare('SELECT DISTINCT kind, local_id FROM sync_changes WHERE seq > ? ORDER BY kind, local_id').all(mark) as { kind: ItemKind; local_id: number }[];
+    return rows.map((r) => ({ kind: r.kind, id: r.local_id }));
+  }
+
+  openLinks(): Link[] {
+    const rows = this.db
+      .prepare(
+        `SELECT * FROM links WHERE staff_id = @staff AND state IN ('creating', 'unlinked', 'paused')
+         UNION SELECT * FROM links WHERE staff_id = @staff AND fail_count > 0
+         UNION SELECT * FROM links WHERE staff_id = @staff AND series_master_id IS NOT NULL ORDER BY id`,
+      )
+      .all({ staff: this.staff.id }) as LinkRow[];
+    return rows.map(linkFromRow);
+  }
+
+  linksOf(items: ItemRef[]): Link[] {
+    if (items.length === 0) return [];
+    const rows = this.db
+      .prepare(
+        `SELECT l.* FROM json_each(?) j CROSS JOIN links l ON l.staff_id = ? AND l.kind = json_extract(j.value, '$[0]') AND l.local_id = json_extract(j.value, '$[1]') ORDER BY l.id`,
+      )
+      .all(JSON.stringify(items.map((r) => [r.kind, r.id])), this.staff.id) as LinkRow[];
+    return rows.map(linkFromRow);
+  }
+
+  linksByOutlookId(ids: string[]): Link[] {
+    if (ids.length === 0) return [];
+    const rows = this.db
+      .prepare('SELECT l.* FROM links l WHERE l.staff_id = ? AND l.outlook_id IN (SELECT value FROM json_each(?)) ORDER BY l.id')
+      .all(this.staff.id, JSON.stringify(ids)) as LinkRow[];
+    return rows.map(linkFromRow);
   }
 
   insertLink(link: NewLink): number {
@@ -279,8 +341,9 @@ export class SqliteSyncStore implements SyncStore {
   }
 
   setEventRemoteFacts(id: number, facts: { iCalUId?: string | null; joinUrl?: string | null }): void {
-    if (facts.iCalUId !== undefined) this.db.prepare('UPDATE events SET ical_uid = ? WHERE id = ?').run(facts.iCalUId, id);
-    if (facts.joinUrl !== undefined) this.db.prepare('UPDATE events SET teams_join_url = ? WHERE id = ?').run(facts.joinUrl, id);
+    // Written only when they differ: an unchanged row stays out of the change log.
+    if (facts.iCalUId !== undefined) this.db.prepare('UPDATE events SET ical_uid = ? WHERE id = ? AND ical_uid IS NOT ?').run(facts.iCalUId, id, facts.iCalUId);
+    if (facts.joinUrl !== undefined) this.db.prepare('UPDATE events SET teams_join_url = ? WHERE id = ? AND teams_join_url IS NOT ?').run(facts.joinUrl, id, facts.joinUrl);
   }
 
   deleteEvent(id: number): unknown {

@@ -44,6 +44,18 @@ const sameShape = (a: RemoteEvent, item: LocalItem) => {
   return JSON.stringify(comparable(a.content, true, masked)) === JSON.stringify(comparable(item.content, true, masked));
 };
 
+/**
+ * The round's new events that may be copies of our own creates: organised here, single, not
+ * linked (`links` must include every link to the round's Outlook ids), and not known to carry no
+ * transactionId.
+ */
+export function mayBeOwnCreates(changes: RemoteChange[], links: Link[]): RemoteEvent[] {
+  const linked = new Set(links.flatMap((l) => (l.outlookId ? [l.outlookId] : [])));
+  return changes.flatMap((c) =>
+    c.kind === 'upsert' && !linked.has(c.event.id) && c.event.isOrganizer && c.event.type === 'singleInstance' && c.event.transactionId !== null ? [c.event] : [],
+  );
+}
+
 /** Items whose Outlook copy this store does not know: never pushed, unconfirmed, or unlinked. */
 function candidates(o: Pick<ClaimOptions, 'storeId' | 'links' | 'local' | 'changes'>): Candidate[] {
   const gone = new Set(o.changes.flatMap((c) => (c.kind === 'removed' && c.confirmation === 'deleted' ? [c.id] : [])));
@@ -72,10 +84,7 @@ export interface Claim {
 
 /** The Outlook copies of our own creates among the round's new events. Writes nothing. */
 export async function findOwnCreates(o: Omit<ClaimOptions, 'trigger'>): Promise<Claim[]> {
-  const linked = new Set(o.links.flatMap((l) => (l.outlookId ? [l.outlookId] : [])));
-  const fresh = o.changes.flatMap((c) =>
-    c.kind === 'upsert' && !linked.has(c.event.id) && c.event.isOrganizer && c.event.type === 'singleInstance' && c.event.transactionId !== null ? [c.event] : [],
-  );
+  const fresh = mayBeOwnCreates(o.changes, o.links);
   if (fresh.length === 0) return [];
   const open = candidates(o);
   if (open.length === 0) return [];

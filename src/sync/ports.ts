@@ -93,6 +93,12 @@ export interface SyncWindow {
   endDate: string;
 }
 
+/** A CaseFlow item by kind and id. */
+export interface ItemRef {
+  kind: ItemKind;
+  id: number;
+}
+
 export type AuditTrigger = 'scheduled' | 'manual' | 'import' | 'resolve';
 
 export interface SyncAudit {
@@ -116,9 +122,25 @@ export type NewLink = Omit<Link, 'id' | 'staff' | 'itemUid'>;
 export interface SyncStore {
   transaction<T>(fn: () => T): T;
   links(): Link[];
-  localItems(window: SyncWindow, links: Link[]): LocalItem[];
+  /**
+   * The CaseFlow items in the window, and those outside it that `links` point at. With `only`,
+   * just those of these items that the whole read would give (it must name every link's item).
+   */
+  localItems(window: SyncWindow, links: Link[], only?: ItemRef[]): LocalItem[];
   /** iCalUId -> event id, for events of other staff members, of these iCalUIds only. */
   knownICalUIds(iCalUIds: string[]): Map<string, number>;
+
+  // CaseFlow's change log: what a run reads instead of every item.
+  /** The newest change's number (0: none yet). */
+  changeMark(): number;
+  /** The items written after change `mark` (added, edited, deleted, reassigned), each once. */
+  changedSince(mark: number): ItemRef[];
+  /** Links every run looks at, changed or not: not settled (creating, unlinked, paused), failing, or of a recurring series. */
+  openLinks(): Link[];
+  /** The links of these items. */
+  linksOf(items: ItemRef[]): Link[];
+  /** The links holding these Outlook ids. */
+  linksByOutlookId(ids: string[]): Link[];
   insertLink(link: NewLink): number;
   updateLink(id: number, changes: Partial<NewLink> & { failCount?: number; lastError?: string | null; syncedAt?: string }): void;
   deleteLink(id: number): void;

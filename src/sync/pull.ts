@@ -8,7 +8,7 @@
 import { DeltaRoundFailed } from './errors.js';
 import type { Logger } from '../log.js';
 import { completeFromMaster, fromGraphEvent, isThinOccurrence, type GraphEventJson } from './mapping.js';
-import type { RemoteChange } from './model.js';
+import type { RemoteChange, RemoteEvent } from './model.js';
 import { DeltaExpiredError, InvalidItemError, type InvalidItem, type RemoteCalendar, type SyncWindow } from './ports.js';
 
 // Graph documents no maximum for the delta page size (docs/graph.md#rounds-and-links): fewer,
@@ -36,12 +36,13 @@ export interface RoundOptions {
   /** The saved deltaLink, when the window has not moved. */
   savedLink: string | null;
   /** Outlook ids we hold links for: only their removals matter. */
-  linkedIds: Set<string>;
+  linkedIds: Pick<ReadonlySet<string>, 'has'>;
   /**
-   * Linked Outlook ids whose CaseFlow item is inside the window. A full round reports what
-   * exists, not what went away: those of them it does not mention are checked with a GET.
+   * Linked Outlook ids whose CaseFlow item is inside the window, asked for by a full round only.
+   * A full round reports what exists, not what went away: those of them it does not mention are
+   * checked with a GET.
    */
-  windowLinkedIds: Set<string>;
+  windowLinkedIds: () => Iterable<string>;
   /**
    * Outlook ids that failed validation in earlier rounds: each is read again by id, unless this
    * round's delta mentions it (its entry decides). One that reads well becomes an upsert; one that
@@ -53,8 +54,19 @@ export interface RoundOptions {
   maxPages?: number;
 }
 
-/** A delta entry as folded: believed, or not. */
-type Entry = { ok: true; json: GraphEventJson } | { ok: false; item: InvalidItem };
+/**
+ * A delta entry as folded: believed, or not. An ordinary event is read into its RemoteEvent as its
+ * page comes in (`event`), so a round holds no page's JSON past that page; a removal, or an
+ * occurrence to be completed from its master, keeps its JSON until the round is folded.
+ */
+type Entry = { ok: true; json: GraphEventJson } | { ok: true; event: RemoteEvent } | { ok: false; item: InvalidItem };
+
+function entryOf(json: GraphEventJson, window: SyncWindow): Entry {
+  if ('@removed' in json || isThinOccurrence(json)) return { ok: true, json };
+  return { ok: true, event: readEvent(json, window) };
+}
+
+const idOf = (e: Entry): string | null => (!e.ok ? e.item.id : 'event' in e ? e.event.id : e.json.id);
 
 async function collect(o: RoundOptions, start: string | null): Promise<{ entries: Entry[]; deltaLink: string; pages: number }> {
   const entries: Entry[] = [];
@@ -64,7 +76,7 @@ async function collect(o: RoundOptions, start: string | null): Promise<{ entries
   for (let pages = 1; ; pages += 1) {
     // Within a page the invalid entries count as the later ones: an id both good and bad on one
     // page is held back and read again, rather than applied from a copy that may be stale.
-    for (const json of page.value) entries.push({ ok: true, json });
+    for (const json of page.value) entries.push(entryOf(json, o.window));
     for (const item of page.invalid ?? []) entries.push({ ok: false, item });
     if (page.deltaLink) return { entries, deltaLink: page.deltaLink, pages };
     if (!page.nextLink) throw new DeltaRoundFailed('no-delta-link');
@@ -76,10 +88,15 @@ async function collect(o: RoundOptions, start: string | null): Promise<{ entries
 }
 
 export function inWindow(json: GraphEventJson, window: SyncWindow): boolean {
+  return readEvent(json, window).inWindow;
+}
+
+/** The event as the engine sees it, and whether it overlaps the window. */
+function readEvent(json: GraphEventJson, window: SyncWindow): RemoteEvent {
   const ev = fromGraphEvent(json, { inWindow: true });
   const c = ev.content;
-  if (c.allDay) return c.end >= window.startDate && c.start < window.endDate;
-  return c.end > window.startUtc && c.start < window.endUtc;
+  const overlaps = c.allDay ? c.end >= window.startDate && c.start < window.endDate : c.end > window.startUtc && c.start < window.endUtc;
+  return overlaps ? ev : { ...ev, inWindow: false };
 }
 
 export async function fetchRound(o: RoundOptions): Promise<Round> {
@@ -107,11 +124,11 @@ export async function fetchRound(o: RoundOptions): Promise<Round> {
     o.log.warn(`Outlook event ${item.id ?? '(no id)'} skipped: ${item.problem}`);
   };
   for (const e of raw.entries) {
-    if (!e.ok && e.item.id === null) {
-      refuse(e.item);
+    const id = idOf(e);
+    if (id === null) {
+      if (!e.ok) refuse(e.item);
       continue;
     }
-    const id = e.ok ? e.json.id : (e.item.id as string);
     last.delete(id);
     last.set(id, e);
   }
@@ -128,12 +145,16 @@ export async function fetchRound(o: RoundOptions): Promise<Round> {
       if (master.kind === 'invalid') return refuse({ id, problem: `its series master could not be read: ${master.problem}` });
       json = completeFromMaster(json, master.json);
     }
-    changes.push({ kind: 'upsert', event: fromGraphEvent(json, { inWindow: inWindow(json, o.window) }) });
+    changes.push({ kind: 'upsert', event: readEvent(json, o.window) });
   };
 
   for (const [id, entry] of last) {
     if (!entry.ok) {
       refuse(entry.item);
+      continue;
+    }
+    if ('event' in entry) {
+      changes.push({ kind: 'upsert', event: entry.event });
       continue;
     }
     if ('@removed' in entry.json) {
@@ -142,7 +163,7 @@ export async function fetchRound(o: RoundOptions): Promise<Round> {
       const found = await readById(o.calendar, id);
       if (found.kind === 'gone') changes.push({ kind: 'removed', id, confirmation: 'deleted' });
       else if (found.kind === 'invalid') refuse({ id, problem: found.problem });
-      else changes.push({ kind: 'removed', id, confirmation: 'exists', event: fromGraphEvent(found.json, { inWindow: inWindow(found.json, o.window) }) });
+      else changes.push({ kind: 'removed', id, confirmation: 'exists', event: readEvent(found.json, o.window) });
       continue;
     }
     await upsert(id, entry.json);
@@ -160,7 +181,7 @@ export async function fetchRound(o: RoundOptions): Promise<Round> {
   }
 
   if (full) {
-    for (const id of o.windowLinkedIds) {
+    for (const id of o.windowLinkedIds()) {
       if (read.has(id)) continue;
       // An answer that fails validation still says the event exists: no removal.
       if ((await readById(o.calendar, id)).kind === 'gone') changes.push({ kind: 'removed', id, confirmation: 'deleted' });

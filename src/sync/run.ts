@@ -11,10 +11,11 @@ import { localHash, remoteHash } from './content.js';
 import { execute, type Counts } from './executor.js';
 import { claimedLink, claimOwnCreates, findOwnCreates } from './claim.js';
 import { fromGraphEvent, parseCaseflowIdValue, type GraphEventJson } from './mapping.js';
-import type { Breaker, Link, LocalItem, PlanResult, Policy, RemoteChange } from './model.js';
+import type { Breaker, Link, LocalItem, PlanResult, Policy } from './model.js';
 import { plan, SKIP_REASON_TEXT } from './planner.js';
 import { InvalidItemError, type AuditTrigger, type InvalidItem, type RemoteCalendar, type SyncStore, type SyncWindow } from './ports.js';
 import { fetchRound, type Round } from './pull.js';
+import { CaseflowReader, changedRefs, iCalUIdsOf, readAll, readItems, refsOf, scopeKey } from './scope.js';
 import { readSeries, recordSeries, type SeriesRead } from './series.js';
 
 export interface RunSummary {
@@ -44,10 +45,22 @@ export interface RunHost {
   log: Logger;
   window: SyncWindow;
   /** Saved delta state and the window it was taken for; read after the lock is taken. */
-  readState: () => { deltaLink: string | null; windowStart: string | null; windowEnd: string | null; deltaFlows: string | null; allowDeletes: boolean };
+  readState: () => { deltaLink: string | null; windowStart: string | null; windowEnd: string | null; deltaFlows: string | null; allowDeletes: boolean } & CommittedChanges;
   /** Graph's origin: a saved link elsewhere (the config changed clouds) is not followed. */
   graphOrigin: string;
-  saveState: (changes: { deltaLink?: string | null; windowStart?: string; windowEnd?: string; deltaFlows?: string; lastError?: string | null; breaker?: string | null; allowDeletes?: boolean; success: boolean }) => void;
+  /** One write: the delta link and the CaseFlow change number go together, or neither. */
+  saveState: (changes: {
+    deltaLink?: string | null;
+    windowStart?: string;
+    windowEnd?: string;
+    deltaFlows?: string;
+    lastError?: string | null;
+    breaker?: string | null;
+    allowDeletes?: boolean;
+    changeSeq?: number | null;
+    changeScope?: string | null;
+    success: boolean;
+  }) => void;
   lock: () => { renew(): void; release(): void } | { heldBy: string };
   /** Outlook ids whose JSON failed validation in earlier rounds: read again by id. */
   invalidIds: () => string[];
@@ -62,6 +75,12 @@ export interface RunOptions {
   allowDeletes: boolean;
 }
 
+/** The CaseFlow change number the last committed run had applied, and what it read under (scope.ts). */
+export interface CommittedChanges {
+  changeSeq: number | null;
+  changeScope: string | null;
+}
+
 const zero = (): Counts => ({ created: 0, updated: 0, deleted: 0 });
 
 /**
@@ -70,9 +89,9 @@ const zero = (): Counts => ({ created: 0, updated: 0, deleted: 0 });
  * Outlook has no copy, the link is dropped, so the lookup does not repeat on every run.
  */
 async function recoverCreates(host: RunHost, o: RunOptions): Promise<void> {
-  const links = host.store.links().filter((l) => l.state === 'creating' && l.outlookId === null);
+  const links = host.store.openLinks().filter((l) => l.state === 'creating' && l.outlookId === null);
   if (links.length === 0) return;
-  const items = new Map(host.store.localItems(host.window, links).map((i) => [`${i.kind}:${i.id}`, i]));
+  const items = new Map(readItems(host.store, host.window, refsOf(links)).local.map((i) => [`${i.kind}:${i.id}`, i]));
   const toggles = { event: o.policy.events, task: o.policy.tasks, deadline: o.policy.deadlines };
   for (const link of links) {
     const item = items.get(`${link.kind}:${link.localId}`);
@@ -117,11 +136,6 @@ function coversFlows(saved: string | null, now: string): boolean {
   return now.split(',').filter(Boolean).every((f) => had.has(f));
 }
 
-/** The iCalUIds this round's Outlook events carry: the only ones the planner looks up. */
-function remoteICalUIds(changes: RemoteChange[]): string[] {
-  return [...new Set(changes.flatMap((c) => (c.event && c.event.iCalUId !== null ? [c.event.iCalUId] : [])))];
-}
-
 /** What a run reads and decides before it writes anything to Outlook. */
 export interface Prepared {
   state: ReturnType<RunHost['readState']>;
@@ -133,40 +147,53 @@ export interface Prepared {
   result: PlanResult;
   allowDeletes: boolean;
   series: SeriesRead;
+  /** CaseFlow's change number before anything was read, and the window and settings read under: committed with the delta link. */
+  changes: { mark: number; key: string };
+  /** Outlook changes were set aside for items edited in CaseFlow during the run: the round must come again. */
+  setAside: boolean;
 }
 
 /**
  * Reads Outlook's changes since the last committed round and plans both sides. With `write`, our
  * own creates found among them (a restored store) are linked in the store first; with `dry`, the
- * same links are only assumed, and nothing anywhere is written.
+ * same links are only assumed, and nothing anywhere is written. A run that writes reads of
+ * CaseFlow only what changed since the last committed run when it can (scope.ts); `dry` reads all.
  */
 export async function readAndPlan(host: RunHost, o: RunOptions, mode: 'write' | 'dry'): Promise<Prepared> {
   const state = host.readState();
-  let links = host.store.links();
-  const local = host.store.localItems(host.window, links);
-  const localByKey = new Map<string, LocalItem>(local.map((i) => [`${i.kind}:${i.id}`, i]));
+  // Taken before any item is read: a change made while the run reads is read again next time.
+  const changes = { mark: host.store.changeMark(), key: scopeKey(host.window, o.policy) };
   const sameWindow = state.windowStart === host.window.startUtc && state.windowEnd === host.window.endUtc;
   // A flow switched back on must see what happened in Outlook while it was off: a full round.
   const flows = flowsOf(o.policy);
   const savedLink = sameWindow && state.deltaLink && sameOrigin(state.deltaLink, host.graphOrigin) && coversFlows(state.deltaFlows, flows) ? state.deltaLink : null;
+  const scoped = mode === 'write' && savedLink !== null && state.changeSeq !== null && state.changeScope === changes.key;
+  const reader = new CaseflowReader(host.store, host.window, changes.mark, scoped ? state.changeSeq : null);
   const round = await fetchRound({
     calendar: host.calendar,
     window: host.window,
     savedLink,
-    linkedIds: new Set(links.flatMap((l) => (l.outlookId ? [l.outlookId] : []))),
+    linkedIds: reader.linkedIds(),
     // Invitations too: a full round does not say that one was cancelled or deleted.
-    windowLinkedIds: new Set(links.flatMap((l) => (l.outlookId && localByKey.get(`${l.kind}:${l.localId}`)?.inWindow ? [l.outlookId] : []))),
+    windowLinkedIds: () => reader.windowLinkedIds(),
     recheckIds: host.invalidIds(),
     log: host.log,
   });
+  if (round.full) reader.everything();
+  reader.widen(round.changes);
   host.log.debug(`delta round: ${round.full ? 'full' : 'since the last run'}, ${round.pages} page(s), ${round.changes.length} change(s)`);
   // What the delta does not say of recurring series (deleted occurrences): read their instances.
-  const series = await readSeries({ calendar: host.calendar, window: host.window, links, round, now: host.store.now(), checkedAt: host.store.seriesCheckedAt(), events: o.policy.events, log: host.log });
+  const series = await readSeries({ calendar: host.calendar, window: host.window, links: reader.read.links, round, now: host.store.now(), checkedAt: host.store.seriesCheckedAt(), events: o.policy.events, log: host.log });
   round.changes.push(...series.changes);
   round.invalid.push(...series.invalid);
-  const claimOptions = { storeId: host.storeId, store: host.store, calendar: host.calendar, links, local, changes: round.changes, trigger: o.trigger };
+  reader.widen(series.changes);
+  const { local, remote, setAside } = reader.settle(round.changes, host.log);
+  const rows = reader.rowsRead;
+  host.log.debug(`CaseFlow: ${rows.links} link(s) and ${rows.items} item(s) read (${reader.scoped ? 'what changed since the last run, and what the round touched' : 'everything'})`);
+  let { links } = reader.read;
+  const claimOptions = { storeId: host.storeId, store: host.store, calendar: host.calendar, links, local, changes: remote, trigger: o.trigger };
   if (mode === 'write') {
-    if (await claimOwnCreates(claimOptions)) links = host.store.links();
+    if (await claimOwnCreates(claimOptions)) links = reader.links();
   } else {
     const claims = await findOwnCreates(claimOptions);
     links = links.map((l) => {
@@ -185,11 +212,12 @@ export async function readAndPlan(host: RunHost, o: RunOptions, mode: 'write' | 
     storeId: host.storeId,
     links,
     local,
-    remote: round.changes,
-    knownICalUIds: host.store.knownICalUIds(remoteICalUIds(round.changes)),
+    remote,
+    knownICalUIds: host.store.knownICalUIds(iCalUIdsOf(remote)),
     policy: { ...o.policy, push: o.push, pull: true, allowDeletes },
   });
-  return { state, links, local, localByKey, flows, round, result, allowDeletes, series };
+  const localByKey = new Map<string, LocalItem>(local.map((i) => [`${i.kind}:${i.id}`, i]));
+  return { state, links, local, localByKey, flows, round, result, allowDeletes, series, changes, setAside };
 }
 
 export async function runSync(host: RunHost, o: RunOptions): Promise<RunSummary> {
@@ -198,7 +226,7 @@ export async function runSync(host: RunHost, o: RunOptions): Promise<RunSummary>
   if ('heldBy' in lock) throw new LockHeld(host.staffEmail);
   try {
     await recoverCreates(host, o);
-    const { state, localByKey, flows, round, result, allowDeletes, series } = await readAndPlan(host, o, 'write');
+    const { state, localByKey, flows, round, result, allowDeletes, series, changes, setAside } = await readAndPlan(host, o, 'write');
     summary.skipped = result.skipped.length;
     for (const s of result.skipped) host.log.debug(`skipped ${s.kind ?? 'event'} ${s.localId ?? s.outlookId ?? ''}: ${SKIP_REASON_TEXT[s.reason]}`);
     lock.renew(); // the delta round may have taken a while; the writes come next
@@ -211,13 +239,14 @@ export async function runSync(host: RunHost, o: RunOptions): Promise<RunSummary>
     // Removals held back by the breaker, or Outlook changes set aside because CaseFlow was edited
     // during the run, must come again: keep the old delta link (the rest of the round replays
     // harmlessly, as hashes show it is already applied).
-    const holdRound = ((result.breaker?.caseflow ?? 0) > 0 && result.breaker?.side !== 'outlook') || done.replayRound;
+    const holdRound = ((result.breaker?.caseflow ?? 0) > 0 && result.breaker?.side !== 'outlook') || done.replayRound || setAside;
     // A disconnect during the run cleared the sync state: do not write it back.
     if (!host.store.stillConnected()) return summary;
     recordSeries(host.store, series, round.changes, holdRound);
     host.saveInvalid(round.invalid);
     host.saveState({
       ...(holdRound ? {} : { deltaLink: round.deltaLink, windowStart: host.window.startUtc, windowEnd: host.window.endUtc, deltaFlows: flows }),
+      ...committedChanges(changes, { held: holdRound || result.breaker !== undefined, applied: o.push && done.errors.length === 0 }),
       lastError: summary.errors.length ? summary.errors.join('; ').slice(0, 2000) : null,
       breaker: result.breaker ? breakerText(result.breaker) : null,
       // The permission is used up by a run that could delete on both sides.
@@ -231,6 +260,17 @@ export async function runSync(host: RunHost, o: RunOptions): Promise<RunSummary>
   } finally {
     lock.release();
   }
+}
+
+/**
+ * What a run commits of CaseFlow's change log. Applied (pushed, no write failed): the number taken
+ * before it read, so the next run reads only what changed after. Held (breaker, a round to come
+ * again): none, so the next run reads everything. Otherwise (push off, a write failed) the number
+ * stays, and the next run reads the same changes again.
+ */
+function committedChanges(changes: Prepared['changes'], run: { held: boolean; applied: boolean }): Partial<CommittedChanges> {
+  if (run.held) return { changeSeq: null, changeScope: null };
+  return run.applied ? { changeSeq: changes.mark, changeScope: changes.key } : {};
 }
 
 /** Outlook events skipped because their JSON did not read well (they are read again next run). */
@@ -249,15 +289,19 @@ export function breakerText(b: Breaker): string {
 /**
  * CaseFlow-side changes waiting for the next scheduled run (for `status`): what the planner would
  * push if Outlook had nothing new, plus what it holds back (breaker). The planner's own rule, not
- * a second one.
+ * a second one. With `committed` under the same window and settings, only what changed since is read.
  */
-export function pendingCount(host: Pick<RunHost, 'store' | 'staffId' | 'storeId' | 'window'>, policy: Omit<Policy, 'push' | 'pull' | 'allowDeletes'>): number {
-  const links = host.store.links();
+export function pendingCount(
+  host: Pick<RunHost, 'store' | 'staffId' | 'storeId' | 'window'> & { committed?: CommittedChanges },
+  policy: Omit<Policy, 'push' | 'pull' | 'allowDeletes'>,
+): number {
+  const since = host.committed?.changeScope === scopeKey(host.window, policy) ? host.committed.changeSeq : null;
+  const { links, local } = since === null ? readAll(host.store, host.window) : readItems(host.store, host.window, changedRefs(host.store, since));
   const result = plan({
     staff: host.staffId,
     storeId: host.storeId,
     links,
-    local: host.store.localItems(host.window, links),
+    local,
     remote: [],
     knownICalUIds: new Map(),
     policy: { ...policy, push: true, pull: false, allowDeletes: false },

@@ -147,8 +147,11 @@ export function recordSeries(store: SyncStore, read: SeriesRead, changes: Remote
   store.transaction(() => {
     for (const m of read.masters) store.saveSeries(m);
     if (!hold) for (const id of read.gone) store.deleteSeries(id);
-    const links = new Map(store.links().flatMap((l) => (l.outlookId ? [[l.outlookId, l] as const] : [])));
-    for (const change of dedupeRemote(changes).values()) {
+    const named = dedupeRemote(changes);
+    // Only links of series matter: those the round names as occurrences, and those that were.
+    const ofSeries = [...named.values()].flatMap((c) => (c.event?.seriesMasterId ? [c.event.id] : []));
+    const links = new Map([...store.linksByOutlookId(ofSeries), ...store.openLinks().filter((l) => l.seriesMasterId)].flatMap((l) => (l.outlookId ? [[l.outlookId, l] as const] : [])));
+    for (const change of named.values()) {
       const event = change.event;
       const link = event && links.get(event.id);
       if (!event || !link || (event.seriesMasterId === null && !link.seriesMasterId)) continue;

@@ -174,6 +174,40 @@ export function syncStoreContract(name: string, make: () => StoreUnderTest): voi
       expect(t.store.seriesCheckedAt()).toBe('2026-11-20T12:00:00.000Z');
     });
 
+    it('logs every CaseFlow write: the items changed after a mark, each once, and a read of just those matches the whole read', () => {
+      const kept = t.caseflow.addEvent('Kept', 3);
+      const edited = t.caseflow.addEvent('Edited', 4);
+      const gone = t.caseflow.addEvent('Gone', 5);
+      const task = t.caseflow.addTask('Brief', 6);
+      for (const [kind, localId, outlookId] of [['event', kept, 'AAA'], ['event', edited, 'BBB'], ['event', gone, 'CCC']] as const) {
+        t.store.insertLink(link({ kind, localId, outlookId, state: 'linked', transactionId: `tx-${localId}` }));
+      }
+      const mark = t.store.changeMark();
+      expect(t.store.changedSince(mark)).toEqual([]);
+      t.caseflow.editEvent(edited, 'Edited again');
+      t.caseflow.editEvent(edited, 'Edited a third time');
+      t.caseflow.deleteEvent(gone);
+      const changed = t.store.changedSince(mark);
+      expect(changed.map((r) => `${r.kind}:${r.id}`).sort()).toEqual([`event:${edited}`, `event:${gone}`].sort());
+      expect(t.store.changeMark()).toBeGreaterThan(mark);
+
+      const links = t.store.linksOf(changed);
+      expect(links.map((l) => l.localId).sort()).toEqual([edited, gone].sort());
+      const whole = t.store.localItems(STORE_WINDOW, t.store.links());
+      const some = t.store.localItems(STORE_WINDOW, links, changed);
+      expect(some).toEqual(whole.filter((i) => changed.some((r) => r.kind === i.kind && r.id === i.id)));
+      expect(some.map((i) => i.content.title)).toEqual(['Edited a third time']);
+      expect(t.store.localItems(STORE_WINDOW, [], [{ kind: 'task', id: task }]).map((i) => i.id)).toEqual([task]);
+
+      expect(t.store.linksByOutlookId(['BBB', 'ZZZ']).map((l) => l.localId)).toEqual([edited]);
+      // Links every run looks at: not settled, failing, or of a series.
+      expect(t.store.openLinks()).toEqual([]);
+      const creating = t.store.insertLink(link({ kind: 'task', localId: task, transactionId: 'tx-task' }));
+      const failing = t.store.linksByOutlookId(['AAA'])[0]!;
+      t.store.linkFailed(failing.id, 'throttled');
+      expect(t.store.openLinks().map((l) => l.id).sort()).toEqual([failing.id, creating].sort());
+    });
+
     it('says whether the staff member is still connected', () => {
       expect(t.store.stillConnected()).toBe(true);
       t.caseflow.disconnect();

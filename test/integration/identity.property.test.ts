@@ -2,7 +2,8 @@
 // re-created in random order, Outlook is edited, and one store is restored from an older copy of
 // itself. Every run is checked against the simulator's request log: never a PATCH or DELETE of an
 // Outlook event the store did not create or link for that very item, never a duplicate of an
-// item in Outlook, never a transactionId refused as reused.
+// item in Outlook, never a transactionId refused as reused. Runs read only what changed in
+// CaseFlow; once settled, a run that reads every item must find nothing left to do.
 
 import { copyFileSync, existsSync, rmSync } from 'node:fs';
 import Database from 'better-sqlite3';
@@ -113,6 +114,31 @@ async function runAndCheck(s: StoreUnderTest, restoredSinceRun: boolean): Promis
   if (!restoredSinceRun) expect(refused, 'a transactionId refused as reused').toEqual([]);
 }
 
+/** What a run can change of a store: its events and its links' bookkeeping. */
+function storeState(s: StoreUnderTest): unknown {
+  const db = new Database(s.sb.db, { readonly: true });
+  const events = db.prepare('SELECT id, title, location, start_utc, end_utc, all_day FROM events ORDER BY id').all();
+  const links = db.prepare('SELECT id, kind, local_id, outlook_id, state, local_hash, remote_hash, change_key FROM links ORDER BY id').all();
+  db.close();
+  return { events, links };
+}
+
+/**
+ * The settled store, as runs that read only what changed left it, is where a run that reads every
+ * item ends too: with the committed change number cleared, a run writes nothing anywhere.
+ */
+async function fullReadAgrees(s: StoreUnderTest): Promise<void> {
+  const db = new Database(s.sb.db);
+  db.prepare('UPDATE sync_state SET change_seq = NULL').run();
+  db.close();
+  const before = storeState(s);
+  const since = maxSeq();
+  await ok(s.sb, ['daemon', '--once', '--staff', ALICE]);
+  const writes = sim.control.requestLog(since).filter((e) => e.method !== 'GET');
+  expect(writes.map((e) => `${e.method} ${e.path}`), 'a run reading every item wrote to Outlook after settled runs').toEqual([]);
+  expect(storeState(s), 'a run reading every item changed the store after settled runs').toEqual(before);
+}
+
 function noDuplicates(): void {
   const tags = live().map(tagOf).filter((t): t is string => t !== null);
   expect(tags.length, `duplicated tags: ${tags.filter((t, i) => tags.indexOf(t) !== i).join(', ')}`).toBe(new Set(tags).size);
@@ -178,6 +204,7 @@ describe('identity under random histories (property, real engine, simulator)', (
           // Settle: every store runs until quiet; then each item of each store has one copy.
           for (let i = 0; i < 3; i += 1) for (const [n, s] of stores.entries()) await runAndCheck(s, n === 0 && restored && i === 0);
           noDuplicates();
+          for (const s of stores) await fullReadAgrees(s);
         } finally {
           for (const s of stores) s.sb.cleanup();
         }

@@ -51,7 +51,7 @@ const round = (over: Partial<Parameters<typeof fetchRound>[0]> = {}): Promise<Ro
     window: WINDOW,
     savedLink: null,
     linkedIds: new Set(),
-    windowLinkedIds: new Set(),
+    windowLinkedIds: () => [],
     log: createLogger({ verbose: false, json: true, write: (line) => logLines.push(line) }),
     ...over,
   });

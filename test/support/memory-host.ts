@@ -19,7 +19,7 @@ export interface MemoryWorld {
   store: MemorySyncStore;
   calendar: MemoryCalendar;
   host: RunHost;
-  state: { deltaLink: string | null; windowStart: string | null; windowEnd: string | null; deltaFlows: string | null; allowDeletes: boolean; lastError: string | null };
+  state: { deltaLink: string | null; windowStart: string | null; windowEnd: string | null; deltaFlows: string | null; allowDeletes: boolean; lastError: string | null; changeSeq: number | null; changeScope: string | null };
   invalid: InvalidItem[];
 }
 
@@ -31,7 +31,7 @@ export function memoryWorld(storeId = 'f'.repeat(32)): MemoryWorld {
     clock,
     store,
     calendar,
-    state: { deltaLink: null, windowStart: null, windowEnd: null, deltaFlows: null, allowDeletes: false, lastError: null },
+    state: { deltaLink: null, windowStart: null, windowEnd: null, deltaFlows: null, allowDeletes: false, lastError: null, changeSeq: null, changeScope: null },
     invalid: [],
     host: null as unknown as RunHost,
   };

@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { localHash } from '../../src/sync/content.js';
 import type { ConflictRecord, ItemKind, Link, LocalItem, RemoteEvent, SyncContent } from '../../src/sync/model.js';
-import type { NewLink, SeriesFacts, SyncAudit, SyncStore, SyncWindow } from '../../src/sync/ports.js';
+import type { ItemRef, NewLink, SeriesFacts, SyncAudit, SyncStore, SyncWindow } from '../../src/sync/ports.js';
 import { CrashClock } from './memory-calendar.js';
 
 export interface MemoryItem {
@@ -44,6 +44,8 @@ interface State {
   seq: { item: number; link: number; conflict: number };
   series: Map<string, SeriesFacts>;
   seriesCheckedAt: string | null;
+  /** CaseFlow's change log: every item written, in order (a change's number is its position + 1). */
+  changes: ItemRef[];
 }
 
 const key = (kind: ItemKind, id: number) => `${kind}:${id}`;
@@ -60,7 +62,7 @@ export interface Overwrite {
 }
 
 export class MemorySyncStore implements SyncStore {
-  private s: State = { items: new Map(), links: [], conflicts: [], audit: [], overwrites: [], seq: { item: 0, link: 0, conflict: 0 }, series: new Map(), seriesCheckedAt: null };
+  private s: State = { items: new Map(), links: [], conflicts: [], audit: [], overwrites: [], seq: { item: 0, link: 0, conflict: 0 }, series: new Map(), seriesCheckedAt: null, changes: [] };
   /** CaseFlow's clock (move it with `later`). */
   private clockMs = Date.parse('2026-11-20T12:00:00.000Z');
 
@@ -81,16 +83,23 @@ export class MemorySyncStore implements SyncStore {
   addItem(fields: Omit<MemoryItem, 'id' | 'uid' | 'iCalUId' | 'joinUrl' | 'recurring' | 'readOnly' | 'source'> & Partial<Pick<MemoryItem, 'recurring' | 'readOnly' | 'source'>>): MemoryItem {
     const item: MemoryItem = { recurring: false, readOnly: false, source: 'caseflow', iCalUId: null, joinUrl: null, ...fields, id: ++this.s.seq.item, uid: uid() };
     this.s.items.set(key(item.kind, item.id), item);
+    this.changed(item.kind, item.id);
     return structuredClone(item);
   }
 
   editItem(kind: ItemKind, id: number, content: SyncContent): void {
     const item = this.s.items.get(key(kind, id));
     if (item) item.content = structuredClone(content);
+    this.changed(kind, id);
   }
 
   removeItem(kind: ItemKind, id: number): void {
     this.s.items.delete(key(kind, id));
+    this.changed(kind, id);
+  }
+
+  private changed(kind: ItemKind, id: number): void {
+    this.s.changes.push({ kind, id });
   }
 
   items(): MemoryItem[] {
@@ -139,12 +148,14 @@ export class MemorySyncStore implements SyncStore {
     return this.s.links.map(({ failCount: _f, lastError: _e, ...l }) => structuredClone(l));
   }
 
-  localItems(window: SyncWindow, links: Link[]): LocalItem[] {
+  localItems(window: SyncWindow, links: Link[], only?: ItemRef[]): LocalItem[] {
     const linked = new Set(links.map((l) => key(l.kind, l.localId)));
+    const wanted = only && new Set(only.map((r) => key(r.kind, r.id)));
     const overlaps = (c: SyncContent) => (c.allDay ? c.end >= window.startDate && c.start < window.endDate : c.end > window.startUtc && c.start < window.endUtc);
     const out: LocalItem[] = [];
     for (const i of this.s.items.values()) {
       const inWindow = overlaps(i.content);
+      if (wanted && !wanted.has(key(i.kind, i.id))) continue;
       if (!inWindow && !linked.has(key(i.kind, i.id))) continue;
       out.push({ kind: i.kind, id: i.id, uid: i.uid, staff: this.staff, content: structuredClone(i.content), confidential: i.confidential, protected: i.protected, category: i.category ?? null, recurring: i.recurring, readOnly: i.readOnly, source: i.source, inWindow });
     }
@@ -153,6 +164,28 @@ export class MemorySyncStore implements SyncStore {
 
   knownICalUIds(_iCalUIds: string[]): Map<string, number> {
     return new Map();
+  }
+
+  changeMark(): number {
+    return this.s.changes.length;
+  }
+
+  changedSince(mark: number): ItemRef[] {
+    return [...new Map(this.s.changes.slice(mark).map((r) => [key(r.kind, r.id), r])).values()];
+  }
+
+  openLinks(): Link[] {
+    return this.links().filter((l) => l.state !== 'linked' || l.seriesMasterId !== null || this.failCount(l.id) > 0);
+  }
+
+  linksOf(items: ItemRef[]): Link[] {
+    const wanted = new Set(items.map((r) => key(r.kind, r.id)));
+    return this.links().filter((l) => wanted.has(key(l.kind, l.localId)));
+  }
+
+  linksByOutlookId(ids: string[]): Link[] {
+    const wanted = new Set(ids);
+    return this.links().filter((l) => l.outlookId !== null && wanted.has(l.outlookId));
   }
 
   insertLink(link: NewLink): number {
@@ -224,6 +257,7 @@ export class MemorySyncStore implements SyncStore {
     if (!item) return null;
     this.noteOverwrite(item);
     item.content = structuredClone(content);
+    this.changed('event', id);
     if (joinUrl !== undefined) item.joinUrl = joinUrl;
     return structuredClone(item.content);
   }
@@ -232,6 +266,7 @@ export class MemorySyncStore implements SyncStore {
     this.write();
     const item = this.s.items.get(key('event', id));
     if (!item) return;
+    this.changed('event', id);
     if (facts.iCalUId !== undefined) item.iCalUId = facts.iCalUId;
     if (facts.joinUrl !== undefined) item.joinUrl = facts.joinUrl;
   }
@@ -241,6 +276,7 @@ export class MemorySyncStore implements SyncStore {
     const item = this.s.items.get(key('event', id));
     if (item) this.noteOverwrite(item);
     this.s.items.delete(key('event', id));
+    this.changed('event', id);
     return item ? structuredClone(item) : null;
   }
 

@@ -36,14 +36,22 @@ export interface DeltaState {
   /** Mailbox sequence when the round was computed (Infinity for an initial round). */
   seq: number;
   replayRemovals: SnapshotEntry[];
+  /** The snapshot holds the whole window (no entry was taken out of it to be replayed). */
+  whole?: boolean;
 }
 
 export type Entry = { kind: 'item'; ev: StoredEvent } | { kind: 'removed'; id: string; immutableId: string };
 
 export function planRound(prev: DeltaState, faults: DeltaFaults, rng: Rng): { groups: Entry[][]; next: DeltaState } {
   const mailbox = prev.mailbox;
+  // Nothing written to the mailbox since the last round, whose snapshot is whole and which left
+  // nothing to replay: an empty round, without walking the mailbox (a quiet round over a large
+  // mailbox would otherwise cost the simulator, not the client, most of its time).
+  if (prev.seq === mailbox.seq && prev.whole && prev.replayRemovals.length === 0) return { groups: [], next: { ...prev, epoch: mailbox.deltaEpoch } };
   const view = new Map<string, StoredEvent>();
-  for (const ev of mailbox.instances(prev.startMs, prev.endMs)) view.set(ev.immutableId, structuredClone(ev));
+  // Held by reference: only what the round reports is copied (a quiet round over a large mailbox
+  // would otherwise copy every event in the window).
+  for (const ev of mailbox.instances(prev.startMs, prev.endMs)) view.set(ev.immutableId, ev);
   const seriesInView = new Set([...view.values()].map((e) => e.seriesMaster?.key).filter(Boolean));
   const groups = new Map<string, Entry[]>();
   const add = (group: string, entry: Entry) => groups.set(group, [...(groups.get(group) ?? []), entry]);
@@ -57,7 +65,7 @@ export function planRound(prev: DeltaState, faults: DeltaFaults, rng: Rng): { gr
   const snapshot = new Map<string, SnapshotEntry>();
   for (const [key, ev] of view) {
     snapshot.set(key, { changeKey: ev.changeKey, id: ev.id, immutableId: ev.immutableId });
-    if (prev.snapshot.get(key)?.changeKey !== ev.changeKey) add(ev.seriesMaster?.key ?? key, { kind: 'item', ev });
+    if (prev.snapshot.get(key)?.changeKey !== ev.changeKey) add(ev.seriesMaster?.key ?? key, { kind: 'item', ev: structuredClone(ev) });
   }
   for (const entry of prev.snapshot.values()) {
     if (faults.hideCancelledOccurrences && isCancelledOccurrence(mailbox, entry.immutableId)) continue;
@@ -83,9 +91,11 @@ export function planRound(prev: DeltaState, faults: DeltaFaults, rng: Rng): { gr
   let ordered = [...groups.values()];
   const duplicates: Entry[][] = [];
   const replayRemovals: SnapshotEntry[] = [];
+  let whole = true;
   for (const entry of ordered.flat()) {
     if (faults.duplicate > 0 && rng() < faults.duplicate) duplicates.push([entry]);
     if (faults.replay > 0 && rng() < faults.replay) {
+      whole = false;
       if (entry.kind === 'item') snapshot.delete(entry.ev.immutableId);
       else replayRemovals.push({ changeKey: '', id: entry.id, immutableId: entry.immutableId });
     }
@@ -100,6 +110,7 @@ export function planRound(prev: DeltaState, faults: DeltaFaults, rng: Rng): { gr
     snapshot,
     seq: mailbox.seq,
     replayRemovals,
+    whole,
   };
   return { groups: ordered, next };
 }
