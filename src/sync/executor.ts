@@ -93,6 +93,9 @@ async function pushRemote(actions: RemoteAction[], o: ExecuteOptions, result: Ex
   const linkIds = new Map<RemoteAction, number>();
   o.store.transaction(() => {
     for (const a of actions) {
+      // An update records what it sends first: if Outlook stores it but its answer is lost, the
+      // next round shows the copy changed, and the link knows that change as its own.
+      if (a.type === 'remote.update') o.store.updateLink(a.linkId, { sentLocalHash: a.localHash, sentRemoteHash: sentHash(a) });
       if (a.type !== 'remote.create') {
         linkIds.set(a, a.linkId);
         continue;
@@ -165,6 +168,7 @@ async function pushRemote(actions: RemoteAction[], o: ExecuteOptions, result: Ex
         confidential: a.confidential,
         titleMask: a.titleMask,
         iCalUId: event.iCalUId,
+        ...SETTLED,
         failCount: 0,
         lastError: null,
         syncedAt: new Date().toISOString(),
@@ -179,8 +183,11 @@ async function pushRemote(actions: RemoteAction[], o: ExecuteOptions, result: Ex
   return applies;
 }
 
-/** The hash of the copy a create makes, as Outlook holds it (the body of a confidential item says "Confidential", its title may be masked). */
-function sentHash(a: RemoteCreate): string {
+/** Outlook's version of the copy is known again: no update of it is waiting for its answer. */
+const SETTLED = { sentLocalHash: null, sentRemoteHash: null } as const;
+
+/** The hash of the copy a create or update makes, as Outlook holds it (the body of a confidential item says "Confidential", its title may be masked). */
+function sentHash(a: RemoteCreate | RemoteUpdate): string {
   return remoteHash({ content: { ...a.content, title: a.titleMask ?? a.content.title, description: a.confidential ? CONFIDENTIAL_BODY : a.content.description } });
 }
 
@@ -276,6 +283,7 @@ function applyLocal(action: Action, o: ExecuteOptions, result: ExecutionResult):
       store.updateLink(action.linkId, {
         remoteHash: action.remoteHash,
         changeKey: action.changeKey,
+        ...SETTLED,
         localHash: localHash({ content: stored, confidential: item?.confidential ?? false }),
         ...(action.titleMask !== undefined ? { titleMask: action.titleMask } : {}),
       });
@@ -312,7 +320,7 @@ function applyLocal(action: Action, o: ExecuteOptions, result: ExecutionResult):
       result.pulled.updated += 1;
       return;
     case 'link.refresh':
-      store.updateLink(action.linkId, { localHash: action.localHash, remoteHash: action.remoteHash, changeKey: action.changeKey, ...(action.titleMask !== undefined ? { titleMask: action.titleMask } : {}) });
+      store.updateLink(action.linkId, { localHash: action.localHash, remoteHash: action.remoteHash, changeKey: action.changeKey, ...SETTLED, ...(action.titleMask !== undefined ? { titleMask: action.titleMask } : {}) });
       // A Teams join URL Outlook filled in later (it is not a synced field, so nothing else moved).
       if (action.joinUrl) store.setEventRemoteFacts(action.localId, { joinUrl: action.joinUrl });
       return;
