@@ -135,6 +135,16 @@ async function pushRemote(actions: RemoteAction[], o: ExecuteOptions, result: Ex
         continue;
       }
     }
+    if (a.type === 'remote.update' && outcome.status === 'preconditionFailed') {
+      try {
+        const stored = await storedUpdate(a, o);
+        if (stored) ({ outcome, foundAgain } = { outcome: stored, foundAgain: true });
+        // Changed in Outlook by someone else: the update was not stored, or was edited over.
+        else applies.push(() => o.store.updateLink(linkId, SETTLED));
+      } catch (error) {
+        if (!(error instanceof InvalidItemError)) throw error;
+      }
+    }
     if (a.type === 'remote.delete') {
       // Not found: already gone, which is what was asked.
       if (outcome.status === 'ok' || outcome.status === 'notFound') {
@@ -163,7 +173,7 @@ async function pushRemote(actions: RemoteAction[], o: ExecuteOptions, result: Ex
         state: 'linked',
         outlookId: event.id,
         changeKey: foundAgain ? null : event.changeKey,
-        remoteHash: foundAgain ? sentHash(a as RemoteCreate) : remoteHash(event),
+        remoteHash: foundAgain ? sentHash(a) : remoteHash(event),
         localHash: a.localHash,
         confidential: a.confidential,
         titleMask: a.titleMask,
@@ -234,6 +244,17 @@ async function afterDuplicate(a: RemoteCreate, linkId: number, o: ExecuteOptions
   o.store.transaction(() => o.store.updateLink(linkId, { state: 'creating', transactionId, tag, generation }));
   const [again] = await o.calendar.write([{ op: 'create', payload: a.payload, transactionId, tag }]);
   return { outcome: again ?? { status: 'duplicate' }, foundAgain: false };
+}
+
+/**
+ * Graph refused an update as made over a newer version of the copy. That newer version may be
+ * this very update: stored once, its answer lost, then sent again with the same If-Match (a 504
+ * retried). The copy is read: holding what was sent, the update is done.
+ */
+async function storedUpdate(a: RemoteUpdate, o: ExecuteOptions): Promise<WriteOutcome | null> {
+  const json = await o.calendar.getEvent(a.outlookId);
+  if (json === null) return null;
+  return remoteHash(fromGraphEvent(json, { inWindow: true })) === sentHash(a) ? { status: 'ok', event: json } : null;
 }
 
 /**

@@ -56,17 +56,16 @@ function remoteSide(link: Link, change: RemoteChange | undefined): RemoteSide {
 }
 
 /**
- * An update sent earlier whose answer never came (a 504 after Outlook stored it, a dropped
- * connection, a crash): if the round shows the copy as that update made it, or deleted, Outlook
- * had stored it, and the link reads as if the answer had come. The change is then our own echo,
- * not an Outlook edit: the CaseFlow item is compared with what was sent, so a CaseFlow edit made
- * since goes out, and a deletion in Outlook of what the person saw there stands. Any other change
- * is Outlook's own, compared with the version synced before the update.
+ * An update sent earlier whose answer never came (a body Graph cut short, a crash): if the round
+ * shows the copy as that update made it, Outlook had stored it, and the link reads as if the
+ * answer had come. The change is then our own echo, not an Outlook edit: the CaseFlow item is
+ * compared with what was sent, so a CaseFlow edit made since goes out. Any other change is
+ * Outlook's own, compared with the version synced before the update. A deletion says nothing of
+ * whether the update was stored: the CaseFlow edit is kept and the copy made again (no lost edit).
  */
 function answered(link: Link, change: RemoteChange | undefined): Link {
-  if (!link.sentRemoteHash || !link.sentLocalHash || !change) return link;
-  const stored = change.kind === 'removed' ? change.confirmation === 'deleted' : remoteHash(change.event) === link.sentRemoteHash;
-  return stored ? { ...link, localHash: link.sentLocalHash, remoteHash: link.sentRemoteHash } : link;
+  if (!link.sentRemoteHash || !link.sentLocalHash || change?.kind !== 'upsert') return link;
+  return remoteHash(change.event) === link.sentRemoteHash ? { ...link, localHash: link.sentLocalHash, remoteHash: link.sentRemoteHash } : link;
 }
 
 export function planLink(d: Draft, linkSeen: Link, item: LocalItem | undefined, change: RemoteChange | undefined): void {
