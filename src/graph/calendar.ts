@@ -152,6 +152,8 @@ export class GraphCalendar implements RemoteCalendar {
       if (status <= 0) {
         return new GraphCallError(`${what}: no answer from Microsoft Graph (${error.message || code || 'no response'})`, status, code, NO_ANSWER_HINT);
       }
+      // A success the SDK could not parse (an HTML page, a body cut short): say so, not "200 SyntaxError".
+      if (status >= 200 && status < 300) return new GraphCallError(`${what}: Graph answered ${status} with a body that is not JSON`, status, code, undefined, error.requestId ?? null);
       return new GraphCallError(`${what}: Graph answered ${status}${code ? ` ${code}` : ''}`, status, code, undefined, error.requestId ?? null);
     }
     return new GraphCallError(`${what}: ${(error as Error)?.message ?? String(error)}`, -1, '', NO_ANSWER_HINT);

@@ -620,6 +620,20 @@ export const MIGRATIONS: Migration[] = [
       `);
     },
   },
+  {
+    version: 12,
+    name: 'the update sent to an outlook copy whose answer has not come',
+    up(db) {
+      db.exec(`
+        -- Written before an update is sent, cleared once Outlook's version of the copy is known
+        -- again: the CaseFlow version sent (its local hash) and the hash of the copy it makes. An
+        -- update Outlook stored but whose answer was lost comes back in the next round as a change
+        -- hashing as sent_remote_hash: the tool's own write, not an Outlook edit. NULL: none.
+        ALTER TABLE links ADD COLUMN sent_local_hash TEXT;
+        ALTER TABLE links ADD COLUMN sent_remote_hash TEXT;
+      `);
+    },
+  },
 ];
 
 /** The triggers of migration 11: each write names the item it touched in sync_changes. */

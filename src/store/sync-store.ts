@@ -36,6 +36,8 @@ interface LinkRow {
   title_mask: string | null;
   series_master_id: string | null;
   outlook_type: Link['outlookType'];
+  sent_local_hash: string | null;
+  sent_remote_hash: string | null;
 }
 
 type Overlaps = (allDay: boolean, start: string, end: string) => boolean;
@@ -62,6 +64,8 @@ export function linkFromRow(r: LinkRow): Link {
     iCalUId: r.ical_uid,
     seriesMasterId: r.series_master_id,
     outlookType: r.outlook_type ?? null,
+    sentLocalHash: r.sent_local_hash,
+    sentRemoteHash: r.sent_remote_hash,
   };
 }
 
@@ -82,6 +86,8 @@ const LINK_COLUMNS: Record<string, string> = {
   iCalUId: 'ical_uid',
   seriesMasterId: 'series_master_id',
   outlookType: 'outlook_type',
+  sentLocalHash: 'sent_local_hash',
+  sentRemoteHash: 'sent_remote_hash',
   failCount: 'fail_count',
   lastError: 'last_error',
   syncedAt: 'synced_at',

@@ -93,6 +93,9 @@ async function pushRemote(actions: RemoteAction[], o: ExecuteOptions, result: Ex
   const linkIds = new Map<RemoteAction, number>();
   o.store.transaction(() => {
     for (const a of actions) {
+      // An update records what it sends first: if Outlook stores it but its answer is lost, the
+      // next round shows the copy changed, and the link knows that change as its own.
+      if (a.type === 'remote.update') o.store.updateLink(a.linkId, { sentLocalHash: a.localHash, sentRemoteHash: sentHash(a) });
       if (a.type !== 'remote.create') {
         linkIds.set(a, a.linkId);
         continue;
@@ -132,6 +135,16 @@ async function pushRemote(actions: RemoteAction[], o: ExecuteOptions, result: Ex
         continue;
       }
     }
+    if (a.type === 'remote.update' && outcome.status === 'preconditionFailed') {
+      try {
+        const stored = await storedUpdate(a, o);
+        if (stored) ({ outcome, foundAgain } = { outcome: stored, foundAgain: true });
+        // Changed in Outlook by someone else: the update was not stored, or was edited over.
+        else applies.push(() => o.store.updateLink(linkId, SETTLED));
+      } catch (error) {
+        if (!(error instanceof InvalidItemError)) throw error;
+      }
+    }
     if (a.type === 'remote.delete') {
       // Not found: already gone, which is what was asked.
       if (outcome.status === 'ok' || outcome.status === 'notFound') {
@@ -160,11 +173,12 @@ async function pushRemote(actions: RemoteAction[], o: ExecuteOptions, result: Ex
         state: 'linked',
         outlookId: event.id,
         changeKey: foundAgain ? null : event.changeKey,
-        remoteHash: foundAgain ? sentHash(a as RemoteCreate) : remoteHash(event),
+        remoteHash: foundAgain ? sentHash(a) : remoteHash(event),
         localHash: a.localHash,
         confidential: a.confidential,
         titleMask: a.titleMask,
         iCalUId: event.iCalUId,
+        ...SETTLED,
         failCount: 0,
         lastError: null,
         syncedAt: new Date().toISOString(),
@@ -179,8 +193,11 @@ async function pushRemote(actions: RemoteAction[], o: ExecuteOptions, result: Ex
   return applies;
 }
 
-/** The hash of the copy a create makes, as Outlook holds it (the body of a confidential item says "Confidential", its title may be masked). */
-function sentHash(a: RemoteCreate): string {
+/** Outlook's version of the copy is known again: no update of it is waiting for its answer. */
+const SETTLED = { sentLocalHash: null, sentRemoteHash: null } as const;
+
+/** The hash of the copy a create or update makes, as Outlook holds it (the body of a confidential item says "Confidential", its title may be masked). */
+function sentHash(a: RemoteCreate | RemoteUpdate): string {
   return remoteHash({ content: { ...a.content, title: a.titleMask ?? a.content.title, description: a.confidential ? CONFIDENTIAL_BODY : a.content.description } });
 }
 
@@ -230,6 +247,17 @@ async function afterDuplicate(a: RemoteCreate, linkId: number, o: ExecuteOptions
 }
 
 /**
+ * Graph refused an update as made over a newer version of the copy. That newer version may be
+ * this very update: stored once, its answer lost, then sent again with the same If-Match (a 504
+ * retried). The copy is read: holding what was sent, the update is done.
+ */
+async function storedUpdate(a: RemoteUpdate, o: ExecuteOptions): Promise<WriteOutcome | null> {
+  const json = await o.calendar.getEvent(a.outlookId);
+  if (json === null) return null;
+  return remoteHash(fromGraphEvent(json, { inWindow: true })) === sentHash(a) ? { status: 'ok', event: json } : null;
+}
+
+/**
  * An item that could not be written stays pending. The changeKey the plan saw is kept: the round's
  * delta link is saved, so a later If-Match must use what this round read, or it fails forever.
  */
@@ -276,6 +304,7 @@ function applyLocal(action: Action, o: ExecuteOptions, result: ExecutionResult):
       store.updateLink(action.linkId, {
         remoteHash: action.remoteHash,
         changeKey: action.changeKey,
+        ...SETTLED,
         localHash: localHash({ content: stored, confidential: item?.confidential ?? false }),
         ...(action.titleMask !== undefined ? { titleMask: action.titleMask } : {}),
       });
@@ -312,7 +341,7 @@ function applyLocal(action: Action, o: ExecuteOptions, result: ExecutionResult):
       result.pulled.updated += 1;
       return;
     case 'link.refresh':
-      store.updateLink(action.linkId, { localHash: action.localHash, remoteHash: action.remoteHash, changeKey: action.changeKey, ...(action.titleMask !== undefined ? { titleMask: action.titleMask } : {}) });
+      store.updateLink(action.linkId, { localHash: action.localHash, remoteHash: action.remoteHash, changeKey: action.changeKey, ...SETTLED, ...(action.titleMask !== undefined ? { titleMask: action.titleMask } : {}) });
       // A Teams join URL Outlook filled in later (it is not a synced field, so nothing else moved).
       if (action.joinUrl) store.setEventRemoteFacts(action.localId, { joinUrl: action.joinUrl });
       return;

@@ -127,6 +127,12 @@ export interface Link {
    */
   seriesMasterId?: string | null;
   outlookType?: RemoteEventType | null;
+  /**
+   * An update sent to the Outlook copy whose answer has not come (lost, or the run stopped): the
+   * local hash of the version sent and the remote hash of the copy it makes. Absent or null: none.
+   */
+  sentLocalHash?: string | null;
+  sentRemoteHash?: string | null;
 }
 
 /** `sync.protectedTitle`: what a confidential item's Outlook copy is titled. */

@@ -55,7 +55,21 @@ function remoteSide(link: Link, change: RemoteChange | undefined): RemoteSide {
   return { s: hash === link.remoteHash ? 'touched' : 'changed', event, hash };
 }
 
-export function planLink(d: Draft, link: Link, item: LocalItem | undefined, change: RemoteChange | undefined): void {
+/**
+ * An update sent earlier whose answer never came (a body Graph cut short, a crash): if the round
+ * shows the copy as that update made it, Outlook had stored it, and the link reads as if the
+ * answer had come. The change is then our own echo, not an Outlook edit: the CaseFlow item is
+ * compared with what was sent, so a CaseFlow edit made since goes out. Any other change is
+ * Outlook's own, compared with the version synced before the update. A deletion says nothing of
+ * whether the update was stored: the CaseFlow edit is kept and the copy made again (no lost edit).
+ */
+function answered(link: Link, change: RemoteChange | undefined): Link {
+  if (!link.sentRemoteHash || !link.sentLocalHash || change?.kind !== 'upsert') return link;
+  return remoteHash(change.event) === link.sentRemoteHash ? { ...link, localHash: link.sentLocalHash, remoteHash: link.sentRemoteHash } : link;
+}
+
+export function planLink(d: Draft, linkSeen: Link, item: LocalItem | undefined, change: RemoteChange | undefined): void {
+  const link = answered(linkSeen, change);
   const where = { kind: link.kind, localId: link.localId, ...(link.outlookId ? { outlookId: link.outlookId } : {}) };
   if (link.state === 'paused') return skip(d, 'paused', where);
   if (!kindEnabled(d.input.policy, link.kind)) return skip(d, 'toggle-off', where);
@@ -190,7 +204,9 @@ function planOneWay(d: Draft, link: Link, local: LocalSide, remote: RemoteSide):
   }
   if (remote.s === 'deleted') return local.s === 'changed' ? recreateRemote(d, link, local.item) : unlink(d, link);
   if (remote.s === 'changed') skip(d, 'outlook-edit-ignored', { kind: link.kind, localId: link.localId, outlookId: link.outlookId ?? '' });
-  if (local.s !== 'same') tryPush(d, link, local.item, () => pushUpdate(d, link, local.item, null));
+  if (local.s !== 'same') return void tryPush(d, link, local.item, () => pushUpdate(d, link, local.item, null));
+  // The echo of an update whose answer was lost: the link learns it was stored.
+  if (remote.s === 'touched' && link.sentRemoteHash) refresh(d, link, { localHash: link.localHash, remoteHash: remote.hash, changeKey: remote.event.changeKey }, remote.event);
 }
 
 /**

@@ -40,7 +40,11 @@ export interface Firm {
   seed: number;
   staff: string[];
   items: Map<string, Item>;
-  /** Random edits on both sides; an item is edited on one side at most, so nothing conflicts. */
+  /**
+   * Random edits on both sides. Until the next check, an item is edited on one side only: an edit
+   * a failed run left unsynced, then an edit on the other side, is a change on both sides, which
+   * Outlook wins (the conflict rule), not the later edit; this model does not predict that.
+   */
   edit(o?: { caseflow?: boolean; outlook?: boolean; max?: number }): Promise<string[]>;
   /** Both sides hold exactly the model (call after a run that went to its end). */
   check(where: string): Promise<void>;
@@ -57,6 +61,8 @@ export async function firm(staff: string[], seed: number, opts: Parameters<typeo
   const items = new Map<string, Item>();
   let counter = 0;
   let version = 0;
+  /** The side each item was edited on since the last check. */
+  const editedOn = new Map<string, 'caseflow' | 'outlook'>();
 
   const mailbox = (email: string) => w.sim.control.events(email, { calendar: 'primary' }).filter((e) => !e.deleted && e.type !== 'occurrence');
 
@@ -130,36 +136,41 @@ export async function firm(staff: string[], seed: number, opts: Parameters<typeo
     async edit({ caseflow = true, outlook = true, max = 3 } = {}) {
       const log: string[] = [];
       const touched = new Set<string>();
-      const untouched = (fn: (i: Item) => boolean) => [...items.values()].filter((i) => !touched.has(i.key) && fn(i));
+      const untouched = (side: 'caseflow' | 'outlook', fn: (i: Item) => boolean) =>
+        [...items.values()].filter((i) => !touched.has(i.key) && (editedOn.get(i.key) ?? side) === side && fn(i));
+      const touch = (item: Item, side: 'caseflow' | 'outlook') => {
+        touched.add(item.key);
+        editedOn.set(item.key, side);
+      };
       if (caseflow) {
         for (let i = Math.floor(rng() * (max + 1)); i > 0; i -= 1) await addCaseflow(log);
         for (let i = Math.floor(rng() * max); i > 0; i -= 1) {
-          const c = untouched((x) => x.caseflowId !== null && x.outlookId !== null);
+          const c = untouched('caseflow', (x) => x.caseflowId !== null && x.outlookId !== null);
           if (!c.length) break;
           const item = pick(c);
-          touched.add(item.key);
+          touch(item, 'caseflow');
           await editCaseflow(item, log);
         }
-        const d = untouched((x) => x.caseflowId !== null && x.outlookId !== null);
+        const d = untouched('caseflow', (x) => x.caseflowId !== null && x.outlookId !== null);
         if (d.length > 4 && chance(0.15)) {
           const item = pick(d);
-          touched.add(item.key);
+          touch(item, 'caseflow');
           await deleteCaseflow(item, log);
         }
       }
       if (outlook) {
         for (let i = Math.floor(rng() * max); i > 0; i -= 1) addOutlook(log);
         for (let i = Math.floor(rng() * max); i > 0; i -= 1) {
-          const c = untouched((x) => x.outlookId !== null && x.caseflowId !== null);
+          const c = untouched('outlook', (x) => x.outlookId !== null && x.caseflowId !== null);
           if (!c.length) break;
           const item = pick(c);
-          touched.add(item.key);
+          touch(item, 'outlook');
           editOutlook(item, log);
         }
-        const d = untouched((x) => x.outlookId !== null && x.caseflowId !== null);
+        const d = untouched('outlook', (x) => x.outlookId !== null && x.caseflowId !== null);
         if (d.length > 4 && chance(0.1)) {
           const item = pick(d);
-          touched.add(item.key);
+          touch(item, 'outlook');
           deleteOutlook(item, log);
         }
       }
@@ -205,6 +216,7 @@ export async function firm(staff: string[], seed: number, opts: Parameters<typeo
       const leaked = w.sim.control.requestLog().filter((r) => secrets.some((s) => JSON.stringify(r.requestBody ?? '').includes(s)));
       expect(leaked.map((r) => `${r.method} ${r.path}`), `${ctx}: a confidential description reached Graph`).toEqual([]);
       w.sim.control.clearRequestLog();
+      editedOn.clear();
     },
     stop: () => w.stop(),
   };

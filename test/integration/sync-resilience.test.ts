@@ -42,6 +42,18 @@ describe('resilience', () => {
     expect(events).toHaveLength(3);
   });
 
+  it('a delta answer that is not JSON fails the run with one line saying so', async () => {
+    w = await world();
+    await addEvents(1);
+    w.sim.control.setFaults({ corruptBody: 1, corruptMode: 'non-json' });
+    const r = await w.sb.json(['daemon', '--once', '--staff', ALICE]);
+    expect(r.code).toBe(4);
+    expect((r.body as { error: { message: string } }).error.message).toBe('delta: Graph answered 200 with a body that is not JSON');
+    w.sim.control.clearFaults();
+    await w.ok(['daemon', '--once', '--staff', ALICE]);
+    expect(mailbox().map((e) => e.subject)).toEqual(['Item 0']);
+  });
+
   it('converges under 30% random 429s with latency, never above 4 requests in flight', async () => {
     w = await world();
     await addEvents(30, ['--description', 'x']);

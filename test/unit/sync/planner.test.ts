@@ -208,6 +208,41 @@ describe('same edit, echoes and conflicts', () => {
   });
 });
 
+describe('an update whose answer was lost', () => {
+  /** "v0" synced, then "v1" sent: the link records it; Outlook stored it (its copy, with a new changeKey). */
+  function sentV1(kind: 'event' | 'task' = 'event') {
+    const { local, remote, link } = synced({ kind, content: content({ title: 'v0' }) });
+    const v1 = item({ kind, content: content({ title: 'v1' }) });
+    const stored = pushedEvent(v1, remote.id, 'ck-v1');
+    return { local, remote, stored, link: { ...link, sentLocalHash: localHash(v1), sentRemoteHash: remoteHash(stored) } };
+  }
+
+  it('its echo with CaseFlow as sent: the link learns it, nothing is written', () => {
+    const { stored, link } = sentV1();
+    const r = plan(input({ links: [link], local: [item({ content: content({ title: 'v1' }) })], remote: [upsert(stored)] }));
+    expect(only(r.actions, 'link.refresh')).toMatchObject({ localHash: link.sentLocalHash, remoteHash: link.sentRemoteHash, changeKey: 'ck-v1' });
+    expect(r.actions).toHaveLength(1);
+  });
+
+  it('its echo after CaseFlow went back to the older version: CaseFlow is newer and goes out', () => {
+    const { local, stored, link } = sentV1();
+    const r = plan(input({ links: [link], local: [local], remote: [upsert(stored)] }));
+    expect(only(r.actions, 'remote.update')).toMatchObject({ ifMatch: 'ck-v1', content: { title: 'v0' } });
+  });
+
+  it('a copy that does not hash as sent is an Outlook edit: changed on both sides, Outlook wins', () => {
+    const { stored, link } = sentV1();
+    const r = plan(input({ links: [link], local: [item({ content: content({ title: 'v2' }) })], remote: [upsert(editedRemote(stored, { title: 'Outlook' }, 'ck-3'))] }));
+    expect(only(r.actions, 'local.update')).toMatchObject({ conflict: true, content: { title: 'Outlook' } });
+  });
+
+  it('a task: its echo with CaseFlow as sent is learnt, not pushed again', () => {
+    const { stored, link } = sentV1('task');
+    const r = plan(input({ links: [link], local: [item({ kind: 'task', content: content({ title: 'v1' }) })], remote: [upsert(stored)] }));
+    expect(types(r.actions)).toEqual(['link.refresh']);
+  });
+});
+
 describe('the sync window', () => {
   it('an event that only left the window (removal confirmed to exist) is never deleted', () => {
     const { local, link } = synced();
