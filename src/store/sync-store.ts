@@ -269,15 +269,17 @@ export class SqliteSyncStore implements SyncStore {
         `INSERT INTO links (staff_id, kind, local_id, item_uid, tag, outlook_id, ical_uid, transaction_id, generation, state, role, local_hash, remote_hash, change_key, confidential, title_mask, series_master_id, outlook_type, synced_at)
          VALUES (@staff, @kind, @localId, ${ITEM_UID_OF}, @tag, @outlookId, @iCalUId, @transactionId, @generation, @state, @role, @localHash, @remoteHash, @changeKey, @confidential, @titleMask, @seriesMasterId, @outlookType, @syncedAt)`,
       )
-      .run({
-        ...link,
-        staff: this.staff.id,
-        confidential: link.confidential ? 1 : 0,
-        titleMask: link.titleMask ?? null,
-        seriesMasterId: link.seriesMasterId ?? null,
-        outlookType: link.outlookType ?? null,
-        syncedAt: this.clock().toISOString(),
-      });
+      // Object.assign, not a spread with keys after it: in Node 20 such objects outlive the young generation.
+      .run(
+        Object.assign({}, link, {
+          staff: this.staff.id,
+          confidential: link.confidential ? 1 : 0,
+          titleMask: link.titleMask ?? null,
+          seriesMasterId: link.seriesMasterId ?? null,
+          outlookType: link.outlookType ?? null,
+          syncedAt: this.clock().toISOString(),
+        }),
+      );
     return Number(info.lastInsertRowid);
   }
 
@@ -307,31 +309,29 @@ export class SqliteSyncStore implements SyncStore {
   }
 
   createEvent(event: RemoteEvent, content: SyncContent, flags: { readOnly: boolean; recurringInOutlook: boolean }): { id: number; stored: SyncContent } {
-    const id = insertEvent(
-      this.db,
-      {
-        staffId: this.staff.id,
-        title: content.title,
-        description: content.description,
-        allDay: content.allDay,
-        start: content.start,
-        end: content.end,
-        timeZone: content.timeZone,
-        location: content.location,
-        categoryId: null,
-        matterId: null,
-        teamsMeeting: content.teamsMeeting,
-        teamsJoinUrl: event.joinUrl,
-        recurrence: null,
-        source: 'outlook',
-        readOnly: flags.readOnly,
-        recurringInOutlook: flags.recurringInOutlook,
-        iCalUId: event.iCalUId,
-        attendees: this.attendees(content),
-      },
-      this.clock().toISOString(),
-    );
-    return { id, stored: toContent(getEventInput(this.db, id)!) };
+    const input: EventInput = {
+      staffId: this.staff.id,
+      title: content.title,
+      description: content.description,
+      allDay: content.allDay,
+      start: content.start,
+      end: content.end,
+      timeZone: content.timeZone,
+      location: content.location,
+      categoryId: null,
+      matterId: null,
+      teamsMeeting: content.teamsMeeting,
+      teamsJoinUrl: event.joinUrl,
+      recurrence: null,
+      source: 'outlook',
+      readOnly: flags.readOnly,
+      recurringInOutlook: flags.recurringInOutlook,
+      iCalUId: event.iCalUId,
+      attendees: this.attendees(content),
+    };
+    // The row holds the input as given (insertEvent writes every field as it is): its content is
+    // the input's, with no second read of the row.
+    return { id: insertEvent(this.db, input, this.clock().toISOString()), stored: toContent(input) };
   }
 
   updateEvent(id: number, content: SyncContent, joinUrl: string | null | undefined): SyncContent | null {

@@ -65,16 +65,18 @@ export function localHash(item: Pick<LocalItem, 'content' | 'confidential'>): st
  */
 export function comparable(c: SyncContent, confidential: boolean, maskedTitle = false): Record<string, unknown> {
   const n = normalizeContent(c);
-  return {
-    ...(maskedTitle ? {} : { title: n.title }),
-    ...(confidential ? {} : { description: n.description }),
-    allDay: n.allDay,
-    start: n.start,
-    end: n.end,
-    location: n.location,
-    attendees: n.attendees.map((a) => [a.email, a.type]),
-    teamsMeeting: n.teamsMeeting,
-  };
+  // Keys added one by one, in this order (the hash is over it): in Node 20 an object built from
+  // spreads with keys after them outlives the young generation, and one is built per event hashed.
+  const out: Record<string, unknown> = {};
+  if (!maskedTitle) out.title = n.title;
+  if (!confidential) out.description = n.description;
+  out.allDay = n.allDay;
+  out.start = n.start;
+  out.end = n.end;
+  out.location = n.location;
+  out.attendees = n.attendees.map((a) => [a.email, a.type]);
+  out.teamsMeeting = n.teamsMeeting;
+  return out;
 }
 
 /** Change detection of the Outlook side: the synced fields as Outlook holds them. */

@@ -292,7 +292,7 @@ function applyLocal(action: Action, o: ExecuteOptions, result: ExecutionResult):
         outlookType: action.event.type,
       };
       if (action.linkId !== null) store.updateLink(action.linkId, fields);
-      else store.insertLink({ ...fields, kind: 'event', transactionId: '', tag: null, generation: 0 });
+      else store.insertLink({ kind: 'event', transactionId: '', tag: null, generation: 0, ...fields });
       store.audit({ trigger: o.trigger, direction: 'caseflow', action: o.trigger === 'import' ? 'import' : 'create', kind: 'event', eventId: id, outlookId: action.event.id, summary: `${o.trigger === 'import' ? 'imported' : 'created'} from Outlook: ${action.content.title}` });
       result.pulled.created += 1;
       return;

@@ -138,6 +138,17 @@ export function syncStoreContract(name: string, make: () => StoreUnderTest): voi
       expect(t.caseflow.addEvent('After', 6)).toBeGreaterThan(again);
     });
 
+    it('what createEvent says it stored is what a read of the item gives, field by field', () => {
+      const timed = remote('O10', '  Review  ');
+      const withAttendees = { ...timed.content, description: 'line one  \r\nline two', location: 'Room 4', attendees: [{ email: 'bob@client.example', name: 'Bob', type: 'optional' as const }], teamsMeeting: true };
+      const allDay = { ...remote('O11', 'Holiday').content, allDay: true, start: '2026-12-24', end: '2026-12-26' };
+      for (const [id, content] of [['O10', withAttendees], ['O11', allDay]] as const) {
+        const { id: localId, stored } = t.store.createEvent({ ...timed.event, id, content }, content, { readOnly: false, recurringInOutlook: false });
+        const read = t.store.currentContent('event', localId)!;
+        expect({ ...stored, attendees: stored.attendees.map(({ email, name, type }) => ({ email, name, type })) }).toEqual({ ...read, attendees: read.attendees.map(({ email, name, type }) => ({ email, name, type })) });
+      }
+    });
+
     it('a link keeps the title its Outlook copy was given instead of the real one; none reads as null', () => {
       const a = t.caseflow.addEvent('Masked', 3);
       const b = t.caseflow.addEvent('Plain', 4);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  comparable,
   dueItemContent,
   localHash,
   mergeRemoteIntoLocal,
@@ -50,6 +51,14 @@ describe('hashes', () => {
     const h = remoteHash({ content: c });
     expect(remoteHash({ content: { ...c, timeZone: 'UTC', attendees: [{ email: 'BOB@firm.example', name: 'Robert', type: 'required' }] } })).toBe(h);
     expect(remoteHash({ content: { ...c, location: 'elsewhere' } })).not.toBe(h);
+  });
+
+  it('hashes saved in links by earlier versions still match: the compared fields, their order and the hash stay as they were', () => {
+    const c = content({ title: ' T ', description: 'a \r\nb ', start: '2026-12-01T09:00:00Z', end: '2026-12-01T10:00:00Z', location: 'L', teamsMeeting: true, attendees: [{ email: 'B@x.example', name: 'B', type: 'optional' }, { email: 'a@x.example', name: '', type: 'required' }] });
+    const fields = (confidential: boolean, masked: boolean) => Object.keys(comparable(c, confidential, masked));
+    expect(fields(false, false)).toEqual(['title', 'description', 'allDay', 'start', 'end', 'location', 'attendees', 'teamsMeeting']);
+    expect(fields(true, true)).toEqual(['allDay', 'start', 'end', 'location', 'attendees', 'teamsMeeting']);
+    expect(remoteHash({ content: c })).toBe('2991623aa910976bbfdc13730bcd08ebecba6688103769b497dd4b4e2add22da');
   });
 });
 
