@@ -1,7 +1,7 @@
 // The request budget is remembered in the store: a new process starts with what earlier ones spent
 // on the mailbox, so it waits for the window instead of meeting 429s; `status` says how long
-// pending writes take at that pace. Two spawned `daemon --once` processes against a simulator
-// whose budget is 50 requests per 4 seconds (and the tool told the same).
+// pending writes take at that pace. Spawned `daemon --once` processes against a simulator whose
+// budget is 50 requests per window (and the tool told the same).
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -60,31 +60,39 @@ describe('pacing across processes', () => {
     }
   }
 
-  it('the next process waits for what the last one spent, meets no 429, and status says how long', async () => {
+  /** A 50-request budget over `windowSeconds` (simulator and tool alike); 40 events pushed by a first process. */
+  async function spendMostOfTheBudget(windowSeconds: number): Promise<void> {
     w = await world();
     mkdirSync(join(w.sb.env.XDG_CONFIG_HOME!, 'caseflow-outlook'), { recursive: true });
     writeFileSync(join(w.sb.env.XDG_CONFIG_HOME!, 'caseflow-outlook', 'config.json'), JSON.stringify({ graph: { requestsPer10Minutes: 50 } }));
-    w.sb.env.CASEFLOW_GRAPH_BUDGET_WINDOW_SECONDS = '4';
-    w.sim.control.setLimits({ requestsPerWindow: 50, windowSeconds: 4 });
+    w.sb.env.CASEFLOW_GRAPH_BUDGET_WINDOW_SECONDS = String(windowSeconds);
+    w.sim.control.setLimits({ requestsPerWindow: 50, windowSeconds });
     await addEvents(0, 40);
-
     const first = await w.sb.run(['--json', 'daemon', '--once', '--staff', ALICE], { spawn: true });
     expect(first.code, first.stderr).toBe(0);
-    const spent = w.sim.control.budgetSpent(ALICE);
-    expect(spent).toBeGreaterThanOrEqual(44);
+    expect(w.sim.control.budgetSpent(ALICE)).toBeGreaterThanOrEqual(44);
+  }
 
+  // A 10-minute window: the first process's spend is still in it whatever the machine's load.
+  it('status says how long what is pending takes, from what the last process spent', async () => {
+    await spendMostOfTheBudget(600);
     await addEvents(40, 12);
     const status = await w.ok(['status', '--staff', ALICE]);
     expect(status.pending).toBe(12);
     expect(status.pendingEstimateSeconds).toBeGreaterThan(0);
     // At most a window (the store keeps times by the second, rounded up).
-    expect(status.pendingEstimateSeconds).toBeLessThanOrEqual(5);
+    expect(status.pendingEstimateSeconds).toBeLessThanOrEqual(601);
     const text = await w.sb.run(['status', '--staff', ALICE]);
-    expect(text.stdout).toMatch(/^pending\t12 writes pending: about \d s at Graph's pace$/m);
+    expect(text.stdout).toMatch(/^pending\t12 writes pending: about \d+ min at Graph's pace$/m);
+  });
 
-    const second = await w.sb.run(['--verbose', 'daemon', '--once', '--staff', ALICE], { spawn: true });
+  // A 4-second window, so the next process waits briefly; whether it must wait at all depends on
+  // how fast this machine starts it, so only what holds either way is asserted.
+  it('the next process meets no 429 and writes the rest', async () => {
+    await spendMostOfTheBudget(4);
+    await addEvents(40, 12);
+    const second = await w.sb.run(['daemon', '--once', '--staff', ALICE], { spawn: true });
     expect(second.code, second.stderr).toBe(0);
-    expect(second.stderr).toContain("the mailbox's request budget is spent");
     expect(w.sim.control.requestLog().filter((e) => e.throttled || e.status === 429)).toEqual([]);
     expect(w.sim.control.events(ALICE)).toHaveLength(52);
     const after = await w.ok(['status', '--staff', ALICE]);
