@@ -65,7 +65,22 @@ interface CachedClient {
   binding: Binding;
   /** The stored ciphertext MSAL's in-memory cache was last read from or written to. */
   seen: Buffer | null;
+  /**
+   * The stored ciphertext MSAL's cache snapshot was deserialized from, until MSAL writes: while
+   * the row still holds it, a cache access finds MSAL's cache as it would make it and skips the
+   * decrypt and deserialize (MSAL rebuilds its cache from that snapshot before a silent call).
+   */
+  snapshot: Buffer | null;
   fresh: FreshToken | null;
+}
+
+/** Loads a decrypted cache into the client's MSAL cache, unless it holds that one already. */
+function loadCache(entry: CachedClient, tokenCache: { deserialize(cache: string): void }, sealed: Buffer | null, plain: () => string): void {
+  entry.seen = sealed;
+  if (sealed && entry.snapshot?.equals(sealed)) return;
+  entry.snapshot = null;
+  tokenCache.deserialize(plain());
+  entry.snapshot = sealed;
 }
 
 /**
@@ -118,13 +133,12 @@ async function clientFor(o: TokenSourceOptions, key: Buffer): Promise<CachedClie
     return known;
   }
   const db = o.db;
-  const entry: CachedClient = { client: undefined as unknown as SignInClient<Pca>, binding: { staff: o.staff, key, now: o.now }, seen: null, fresh: null };
+  const entry: CachedClient = { client: undefined as unknown as SignInClient<Pca>, binding: { staff: o.staff, key, now: o.now }, seen: null, snapshot: null, fresh: null };
   const plugin: ICachePlugin = {
     beforeCacheAccess: async (context: TokenCacheContext) => {
       const { staff, key: k } = entry.binding;
       const current = getAccount(db, staff.id);
-      entry.seen = current?.tokenCache ?? null;
-      context.tokenCache.deserialize(current ? decrypt(current.tokenCache, k, staff.id, staff.email).toString('utf8') : EMPTY_CACHE);
+      loadCache(entry, context.tokenCache, current?.tokenCache ?? null, () => (current ? decrypt(current.tokenCache, k, staff.id, staff.email).toString('utf8') : EMPTY_CACHE));
     },
     afterCacheAccess: async (context: TokenCacheContext) => {
       if (!context.cacheHasChanged) return;
@@ -133,6 +147,7 @@ async function clientFor(o: TokenSourceOptions, key: Buffer): Promise<CachedClie
       // A changed cache after a silent call means a refresh happened: the 60-day clock restarts.
       updateTokenCache(db, staff.id, sealed, now().toISOString());
       entry.seen = sealed;
+      entry.snapshot = null;
     },
   };
   entry.client = await createPca(o.settings, plugin, o.log);
@@ -153,10 +168,10 @@ export async function tokenSourceFor(o: TokenSourceOptions): Promise<TokenSource
   }
   const entry = await clientFor(o, keySource.key);
   const remembered = rememberedToken(entry, account);
-  // Fail early and clearly on a wrong key, before MSAL sees anything (a remembered token's cache
-  // was decrypted with this very key).
-  if (!remembered) decrypt(account.tokenCache, keySource.key, o.staff.id, o.staff.email);
   const pca = entry.client.client;
+  // Fail early and clearly on a wrong key, before MSAL sees anything (a remembered token's cache
+  // was decrypted with this very key); what is decrypted here is what MSAL then reads.
+  if (!remembered) loadCache(entry, pca.getTokenCache(), account.tokenCache, () => decrypt(account.tokenCache, keySource.key, o.staff.id, o.staff.email).toString('utf8'));
   const acquire = async (forceRefresh = false): Promise<string> => {
     entry.fresh = null;
     const msAccount = await pca.getTokenCache().getAccountByHomeId(account.homeAccountId);
