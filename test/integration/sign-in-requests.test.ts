@@ -6,7 +6,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { signInClientCount, tokenSourceFor } from '../../src/auth/tokens.js';
 import { createLogger } from '../../src/log.js';
-import { deleteAccount } from '../../src/store/accounts.js';
+import { deleteAccount, getAccount } from '../../src/store/accounts.js';
 import { openStore } from '../../src/store/open.js';
 import { requireStaff } from '../../src/store/staff.js';
 import { graph } from '../helpers/sim.js';
@@ -71,8 +71,12 @@ describe('a fresh access token remembered per staff member', () => {
       const log = createLogger({ verbose: false, json: false, write: () => undefined });
       const token = async () => (await tokenSourceFor({ db, staff: requireStaff(db, 'alice@firm.example'), settings, storePath: w.sb.db, env, log, now: () => new Date() })).getAccessToken();
       const calendar = async (t: string) => (await graph(w.sim, t, 'GET', '/me/calendar')).status;
+      const stored = () => getAccount(db, requireStaff(db, 'alice@firm.example').id)!.tokenCache;
+      const before = stored();
       const first = await token();
       expect(await token()).toBe(first);
+      // Reading the cache wrote nothing back: the row is as connect left it.
+      expect(stored().equals(before)).toBe(true);
       expect(await calendar(first)).toBe(200);
       // Alice signs in again from another process; her old tokens are revoked meanwhile.
       w.sim.control.revokeUser('alice@firm.example');
