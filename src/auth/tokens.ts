@@ -1,6 +1,7 @@
 // Silent token acquisition for every command after connect. The encrypted cache is read before
 // and written after every MSAL call, in the store: refresh tokens are replaced on every use
-// (https://learn.microsoft.com/entra/identity-platform/refresh-tokens).
+// (https://learn.microsoft.com/entra/identity-platform/refresh-tokens). A quiet run whose stored
+// cache is unchanged since the last call takes the access token that call gave while it is fresh.
 
 import type { ICachePlugin, PublicClientApplication as Pca, TokenCacheContext } from '@azure/msal-node';
 import { ActionRequiredError, TransientError } from '../errors.js';
@@ -45,9 +46,62 @@ interface Binding {
   now: () => Date;
 }
 
+/**
+ * The access token a client's last silent call gave, with the stored cache it came from (or went
+ * to). While the row holds that same ciphertext (a new IV on every write: any write by any
+ * process changes it) and the token is fresh by MSAL's own rule, MSAL would hand back this very
+ * token from the same cache, so a quiet run takes it without decrypting or deserializing the cache.
+ */
+interface FreshToken {
+  sealed: Buffer;
+  homeAccountId: string;
+  accessToken: string;
+  sinceMs: number;
+  untilMs: number;
+}
+
 interface CachedClient {
   client: SignInClient<Pca>;
   binding: Binding;
+  /** The stored ciphertext MSAL's in-memory cache was last read from or written to. */
+  seen: Buffer | null;
+  /**
+   * The stored ciphertext MSAL's cache snapshot was deserialized from, until MSAL writes: while
+   * the row still holds it, a cache access finds MSAL's cache as it would make it and skips the
+   * decrypt and deserialize (MSAL rebuilds its cache from that snapshot before a silent call).
+   */
+  snapshot: Buffer | null;
+  fresh: FreshToken | null;
+}
+
+/** Loads a decrypted cache into the client's MSAL cache, unless it holds that one already. */
+function loadCache(entry: CachedClient, tokenCache: { deserialize(cache: string): void }, sealed: Buffer | null, plain: () => string): void {
+  entry.seen = sealed;
+  if (sealed && entry.snapshot?.equals(sealed)) return;
+  entry.snapshot = null;
+  tokenCache.deserialize(plain());
+  entry.snapshot = sealed;
+}
+
+/**
+ * MSAL refreshes an access token 5 minutes before it expires (tokenRenewalOffsetSeconds), or once
+ * its refresh_in time has come:
+ * https://learn.microsoft.com/entra/msal/javascript/node/configuration#cache-and-token-renewal
+ */
+const RENEWAL_OFFSET_MS = 300_000;
+
+function freshUntil(result: { expiresOn: Date | null; refreshOn?: Date }): number {
+  const expires = result.expiresOn ? result.expiresOn.getTime() - RENEWAL_OFFSET_MS : -Infinity;
+  return result.refreshOn ? Math.min(expires, result.refreshOn.getTime()) : expires;
+}
+
+/** The remembered token, when the stored cache is still the one it came from and it is fresh. */
+function rememberedToken(entry: CachedClient, account: { tokenCache: Buffer; homeAccountId: string }): string | null {
+  const fresh = entry.fresh;
+  // MSAL's clock: the system's (a clock turned back makes MSAL refresh, and so here).
+  const now = Date.now();
+  if (!fresh || fresh.homeAccountId !== account.homeAccountId || now < fresh.sinceMs || now >= fresh.untilMs) return null;
+  return fresh.sealed.equals(account.tokenCache) ? fresh.accessToken : null;
 }
 
 /**
@@ -69,22 +123,22 @@ export function signInClientCount(db: Db): number {
 /** An empty MSAL cache: what a client holds for a staff member with no stored sign-in. */
 const EMPTY_CACHE = JSON.stringify({ Account: {}, IdToken: {}, AccessToken: {}, RefreshToken: {}, AppMetadata: {} });
 
-async function clientFor(o: TokenSourceOptions, key: Buffer): Promise<SignInClient<Pca>> {
+async function clientFor(o: TokenSourceOptions, key: Buffer): Promise<CachedClient> {
   let perDb = clients.get(o.db);
   if (!perDb) clients.set(o.db, (perDb = new Map()));
   const id = `${o.staff.id}|${o.settings.clientId}|${o.settings.authorityHost}/${o.settings.tenantId}`;
   const known = perDb.get(id);
   if (known && known.binding.key.equals(key)) {
     known.binding = { staff: o.staff, key, now: o.now };
-    return known.client;
+    return known;
   }
   const db = o.db;
-  const entry: CachedClient = { client: undefined as unknown as SignInClient<Pca>, binding: { staff: o.staff, key, now: o.now } };
+  const entry: CachedClient = { client: undefined as unknown as SignInClient<Pca>, binding: { staff: o.staff, key, now: o.now }, seen: null, snapshot: null, fresh: null };
   const plugin: ICachePlugin = {
     beforeCacheAccess: async (context: TokenCacheContext) => {
       const { staff, key: k } = entry.binding;
       const current = getAccount(db, staff.id);
-      context.tokenCache.deserialize(current ? decrypt(current.tokenCache, k, staff.id, staff.email).toString('utf8') : EMPTY_CACHE);
+      loadCache(entry, context.tokenCache, current?.tokenCache ?? null, () => (current ? decrypt(current.tokenCache, k, staff.id, staff.email).toString('utf8') : EMPTY_CACHE));
     },
     afterCacheAccess: async (context: TokenCacheContext) => {
       if (!context.cacheHasChanged) return;
@@ -92,11 +146,13 @@ async function clientFor(o: TokenSourceOptions, key: Buffer): Promise<SignInClie
       const sealed = encrypt(Buffer.from(context.tokenCache.serialize(), 'utf8'), k, staff.id);
       // A changed cache after a silent call means a refresh happened: the 60-day clock restarts.
       updateTokenCache(db, staff.id, sealed, now().toISOString());
+      entry.seen = sealed;
+      entry.snapshot = null;
     },
   };
   entry.client = await createPca(o.settings, plugin, o.log);
   perDb.set(id, entry);
-  return entry.client;
+  return entry;
 }
 
 /** A token source for a connected staff member, or exit 3 when a person must act first. */
@@ -110,17 +166,23 @@ export async function tokenSourceFor(o: TokenSourceOptions): Promise<TokenSource
       hint: `restore the key file or CASEFLOW_OUTLOOK_KEY, or sign in again: caseflow-outlook connect --staff ${o.staff.email} --force`,
     });
   }
-  // Fail early and clearly on a wrong key, before MSAL sees anything.
-  decrypt(account.tokenCache, keySource.key, o.staff.id, o.staff.email);
-  const { client: pca } = await clientFor(o, keySource.key);
+  const entry = await clientFor(o, keySource.key);
+  const remembered = rememberedToken(entry, account);
+  const pca = entry.client.client;
+  // Fail early and clearly on a wrong key, before MSAL sees anything (a remembered token's cache
+  // was decrypted with this very key); what is decrypted here is what MSAL then reads.
+  if (!remembered) loadCache(entry, pca.getTokenCache(), account.tokenCache, () => decrypt(account.tokenCache, keySource.key, o.staff.id, o.staff.email).toString('utf8'));
   const acquire = async (forceRefresh = false): Promise<string> => {
+    entry.fresh = null;
     const msAccount = await pca.getTokenCache().getAccountByHomeId(account.homeAccountId);
     if (!msAccount) {
       markNeedsReconnect(o.db, o.staff.id, 'account missing from the token cache');
       throw needsReconnect(o.staff);
     }
     try {
+      const startedMs = Date.now();
       const result = await pca.acquireTokenSilent({ account: msAccount, scopes: SCOPES, forceRefresh });
+      if (entry.seen) entry.fresh = { sealed: entry.seen, homeAccountId: account.homeAccountId, accessToken: result.accessToken, sinceMs: startedMs, untilMs: freshUntil(result) };
       return result.accessToken;
     } catch (error) {
       if (isReconnectError(error)) {
@@ -138,7 +200,7 @@ export async function tokenSourceFor(o: TokenSourceOptions): Promise<TokenSource
   // here with exit 3, instead of inside the Graph client, whose retry loop would take a failed
   // token call for a network error and back off for half a minute. The first request uses this
   // token (no second token call).
-  let primed: string | null = await acquire();
+  let primed: string | null = remembered ?? (await acquire());
   return {
     async getAccessToken(options = {}) {
       if (options.forceRefresh) {

@@ -203,9 +203,25 @@ class Fetch extends Link {
     super();
   }
 
+  /**
+   * Each request gets its own signal that follows the run's. fetch ties a request to the signal
+   * it is given with a listener it removes only when the request is collected, so on the one
+   * signal a daemon cycle shares those piled up by the thousand; this one is removed when the
+   * answer has come (its body is read to the end regardless, as a request already answered).
+   */
   async execute(context: GraphContext): Promise<void> {
-    if (this.signal) (context.options ??= {}).signal = this.signal as never;
-    await this.handler.execute(context);
+    const shared = this.signal;
+    if (!shared) return this.handler.execute(context);
+    const own = new AbortController();
+    const follow = () => own.abort(shared.reason);
+    if (shared.aborted) follow();
+    else shared.addEventListener('abort', follow, { once: true });
+    (context.options ??= {}).signal = own.signal as never;
+    try {
+      await this.handler.execute(context);
+    } finally {
+      shared.removeEventListener('abort', follow);
+    }
   }
 }
 

@@ -91,13 +91,28 @@ export function openConflictCount(db: Db, staffId: number): number {
 }
 
 /**
+ * The windows worked out today, by syncFrom: a daemon cycle asks for every staff member's, and
+ * the zone arithmetic behind one costs more than the rest of the lookup.
+ */
+let windowsOf: { day: string; bySyncFrom: Map<string, SyncWindow> } = { day: '', bySyncFrom: new Map() };
+
+/**
  * The sync window: [syncFrom, today + horizonDays] in the firm's zone, syncFrom being the start of
  * the day of first connect. It rolls forward; an event leaving it is never deleted for that.
  */
 export function syncWindow(db: Db, staff: Staff, now: Date, horizonDays: number): SyncWindow {
   const zone = getFirm(db).timeZone;
   const today = dateInZone(now.getTime(), zone);
-  const syncFrom = getSyncState(db, staff.id).syncFrom ?? startOfDayUtc(today, zone);
+  const syncFrom = getSyncState(db, staff.id).syncFrom;
+  const day = `${zone} ${today} ${horizonDays}`;
+  if (windowsOf.day !== day) windowsOf = { day, bySyncFrom: new Map() };
+  let window = windowsOf.bySyncFrom.get(syncFrom ?? '');
+  if (!window) windowsOf.bySyncFrom.set(syncFrom ?? '', (window = windowOn(today, zone, syncFrom, horizonDays)));
+  return { ...window };
+}
+
+function windowOn(today: string, zone: string, storedSyncFrom: string | null, horizonDays: number): SyncWindow {
+  const syncFrom = storedSyncFrom ?? startOfDayUtc(today, zone);
   // The end moves in 30-day steps, not daily: a moved window means a full delta round, which a
   // quiet scheduled run should not pay every midnight. It always reaches at least the horizon.
   const horizonEnd = addDays(today, horizonDays);

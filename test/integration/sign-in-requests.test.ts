@@ -6,9 +6,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { signInClientCount, tokenSourceFor } from '../../src/auth/tokens.js';
 import { createLogger } from '../../src/log.js';
-import { deleteAccount } from '../../src/store/accounts.js';
+import { deleteAccount, getAccount } from '../../src/store/accounts.js';
 import { openStore } from '../../src/store/open.js';
 import { requireStaff } from '../../src/store/staff.js';
+import { graph } from '../helpers/sim.js';
 import { world, type World } from '../helpers/world.js';
 
 let w: World;
@@ -54,6 +55,41 @@ describe('one MSAL client per staff member per process', () => {
       deleteAccount(db, requireStaff(db, 'bob@firm.example').id);
       await expect(bob.getAccessToken({ forceRefresh: true })).rejects.toMatchObject({ code: 'needs_reconnect' });
       expect(signInClientCount(db)).toBe(2);
+    } finally {
+      db.close();
+    }
+  });
+});
+
+describe('a fresh access token remembered per staff member', () => {
+  it('is taken again while the stored cache is unchanged, and a cache another process changed is read anew', async () => {
+    w = await world(['alice@firm.example'], {}, { inProcess: true });
+    const db = openStore(w.sb.db);
+    try {
+      const env = { ...process.env, ...w.sb.env };
+      const settings = { clientId: env.CASEFLOW_CLIENT_ID!, tenantId: 'organizations', authorityHost: w.sim.url };
+      const log = createLogger({ verbose: false, json: false, write: () => undefined });
+      const token = async () => (await tokenSourceFor({ db, staff: requireStaff(db, 'alice@firm.example'), settings, storePath: w.sb.db, env, log, now: () => new Date() })).getAccessToken();
+      const calendar = async (t: string) => (await graph(w.sim, t, 'GET', '/me/calendar')).status;
+      const stored = () => getAccount(db, requireStaff(db, 'alice@firm.example').id)!.tokenCache;
+      const before = stored();
+      const first = await token();
+      expect(await token()).toBe(first);
+      // Reading the cache wrote nothing back: the row is as connect left it.
+      expect(stored().equals(before)).toBe(true);
+      expect(await calendar(first)).toBe(200);
+      // Alice signs in again from another process; her old tokens are revoked meanwhile.
+      w.sim.control.revokeUser('alice@firm.example');
+      w.sim.control.setAutoApprove('alice@firm.example');
+      const connected = await w.sb.json(['connect', '--staff', 'alice@firm.example', '--force'], { spawn: true });
+      expect(connected.code, connected.stderr).toBe(0);
+      expect(await calendar(first)).toBe(401);
+      w.sim.control.clearRequestLog();
+      const second = await token();
+      expect(second).not.toBe(first);
+      expect(await calendar(second)).toBe(200);
+      // The new token came from the cache the other process stored, not from the sign-in server.
+      expect(signInRequests()).toEqual([]);
     } finally {
       db.close();
     }

@@ -6,7 +6,7 @@ import { listAudit, recordAudit } from '../../src/store/audit.js';
 import { listCategories } from '../../src/store/categories.js';
 import { addContact, ownerOfEmail } from '../../src/store/contacts.js';
 import { getEvent, insertEvent, listEvents, type EventInput } from '../../src/store/events.js';
-import { getFirm } from '../../src/store/firm.js';
+import { getFirm, setFirm } from '../../src/store/firm.js';
 import { addMatter } from '../../src/store/matters.js';
 import { migrate, MIGRATIONS } from '../../src/store/migrations.js';
 import { openStore, type Db } from '../../src/store/open.js';
@@ -147,5 +147,15 @@ describe('sync window', () => {
     }
     // Thirty consecutive days see at most two different window ends (one full round a month).
     expect(ends.size).toBeLessThanOrEqual(2);
+  });
+
+  it('follows a syncFrom moved and a firm zone changed within the day', () => {
+    const alice = addStaff(db, 'alice@firm.example', 'Alice', NOW);
+    const now = new Date(NOW);
+    expect(syncWindow(db, alice, now, 365)).toMatchObject({ startUtc: '2026-11-21T00:00:00.000Z', startDate: '2026-11-21', endUtc: '2027-11-28T00:00:00.000Z' });
+    updateSyncState(db, alice.id, { syncFrom: '2026-11-01T00:00:00.000Z' });
+    expect(syncWindow(db, alice, now, 365)).toMatchObject({ startUtc: '2026-11-01T00:00:00.000Z', startDate: '2026-11-01' });
+    setFirm(db, { timeZone: 'America/New_York' }, NOW);
+    expect(syncWindow(db, alice, now, 365)).toMatchObject({ startUtc: '2026-11-01T00:00:00.000Z', startDate: '2026-10-31', endUtc: '2027-11-28T05:00:00.000Z' });
   });
 });
