@@ -1,6 +1,7 @@
 // Token caches at rest: AES-256-GCM with a key from CASEFLOW_OUTLOOK_KEY or a key file
-// created 0600 beside the store. The staff id is bound in as associated data, so a cache copied
-// onto another staff member's row does not decrypt.
+// created 0600 beside the store. The staff id and what the secret is (a token cache, an access
+// token) are bound in as associated data, so a secret copied onto another staff member's row, or
+// into another column, does not decrypt.
 
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { chmodSync, closeSync, existsSync, openSync, readFileSync, writeSync } from 'node:fs';
@@ -77,15 +78,18 @@ export function loadKey(env: Record<string, string | undefined>, storePath: stri
   return { key, source: 'file', path };
 }
 
-export function encrypt(plain: Buffer, key: Buffer, staffId: number): Buffer {
+/** What a sealed secret is: the MSAL token cache, or one access token taken from it. */
+export type SecretKind = 'tokens' | 'access-token';
+
+export function encrypt(plain: Buffer, key: Buffer, staffId: number, kind: SecretKind = 'tokens'): Buffer {
   const iv = randomBytes(IV_BYTES);
   const cipher = createCipheriv('aes-256-gcm', key, iv);
-  cipher.setAAD(Buffer.from(`caseflow-outlook:tokens:${staffId}`));
+  cipher.setAAD(Buffer.from(`caseflow-outlook:${kind}:${staffId}`));
   const body = Buffer.concat([cipher.update(plain), cipher.final()]);
   return Buffer.concat([Buffer.from([VERSION]), iv, cipher.getAuthTag(), body]);
 }
 
-export function decrypt(sealed: Buffer, key: Buffer, staffId: number, staffEmail: string): Buffer {
+export function decrypt(sealed: Buffer, key: Buffer, staffId: number, staffEmail: string, kind: SecretKind = 'tokens'): Buffer {
   const fail = () =>
     new ActionRequiredError(
       'wrong_key',
@@ -98,7 +102,7 @@ export function decrypt(sealed: Buffer, key: Buffer, staffId: number, staffEmail
   const body = sealed.subarray(1 + IV_BYTES + TAG_BYTES);
   try {
     const decipher = createDecipheriv('aes-256-gcm', key, iv);
-    decipher.setAAD(Buffer.from(`caseflow-outlook:tokens:${staffId}`));
+    decipher.setAAD(Buffer.from(`caseflow-outlook:${kind}:${staffId}`));
     decipher.setAuthTag(tag);
     return Buffer.concat([decipher.update(body), decipher.final()]);
   } catch {

@@ -3,10 +3,11 @@
 // (https://learn.microsoft.com/entra/identity-platform/refresh-tokens). A quiet run whose stored
 // cache is unchanged since the last call takes the access token that call gave while it is fresh.
 
+import { createHash } from 'node:crypto';
 import type { ICachePlugin, PublicClientApplication as Pca, TokenCacheContext } from '@azure/msal-node';
 import { ActionRequiredError, TransientError } from '../errors.js';
 import type { Logger } from '../log.js';
-import { getAccount, markNeedsReconnect, updateTokenCache } from '../store/accounts.js';
+import { forgetFreshToken, getAccount, markNeedsReconnect, saveFreshToken, updateTokenCache, type Account } from '../store/accounts.js';
 import type { Db } from '../store/open.js';
 import type { Staff } from '../store/staff.js';
 import { createPca, isReconnectError, SCOPES, signInServerFailure, type AuthSettings, type SignInClient } from './msal.js';
@@ -47,13 +48,14 @@ interface Binding {
 }
 
 /**
- * The access token a client's last silent call gave, with the stored cache it came from (or went
- * to). While the row holds that same ciphertext (a new IV on every write: any write by any
- * process changes it) and the token is fresh by MSAL's own rule, MSAL would hand back this very
- * token from the same cache, so a quiet run takes it without decrypting or deserializing the cache.
+ * The access token a client's last silent call gave, with the digest of the stored cache it came
+ * from (or went to), kept sealed in the account row. While the row holds that same ciphertext (a
+ * new IV on every write: any write by any process changes it) and the token is fresh by MSAL's
+ * own rule, MSAL would hand back this very token from the same cache, so a quiet run, in this
+ * process or a new one, takes it without starting MSAL or decrypting the cache.
  */
 interface FreshToken {
-  sealed: Buffer;
+  cacheDigest: string;
   homeAccountId: string;
   accessToken: string;
   sinceMs: number;
@@ -71,7 +73,6 @@ interface CachedClient {
    * decrypt and deserialize (MSAL rebuilds its cache from that snapshot before a silent call).
    */
   snapshot: Buffer | null;
-  fresh: FreshToken | null;
 }
 
 /** Loads a decrypted cache into the client's MSAL cache, unless it holds that one already. */
@@ -95,13 +96,47 @@ function freshUntil(result: { expiresOn: Date | null; refreshOn?: Date }): numbe
   return result.refreshOn ? Math.min(expires, result.refreshOn.getTime()) : expires;
 }
 
-/** The remembered token, when the stored cache is still the one it came from and it is fresh. */
-function rememberedToken(entry: CachedClient, account: { tokenCache: Buffer; homeAccountId: string }): string | null {
-  const fresh = entry.fresh;
-  // MSAL's clock: the system's (a clock turned back makes MSAL refresh, and so here).
-  const now = Date.now();
-  if (!fresh || fresh.homeAccountId !== account.homeAccountId || now < fresh.sinceMs || now >= fresh.untilMs) return null;
-  return fresh.sealed.equals(account.tokenCache) ? fresh.accessToken : null;
+const digestOf = (sealed: Buffer): string => createHash('sha256').update(sealed).digest('base64');
+
+/** MSAL's clock: the system's (a clock turned back makes MSAL refresh, and so here). */
+const isFresh = (fresh: FreshToken): boolean => Date.now() >= fresh.sinceMs && Date.now() < fresh.untilMs;
+
+/** Kept tokens as decrypted last, by store handle and staff member: a daemon cycle skips the decrypt. */
+const opened = new WeakMap<Db, Map<number, { sealed: Buffer; fresh: FreshToken }>>();
+
+function openFreshToken(db: Db, staff: Staff, sealed: Buffer, key: Buffer): FreshToken | null {
+  const known = opened.get(db)?.get(staff.id);
+  if (known?.sealed.equals(sealed)) return known.fresh;
+  let fresh: FreshToken;
+  try {
+    fresh = JSON.parse(decrypt(sealed, key, staff.id, staff.email, 'access-token').toString('utf8')) as FreshToken;
+  } catch {
+    return null; // another key, or not ours: MSAL decides from the cache itself
+  }
+  if (typeof fresh?.accessToken !== 'string' || typeof fresh.cacheDigest !== 'string' || !Number.isFinite(fresh.sinceMs) || !Number.isFinite(fresh.untilMs)) return null;
+  remember(db, staff, sealed, fresh);
+  return fresh;
+}
+
+function remember(db: Db, staff: Staff, sealed: Buffer, fresh: FreshToken): void {
+  let perDb = opened.get(db);
+  if (!perDb) opened.set(db, (perDb = new Map()));
+  perDb.set(staff.id, { sealed, fresh });
+}
+
+/** The kept token, when the stored cache is still the one it came from and it is fresh. */
+function keptToken(db: Db, staff: Staff, account: Account, key: Buffer): FreshToken | null {
+  if (!account.freshToken) return null;
+  const fresh = openFreshToken(db, staff, account.freshToken, key);
+  if (!fresh || fresh.homeAccountId !== account.homeAccountId || !isFresh(fresh)) return null;
+  return fresh.cacheDigest === digestOf(account.tokenCache) ? fresh : null;
+}
+
+/** Keeps the token a silent call gave beside the cache it came from, for the next run. */
+function keep(db: Db, staff: Staff, key: Buffer, cache: Buffer, fresh: FreshToken): void {
+  const sealed = encrypt(Buffer.from(JSON.stringify(fresh), 'utf8'), key, staff.id, 'access-token');
+  saveFreshToken(db, staff.id, cache, sealed);
+  remember(db, staff, sealed, fresh);
 }
 
 /**
@@ -133,7 +168,7 @@ async function clientFor(o: TokenSourceOptions, key: Buffer): Promise<CachedClie
     return known;
   }
   const db = o.db;
-  const entry: CachedClient = { client: undefined as unknown as SignInClient<Pca>, binding: { staff: o.staff, key, now: o.now }, seen: null, snapshot: null, fresh: null };
+  const entry: CachedClient = { client: undefined as unknown as SignInClient<Pca>, binding: { staff: o.staff, key, now: o.now }, seen: null, snapshot: null };
   const plugin: ICachePlugin = {
     beforeCacheAccess: async (context: TokenCacheContext) => {
       const { staff, key: k } = entry.binding;
@@ -166,14 +201,17 @@ export async function tokenSourceFor(o: TokenSourceOptions): Promise<TokenSource
       hint: `restore the key file or CASEFLOW_OUTLOOK_KEY, or sign in again: caseflow-outlook connect --staff ${o.staff.email} --force`,
     });
   }
-  const entry = await clientFor(o, keySource.key);
-  const remembered = rememberedToken(entry, account);
-  const pca = entry.client.client;
-  // Fail early and clearly on a wrong key, before MSAL sees anything (a remembered token's cache
-  // was decrypted with this very key); what is decrypted here is what MSAL then reads.
-  if (!remembered) loadCache(entry, pca.getTokenCache(), account.tokenCache, () => decrypt(account.tokenCache, keySource.key, o.staff.id, o.staff.email).toString('utf8'));
-  const acquire = async (forceRefresh = false): Promise<string> => {
-    entry.fresh = null;
+  const key = keySource.key;
+  let entry: CachedClient | null = null;
+  const acquire = async (forceRefresh = false): Promise<FreshToken> => {
+    if (forceRefresh) forgetFreshToken(o.db, o.staff.id);
+    if (!entry) {
+      entry = await clientFor(o, key);
+      // Fail early and clearly on a wrong key, before MSAL sees anything; what is decrypted here
+      // is what MSAL then reads.
+      loadCache(entry, entry.client.client.getTokenCache(), account.tokenCache, () => decrypt(account.tokenCache, key, o.staff.id, o.staff.email).toString('utf8'));
+    }
+    const pca = entry.client.client;
     const msAccount = await pca.getTokenCache().getAccountByHomeId(account.homeAccountId);
     if (!msAccount) {
       markNeedsReconnect(o.db, o.staff.id, 'account missing from the token cache');
@@ -182,8 +220,10 @@ export async function tokenSourceFor(o: TokenSourceOptions): Promise<TokenSource
     try {
       const startedMs = Date.now();
       const result = await pca.acquireTokenSilent({ account: msAccount, scopes: SCOPES, forceRefresh });
-      if (entry.seen) entry.fresh = { sealed: entry.seen, homeAccountId: account.homeAccountId, accessToken: result.accessToken, sinceMs: startedMs, untilMs: freshUntil(result) };
-      return result.accessToken;
+      const seen = entry.seen;
+      const fresh: FreshToken = { cacheDigest: seen ? digestOf(seen) : '', homeAccountId: account.homeAccountId, accessToken: result.accessToken, sinceMs: startedMs, untilMs: freshUntil(result) };
+      if (seen) keep(o.db, o.staff, key, seen, fresh);
+      return fresh;
     } catch (error) {
       if (isReconnectError(error)) {
         const code = (error as { errorCode?: string }).errorCode ?? 'invalid_grant';
@@ -199,17 +239,12 @@ export async function tokenSourceFor(o: TokenSourceOptions): Promise<TokenSource
   // Get a token now, before any Graph call: a sign-in that is revoked or expired ends the command
   // here with exit 3, instead of inside the Graph client, whose retry loop would take a failed
   // token call for a network error and back off for half a minute. The first request uses this
-  // token (no second token call).
-  let primed: string | null = remembered ?? (await acquire());
+  // token (no second token call); later ones too while it is fresh.
+  let current = keptToken(o.db, o.staff, account, key) ?? (await acquire());
   return {
     async getAccessToken(options = {}) {
-      if (options.forceRefresh) {
-        primed = null;
-        return acquire(true);
-      }
-      const token = primed ?? (await acquire());
-      primed = null;
-      return token;
+      if (options.forceRefresh || !isFresh(current)) current = await acquire(options.forceRefresh);
+      return current.accessToken;
     },
   };
 }

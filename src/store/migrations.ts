@@ -634,6 +634,18 @@ export const MIGRATIONS: Migration[] = [
       `);
     },
   },
+  {
+    version: 13,
+    name: 'the last access token beside the token cache it came from',
+    up(db) {
+      db.exec(`
+        -- Sealed like the cache: the access token MSAL last gave from this row's cache, with the
+        -- cache's digest and how long MSAL would hand it out again. A run in a new process takes
+        -- it while the cache is unchanged, without starting MSAL. NULL: none kept.
+        ALTER TABLE accounts ADD COLUMN fresh_token BLOB;
+      `);
+    },
+  },
 ];
 
 /** The triggers of migration 11: each write names the item it touched in sync_changes. */
