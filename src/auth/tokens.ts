@@ -56,6 +56,8 @@ interface Binding {
  */
 interface FreshToken {
   cacheDigest: string;
+  /** The app and authority that issued it: MSAL keys its cache by them, so a changed setting finds no token. */
+  issuer: string;
   homeAccountId: string;
   accessToken: string;
   sinceMs: number;
@@ -113,7 +115,7 @@ function openFreshToken(db: Db, staff: Staff, sealed: Buffer, key: Buffer): Fres
   } catch {
     return null; // another key, or not ours: MSAL decides from the cache itself
   }
-  if (typeof fresh?.accessToken !== 'string' || typeof fresh.cacheDigest !== 'string' || !Number.isFinite(fresh.sinceMs) || !Number.isFinite(fresh.untilMs)) return null;
+  if (typeof fresh?.accessToken !== 'string' || typeof fresh.cacheDigest !== 'string' || typeof fresh.issuer !== 'string' || !Number.isFinite(fresh.sinceMs) || !Number.isFinite(fresh.untilMs)) return null;
   remember(db, staff, sealed, fresh);
   return fresh;
 }
@@ -125,10 +127,10 @@ function remember(db: Db, staff: Staff, sealed: Buffer, fresh: FreshToken): void
 }
 
 /** The kept token, when the stored cache is still the one it came from and it is fresh. */
-function keptToken(db: Db, staff: Staff, account: Account, key: Buffer): FreshToken | null {
+function keptToken(db: Db, staff: Staff, account: Account, key: Buffer, issuer: string): FreshToken | null {
   if (!account.freshToken) return null;
   const fresh = openFreshToken(db, staff, account.freshToken, key);
-  if (!fresh || fresh.homeAccountId !== account.homeAccountId || !isFresh(fresh)) return null;
+  if (!fresh || fresh.issuer !== issuer || fresh.homeAccountId !== account.homeAccountId || !isFresh(fresh)) return null;
   return fresh.cacheDigest === digestOf(account.tokenCache) ? fresh : null;
 }
 
@@ -158,10 +160,12 @@ export function signInClientCount(db: Db): number {
 /** An empty MSAL cache: what a client holds for a staff member with no stored sign-in. */
 const EMPTY_CACHE = JSON.stringify({ Account: {}, IdToken: {}, AccessToken: {}, RefreshToken: {}, AppMetadata: {} });
 
+const issuerOf = (settings: TokenSourceOptions['settings']): string => `${settings.clientId}|${settings.authorityHost}/${settings.tenantId}`;
+
 async function clientFor(o: TokenSourceOptions, key: Buffer): Promise<CachedClient> {
   let perDb = clients.get(o.db);
   if (!perDb) clients.set(o.db, (perDb = new Map()));
-  const id = `${o.staff.id}|${o.settings.clientId}|${o.settings.authorityHost}/${o.settings.tenantId}`;
+  const id = `${o.staff.id}|${issuerOf(o.settings)}`;
   const known = perDb.get(id);
   if (known && known.binding.key.equals(key)) {
     known.binding = { staff: o.staff, key, now: o.now };
@@ -221,7 +225,7 @@ export async function tokenSourceFor(o: TokenSourceOptions): Promise<TokenSource
       const startedMs = Date.now();
       const result = await pca.acquireTokenSilent({ account: msAccount, scopes: SCOPES, forceRefresh });
       const seen = entry.seen;
-      const fresh: FreshToken = { cacheDigest: seen ? digestOf(seen) : '', homeAccountId: account.homeAccountId, accessToken: result.accessToken, sinceMs: startedMs, untilMs: freshUntil(result) };
+      const fresh: FreshToken = { cacheDigest: seen ? digestOf(seen) : '', issuer: issuerOf(o.settings), homeAccountId: account.homeAccountId, accessToken: result.accessToken, sinceMs: startedMs, untilMs: freshUntil(result) };
       if (seen) keep(o.db, o.staff, key, seen, fresh);
       return fresh;
     } catch (error) {
@@ -239,11 +243,14 @@ export async function tokenSourceFor(o: TokenSourceOptions): Promise<TokenSource
   // Get a token now, before any Graph call: a sign-in that is revoked or expired ends the command
   // here with exit 3, instead of inside the Graph client, whose retry loop would take a failed
   // token call for a network error and back off for half a minute. The first request uses this
-  // token (no second token call); later ones too while it is fresh.
-  let current = keptToken(o.db, o.staff, account, key) ?? (await acquire());
+  // token (no second token call), even one MSAL would already call stale (a lifetime under its
+  // 5-minute margin); later ones take it while it is fresh.
+  let current = keptToken(o.db, o.staff, account, key, issuerOf(o.settings)) ?? (await acquire());
+  let primed = true;
   return {
     async getAccessToken(options = {}) {
-      if (options.forceRefresh || !isFresh(current)) current = await acquire(options.forceRefresh);
+      if (options.forceRefresh || !(primed || isFresh(current))) current = await acquire(options.forceRefresh);
+      primed = false;
       return current.accessToken;
     },
   };

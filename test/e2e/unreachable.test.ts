@@ -120,6 +120,7 @@ describe('Microsoft Graph cannot be reached', () => {
 
 describe('the Microsoft sign-in server cannot be reached', () => {
   it('connection refused on a silent refresh: exit 4 naming the authority host', async () => {
+    // The access token the last run kept came from another authority: it is not sent, a sign-in is needed.
     const r = await w.sb.run(['sync', '--staff', ALICE], { env: { CASEFLOW_AUTHORITY_HOST: closed } });
     expect(r.code).toBe(4);
     expect(errorAndHint(r.stderr)).toEqual([
