@@ -9,7 +9,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { ActionRequiredError, InterruptedError, TransientError } from '../errors.js';
 import type { Logger } from '../log.js';
-import { consentRequired, type SignedIn } from './device-code.js';
+import { consentRequired, signInToken, type SignedIn } from './device-code.js';
 import { createPca, SCOPES, signInServerFailure, type AuthSettings } from './msal.js';
 import { conditionalAccessRefusal } from './network.js';
 
@@ -120,13 +120,14 @@ export async function browserSignIn(o: BrowserOptions): Promise<SignedIn> {
     });
     const answer = await Promise.race([loopback.answer, stopped]);
     if (!answer.code) throw refused(o.staff, answer);
+    const sinceMs = Date.now();
     const result = await Promise.race([
       pca.acquireTokenByCode({ code: answer.code, codeVerifier: verifier, redirectUri, scopes: SCOPES, ...(answer.clientInfo ? { clientInfo: answer.clientInfo } : {}) }),
       stopped,
     ]);
     if (o.signal.aborted) throw new InterruptedError(`interrupted: sign-in cancelled, ${nothingSaved}`);
     if (!result?.account) throw new TransientError(`Microsoft returned no account for this sign-in, ${nothingSaved}`, { hint: 'run the same connect command again' });
-    return { homeAccountId: result.account.homeAccountId, username: result.account.username, cache: pca.getTokenCache().serialize() };
+    return { homeAccountId: result.account.homeAccountId, username: result.account.username, cache: pca.getTokenCache().serialize(), token: signInToken(result, sinceMs) };
   } catch (error) {
     if (error instanceof InterruptedError || error instanceof ActionRequiredError || error instanceof TransientError) throw error;
     if (o.signal.aborted) throw new InterruptedError(`interrupted: sign-in cancelled, ${nothingSaved}`);

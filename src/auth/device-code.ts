@@ -14,6 +14,21 @@ export interface SignedIn {
   username: string;
   /** The serialized MSAL cache (holds tokens: encrypt before storing). */
   cache: string;
+  /** The access token the sign-in gave, kept for the first run (tokens.ts keepSignInToken). */
+  token: SignInToken;
+}
+
+export interface SignInToken {
+  accessToken: string;
+  expiresOn: Date | null;
+  refreshOn?: Date;
+  /** When the sign-in's token request was made, by the system's clock. */
+  sinceMs: number;
+}
+
+/** The token of an MSAL result, asked for at `sinceMs`. */
+export function signInToken(result: { accessToken: string; expiresOn: Date | null; refreshOn?: Date }, sinceMs: number): SignInToken {
+  return { accessToken: result.accessToken, expiresOn: result.expiresOn, ...(result.refreshOn ? { refreshOn: result.refreshOn } : {}), sinceMs };
 }
 
 export interface DeviceCodeOptions {
@@ -39,10 +54,11 @@ export async function deviceCodeSignIn(o: DeviceCodeOptions): Promise<SignedIn> 
   if (o.signal.aborted) throw new InterruptedError();
   o.signal.addEventListener('abort', onAbort, { once: true });
   try {
+    const sinceMs = Date.now();
     const result = await pca.acquireTokenByDeviceCode(request);
     if (o.signal.aborted) throw new InterruptedError('interrupted: sign-in cancelled, nothing was saved');
     if (!result?.account) throw new TransientError('Microsoft returned no account for this sign-in, nothing was saved', { hint: 'run the same connect command again' });
-    return { homeAccountId: result.account.homeAccountId, username: result.account.username, cache: pca.getTokenCache().serialize() };
+    return { homeAccountId: result.account.homeAccountId, username: result.account.username, cache: pca.getTokenCache().serialize(), token: signInToken(result, sinceMs) };
   } catch (error) {
     const refusal = o.signal.aborted ? null : network.lastRefusal;
     const blocked = conditionalAccessRefusal(refusal);

@@ -10,6 +10,7 @@ import type { Logger } from '../log.js';
 import { forgetFreshToken, getAccount, markNeedsReconnect, saveFreshToken, updateTokenCache, type Account } from '../store/accounts.js';
 import type { Db } from '../store/open.js';
 import type { Staff } from '../store/staff.js';
+import type { SignInToken } from './device-code.js';
 import { createPca, isReconnectError, SCOPES, signInServerFailure, type AuthSettings, type SignInClient } from './msal.js';
 import { decrypt, encrypt, loadKey } from './secrets.js';
 
@@ -139,6 +140,15 @@ function keep(db: Db, staff: Staff, key: Buffer, cache: Buffer, fresh: FreshToke
   const sealed = encrypt(Buffer.from(JSON.stringify(fresh), 'utf8'), key, staff.id, 'access-token');
   saveFreshToken(db, staff.id, cache, sealed);
   remember(db, staff, sealed, fresh);
+}
+
+/**
+ * Keeps the access token a sign-in gave beside the cache just saved from it: the first run after
+ * connect takes it as it would one a silent call gave (MSAL would find it in that cache).
+ */
+export function keepSignInToken(db: Db, staff: Staff, key: Buffer, settings: TokenSourceOptions['settings'], savedCache: Buffer, homeAccountId: string, token: SignInToken): void {
+  const fresh: FreshToken = { cacheDigest: digestOf(savedCache), issuer: issuerOf(settings), homeAccountId, accessToken: token.accessToken, sinceMs: token.sinceMs, untilMs: freshUntil(token) };
+  if (isFresh(fresh)) keep(db, staff, key, savedCache, fresh);
 }
 
 /**

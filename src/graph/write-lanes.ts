@@ -3,8 +3,11 @@
 // mailbox has one item in flight per lane and the lanes keep it at its limit while there is work.
 // Microsoft's advice for one mailbox: one parallel batch at a time, or up to four sequential ones
 // in parallel (https://learn.microsoft.com/graph/throttling-limits#outlook-service-limits).
-// Batches are cut small enough that every lane has work (a push of 12 goes out as 4 batches of 3;
-// a lane freed with 30 items left takes 8), and never above 20 items. An item answered 429/503/504 waits its own Retry-After (or backoff)
+// Batches are cut small enough that every lane has work (a push of 12 goes out as 4 batches of 3),
+// and never above 20 items. Near the end, the lanes of one round split what is left evenly: a lane
+// freed with 45 items left while the three others are still finishing that round takes 12, the
+// next 11 of the 33 left, and so on, so the last round ends together instead of trailing off in
+// batches of one (each batch costs a round trip on top of its items). An item answered 429/503/504 waits its own Retry-After (or backoff)
 // and goes out again in a later batch, up to the retry bound; the items after it in its chain,
 // answered 424 without having run, go out again at once. Answers come back by request id.
 
@@ -51,6 +54,10 @@ export async function writeInLanes<R extends LaneRequest>(requests: R[], o: Lane
   const results = new Map<string, LaneAnswer>();
   let queue: Queued<R>[] = requests.map((request, index) => ({ request, index, attempts: 0, notBefore: 0 }));
   const running = new Set<Promise<void>>();
+  // A lane's round: the round of the batch it ran last (0: none yet). A batch started on a lane
+  // is of the lane's next round; the lanes that have not started theirs yet share what is left.
+  const rounds = new Map<Promise<void>, number>();
+  const freeLanes: number[] = [];
   let inFlightItems = 0;
   let failure: { error: unknown } | null = null;
   const lanes = Math.max(1, o.lanes);
@@ -83,7 +90,7 @@ export async function writeInLanes<R extends LaneRequest>(requests: R[], o: Lane
     queue.sort((x, y) => x.index - y.index);
   };
 
-  const start = (chunk: Queued<R>[]) => {
+  const start = (chunk: Queued<R>[], round: number) => {
     inFlightItems += chunk.length;
     o.onBatch?.(queue.length + inFlightItems);
     const p: Promise<void> = o
@@ -97,22 +104,29 @@ export async function writeInLanes<R extends LaneRequest>(requests: R[], o: Lane
       .finally(() => {
         inFlightItems -= chunk.length;
         running.delete(p);
+        rounds.delete(p);
+        freeLanes.push(round);
       });
     running.add(p);
+    rounds.set(p, round);
   };
+  for (let i = 0; i < lanes; i += 1) freeLanes.push(0);
 
   for (;;) {
     const now = clock.now();
-    // Each lane that is free now takes an equal share of what is ready: lanes started together end
-    // together, and a lane that frees up near the end takes a small batch.
-    const share = Math.min(maxBatch, Math.ceil(queue.filter((q) => q.notBefore <= now).length / lanes));
-    while (!failure && running.size < lanes) {
+    while (!failure && freeLanes.length > 0) {
       const ready = queue.filter((q) => q.notBefore <= now);
       if (ready.length === 0) break;
-      const chunk = ready.slice(0, share);
+      // The free lane furthest behind goes first; what is ready is shared with the other free
+      // lanes and with the busy ones still on this lane's round (they end about now).
+      freeLanes.sort((a, b) => a - b);
+      const round = freeLanes.shift()!;
+      let sharers = 1 + freeLanes.length;
+      for (const r of rounds.values()) if (r <= round) sharers += 1;
+      const chunk = ready.slice(0, Math.min(maxBatch, Math.ceil(ready.length / sharers)));
       const taken = new Set(chunk);
       queue = queue.filter((q) => !taken.has(q));
-      start(chunk);
+      start(chunk, round + 1);
     }
     if (running.size === 0) {
       if (failure) throw (failure as { error: unknown }).error;
@@ -120,7 +134,7 @@ export async function writeInLanes<R extends LaneRequest>(requests: R[], o: Lane
     }
     if (o.signal?.aborted) throw o.signal.reason;
     // Until a batch ends, or (with a lane free) the next item may go out again.
-    const nextAt = failure || running.size >= lanes ? Infinity : Math.min(...queue.map((q) => q.notBefore));
+    const nextAt = failure || freeLanes.length === 0 ? Infinity : Math.min(...queue.map((q) => q.notBefore));
     const stop = new AbortController();
     let onAbort = () => {};
     const aborted = new Promise<never>((_, reject) => {

@@ -1,4 +1,4 @@
-// The access token a run was given is kept, sealed, beside the cache it came from: the next run,
+// The access token a run (or the sign-in of connect) was given is kept, sealed, beside the cache it came from: the next run,
 // in a new process, takes it while that cache is unchanged and the token is fresh, and starts no
 // sign-in client at all (no metadata read, no token request). Graph refusing it, a cache changed
 // meanwhile, or a token copied onto another staff member's row sends the run back to MSAL.
@@ -81,12 +81,24 @@ describe('the access token kept for the next run', () => {
     expect(graphRequests().map((e) => e.mailbox).sort()).toEqual(['alice@firm.example', 'bob@firm.example']);
   });
 
-  it('is dropped when the sign-in is replaced: connect --force stores a new cache without it', async () => {
+  it('is the sign-in\'s own after connect: the first run sends no sign-in request; connect --force replaces it', async () => {
     w = await world(['alice@firm.example']);
+    const connectedWith = row('alice@firm.example').freshToken;
+    expect(connectedWith).not.toBeNull();
+    w.sim.control.clearRequestLog();
     await runOnce();
+    expect(signInRequests()).toEqual([]);
+    expect(graphRequests().map((e) => [e.kind, e.status])).toEqual([['delta', 200]]);
     w.sim.control.setAutoApprove('alice@firm.example');
     const connected = await w.sb.json(['connect', '--staff', 'alice@firm.example', '--force'], { spawn: true });
     expect(connected.code, connected.stderr).toBe(0);
-    expect(row('alice@firm.example').freshToken).toBeNull();
+    const replaced = row('alice@firm.example').freshToken;
+    expect(replaced).not.toBeNull();
+    expect(replaced!.equals(connectedWith!)).toBe(false);
+    w.sim.control.clearRequestLog();
+    await runOnce();
+    expect(signInRequests()).toEqual([]);
+    expect(graphRequests().map((e) => e.status)).toEqual([200]);
   });
 });
+

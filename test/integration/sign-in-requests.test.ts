@@ -33,6 +33,8 @@ describe('one MSAL client per staff member per process', () => {
     w = await world(['alice@firm.example', 'bob@firm.example'], {}, { inProcess: true });
     const db = openStore(w.sb.db);
     try {
+      // No token kept from connect: the first lookups go through MSAL, one client each.
+      db.prepare('UPDATE accounts SET fresh_token = NULL').run();
       const env = { ...process.env, ...w.sb.env };
       const settings = { clientId: env.CASEFLOW_CLIENT_ID!, tenantId: 'organizations', authorityHost: w.sim.url };
       const log = createLogger({ verbose: false, json: false, write: () => undefined });
@@ -66,6 +68,8 @@ describe('a fresh access token remembered per staff member', () => {
     w = await world(['alice@firm.example'], {}, { inProcess: true });
     const db = openStore(w.sb.db);
     try {
+      // No token kept from connect: the first lookups go through MSAL, one client each.
+      db.prepare('UPDATE accounts SET fresh_token = NULL').run();
       const env = { ...process.env, ...w.sb.env };
       const settings = { clientId: env.CASEFLOW_CLIENT_ID!, tenantId: 'organizations', authorityHost: w.sim.url };
       const log = createLogger({ verbose: false, json: false, write: () => undefined });

@@ -99,6 +99,18 @@ describe('writes in lanes', () => {
     expect(sizes).toEqual([3, 3, 3, 3]);
   });
 
+  it('the last round ends together: 125 writes go out as four batches of 20, then 12, 11, 11 and 11', async () => {
+    const calendar = await setup();
+    // Items take long enough that the four lanes of a round end close together, as on Graph.
+    sim.control.setFaults({ batchShuffle: false, batchItemLatencyMs: 3 });
+    await calendar.write(creates(125));
+    const sizes = sim.control.requestLog().filter((e) => e.kind === 'batch').map((e) => (e.requestBody as { requests: unknown[] }).requests.length);
+    // Each batch costs a round trip on top of its items: no tail of batches of one or two.
+    expect(sizes.slice(0, 4)).toEqual([20, 20, 20, 20]);
+    expect(sizes.slice(4).sort((a, b) => b - a)).toEqual([12, 11, 11, 11]);
+    expect(subjects()).toHaveLength(125);
+  });
+
   it('reads of the same mailbox beside a push share its four slots: still no 429', async () => {
     const calendar = await setup();
     sim.control.setFaults({ batchShuffle: false, batchItemLatencyMs: 2, latencyMs: 1 });

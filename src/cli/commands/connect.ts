@@ -7,6 +7,7 @@ import { browserSignIn } from '../../auth/browser.js';
 import { deviceCodeSignIn, type SignedIn } from '../../auth/device-code.js';
 import { requireClientId } from '../../auth/msal.js';
 import { encrypt, loadKey } from '../../auth/secrets.js';
+import { keepSignInToken } from '../../auth/tokens.js';
 import { dateInZone, startOfDayUtc } from '../../dates.js';
 import { deleteAccount, getAccount, saveAccount } from '../../store/accounts.js';
 import { clearMailboxDenied, getAppConnection } from '../../store/app-connection.js';
@@ -115,14 +116,10 @@ export async function connect(ctx: Context, opts: ConnectOptions): Promise<Outpu
     });
   }
   inTransaction(db, () => {
-    saveAccount(db, {
-      staffId: staff.id,
-      homeAccountId: signedIn.homeAccountId,
-      username: signedIn.username,
-      tokenCache: encrypt(Buffer.from(signedIn.cache, 'utf8'), key.key, staff.id),
-      connectedAt: now,
-      lastRefreshAt: now,
-    });
+    const tokenCache = encrypt(Buffer.from(signedIn.cache, 'utf8'), key.key, staff.id);
+    saveAccount(db, { staffId: staff.id, homeAccountId: signedIn.homeAccountId, username: signedIn.username, tokenCache, connectedAt: now, lastRefreshAt: now });
+    // The first run takes the token the sign-in gave instead of starting MSAL for it.
+    keepSignInToken(db, staff, key.key, settings, tokenCache, signedIn.homeAccountId, signedIn.token);
     const state = getSyncState(db, staff.id);
     // At first connect only events from the start of today (firm's zone) on sync.
     const syncFrom = state.syncFrom ?? startOfDayUtc(dateInZone(ctx.now().getTime(), firm.timeZone), firm.timeZone);
