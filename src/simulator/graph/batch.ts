@@ -10,7 +10,7 @@
 // holds no in-flight slot (whether it counts at all is not documented: the unkind side is taken).
 import { GraphError } from '../mailbox/model.js';
 import { shuffle } from '../random.js';
-import { errorReply, runGraphCall, sleep, targetOf, type CallResult, type Principal, type SimCore } from './pipeline.js';
+import { errorReply, runGraphCall, sleep, targetOf, type CallResult, type Chain, type Principal, type SimCore } from './pipeline.js';
 import { batchItemBody } from './body-faults.js';
 
 interface Item {
@@ -99,7 +99,8 @@ export async function runBatch(core: SimCore, principal: Principal, email: strin
     if (!(error instanceof GraphError)) throw error;
     return errorReply(core, error.status, error.code, error.message);
   }
-  const run = (item: Item): Promise<CallResult> => {
+  const chain: Chain = { due: null };
+  const run = (item: Item, ordered = false): Promise<CallResult> => {
     const url = item.url.startsWith('/') ? item.url : `/${item.url}`;
     const q = url.indexOf('?');
     const path = q < 0 ? url : url.slice(0, q);
@@ -108,13 +109,14 @@ export async function runBatch(core: SimCore, principal: Principal, email: strin
       inBatch: true,
       batchSeq,
       rawPath: `/v1.0${url}`,
+      ...(ordered ? { chain } : {}),
     });
   };
   const results = new Map<string, CallResult>();
   if (items.some((i) => i.dependsOn.length > 0)) {
     let failed = false;
     for (const item of items) {
-      const result: CallResult = failed ? errorReply(core, 424, 'FailedDependency', 'The request was not run because a request it depends on failed.') : await run(item);
+      const result: CallResult = failed ? errorReply(core, 424, 'FailedDependency', 'The request was not run because a request it depends on failed.') : await run(item, true);
       failed ||= result.status >= 400 || result.drop === true;
       results.set(item.id, result);
     }

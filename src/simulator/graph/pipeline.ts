@@ -60,6 +60,23 @@ export interface CallResult extends GraphReply {
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
+/** The items of one sequential batch, run one after another: when the last one was due to end. */
+export interface Chain {
+  due: number | null;
+}
+
+/**
+ * An item of a sequential batch takes its latency counted from when the item before it was due to
+ * end, not from when its timer fired: a timer fires a millisecond or so late, and twenty of them in
+ * a row would make "20 ms an item" 21. An item that had to wait (for a slot) counts from now.
+ */
+function sleepInChain(chain: Chain, ms: number): Promise<void> {
+  const now = performance.now();
+  const from = chain.due !== null && now - chain.due < ms ? chain.due : now;
+  chain.due = from + ms;
+  return sleep(Math.max(0, chain.due - now));
+}
+
 export const JSON_TYPE = 'application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8';
 const WRITES = new Set(['event.create', 'event.update', 'event.delete']);
 
@@ -80,7 +97,7 @@ export async function runGraphCall(
   core: SimCore,
   principal: Principal,
   call: GraphCall,
-  meta: { inBatch: boolean; batchSeq?: number; rawPath: string },
+  meta: { inBatch: boolean; batchSeq?: number; rawPath: string; chain?: Chain },
 ): Promise<CallResult> {
   const r = route(call.method, call.path);
   const prefs = parsePrefer(call.headers.prefer);
@@ -114,7 +131,7 @@ export async function runGraphCall(
       core.log.inFlight(email, core.limiter.current(email));
       await core.gate.pass(email);
       const latency = core.faults.latency(meta.inBatch);
-      if (latency > 0) await sleep(latency);
+      if (latency > 0) await (meta.chain ? sleepInChain(meta.chain, latency) : sleep(latency));
       reply = execute(core, r, env, call, meta.inBatch);
     } finally {
       core.limiter.leave(email);
