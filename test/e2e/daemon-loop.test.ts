@@ -192,7 +192,9 @@ describe('daemon (looping)', () => {
   it('the breaker holds a mass delete made while it runs; sync --allow-deletes lets the daemon push them', async () => {
     w = await world([ALICE]);
     const config = join(w.sb.dir, 'config.json');
-    writeFileSync(config, JSON.stringify({ sync: { maxDeletesPerRun: 2 } }));
+    // 60 s of quiet (0.6 s here): the three deletions, one command each, make one push even on a
+    // loaded machine, as a person's mass delete would; 2 s (20 ms here) could split them in two.
+    writeFileSync(config, JSON.stringify({ sync: { maxDeletesPerRun: 2 }, daemon: { quietSeconds: 60 } }));
     for (let i = 1; i <= 3; i += 1) await w.ok(['events', 'add', '--staff', ALICE, '--title', `Meeting ${i}`, '--start', `2026-12-0${i}T09:00`, '--end', `2026-12-0${i}T10:00`]);
     const d = startDaemon(['--config', config, 'daemon', '--interval', '3600']);
     await d.line((l) => l.event === 'cycle.end', 'ending the first cycle');
