@@ -146,9 +146,14 @@ function keep(db: Db, staff: Staff, key: Buffer, cache: Buffer, fresh: FreshToke
  * Keeps the access token a sign-in gave beside the cache just saved from it: the first run after
  * connect takes it as it would one a silent call gave (MSAL would find it in that cache).
  */
-export function keepSignInToken(db: Db, staff: Staff, key: Buffer, settings: TokenSourceOptions['settings'], savedCache: Buffer, homeAccountId: string, token: SignInToken): void {
-  const fresh: FreshToken = { cacheDigest: digestOf(savedCache), issuer: issuerOf(settings), homeAccountId, accessToken: token.accessToken, sinceMs: token.sinceMs, untilMs: freshUntil(token) };
+export function keepSignInToken(db: Db, staff: Staff, key: Buffer, settings: AuthSettings, savedCache: Buffer, homeAccountId: string, token: SignInToken): void {
+  const fresh = freshToken(savedCache, settings, homeAccountId, token, token.sinceMs);
   if (isFresh(fresh)) keep(db, staff, key, savedCache, fresh);
+}
+
+/** What MSAL gave, asked for at `sinceMs`, with the cache it is in (null: none stored yet). */
+function freshToken(cache: Buffer | null, settings: AuthSettings, homeAccountId: string, result: { accessToken: string; expiresOn: Date | null; refreshOn?: Date }, sinceMs: number): FreshToken {
+  return { cacheDigest: cache ? digestOf(cache) : '', issuer: issuerOf(settings), homeAccountId, accessToken: result.accessToken, sinceMs, untilMs: freshUntil(result) };
 }
 
 /**
@@ -170,7 +175,7 @@ export function signInClientCount(db: Db): number {
 /** An empty MSAL cache: what a client holds for a staff member with no stored sign-in. */
 const EMPTY_CACHE = JSON.stringify({ Account: {}, IdToken: {}, AccessToken: {}, RefreshToken: {}, AppMetadata: {} });
 
-const issuerOf = (settings: TokenSourceOptions['settings']): string => `${settings.clientId}|${settings.authorityHost}/${settings.tenantId}`;
+const issuerOf = (settings: AuthSettings): string => `${settings.clientId}|${settings.authorityHost}/${settings.tenantId}`;
 
 async function clientFor(o: TokenSourceOptions, key: Buffer): Promise<CachedClient> {
   let perDb = clients.get(o.db);
@@ -235,7 +240,7 @@ export async function tokenSourceFor(o: TokenSourceOptions): Promise<TokenSource
       const startedMs = Date.now();
       const result = await pca.acquireTokenSilent({ account: msAccount, scopes: SCOPES, forceRefresh });
       const seen = entry.seen;
-      const fresh: FreshToken = { cacheDigest: seen ? digestOf(seen) : '', issuer: issuerOf(o.settings), homeAccountId: account.homeAccountId, accessToken: result.accessToken, sinceMs: startedMs, untilMs: freshUntil(result) };
+      const fresh = freshToken(seen, o.settings, account.homeAccountId, result, startedMs);
       if (seen) keep(o.db, o.staff, key, seen, fresh);
       return fresh;
     } catch (error) {

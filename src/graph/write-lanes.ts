@@ -53,14 +53,12 @@ interface Queued<R> {
 export async function writeInLanes<R extends LaneRequest>(requests: R[], o: LaneOptions<R>): Promise<Map<string, LaneAnswer>> {
   const results = new Map<string, LaneAnswer>();
   let queue: Queued<R>[] = requests.map((request, index) => ({ request, index, attempts: 0, notBefore: 0 }));
-  const running = new Set<Promise<void>>();
-  // A lane's round: the round of the batch it ran last (0: none yet). A batch started on a lane
-  // is of the lane's next round; the lanes that have not started theirs yet share what is left.
-  const rounds = new Map<Promise<void>, number>();
-  const freeLanes: number[] = [];
+  // Each batch in flight, with its round; each free lane, with the round of the batch it ran last
+  // (0: none yet). A batch started on a lane is of the lane's next round.
+  const running = new Map<Promise<void>, number>();
+  const freeLanes: number[] = Array.from({ length: Math.max(1, o.lanes) }, () => 0);
   let inFlightItems = 0;
   let failure: { error: unknown } | null = null;
-  const lanes = Math.max(1, o.lanes);
   const maxBatch = Math.max(1, o.maxBatch);
   const clock = o.clock ?? systemClock;
 
@@ -104,13 +102,10 @@ export async function writeInLanes<R extends LaneRequest>(requests: R[], o: Lane
       .finally(() => {
         inFlightItems -= chunk.length;
         running.delete(p);
-        rounds.delete(p);
         freeLanes.push(round);
       });
-    running.add(p);
-    rounds.set(p, round);
+    running.set(p, round);
   };
-  for (let i = 0; i < lanes; i += 1) freeLanes.push(0);
 
   for (;;) {
     const now = clock.now();
@@ -122,7 +117,7 @@ export async function writeInLanes<R extends LaneRequest>(requests: R[], o: Lane
       freeLanes.sort((a, b) => a - b);
       const round = freeLanes.shift()!;
       let sharers = 1 + freeLanes.length;
-      for (const r of rounds.values()) if (r <= round) sharers += 1;
+      for (const r of running.values()) if (r <= round) sharers += 1;
       const chunk = ready.slice(0, Math.min(maxBatch, Math.ceil(ready.length / sharers)));
       const taken = new Set(chunk);
       queue = queue.filter((q) => !taken.has(q));
@@ -143,7 +138,7 @@ export async function writeInLanes<R extends LaneRequest>(requests: R[], o: Lane
     });
     aborted.catch(() => undefined);
     try {
-      const waits: Promise<unknown>[] = [...running, aborted];
+      const waits: Promise<unknown>[] = [...running.keys(), aborted];
       if (Number.isFinite(nextAt)) waits.push(clock.sleep(Math.max(0, nextAt - clock.now()), stop.signal).catch(() => undefined));
       await Promise.race(waits);
     } finally {
