@@ -12,6 +12,7 @@ import {
   type GraphEventJson,
   type InvalidItem,
   type RemoteCalendar,
+  type WriteHooks,
   type WriteOp,
   type WriteOutcome,
 } from '../sync/ports.js';
@@ -252,8 +253,12 @@ export class GraphCalendar implements RemoteCalendar {
    * still failing is returned with its status for the caller to keep pending. One outcome per op,
    * in the order of `ops` (the ops of one call are independent of each other).
    */
-  async write(ops: WriteOp[]): Promise<WriteOutcome[]> {
+  async write(ops: WriteOp[], hooks: WriteHooks = {}): Promise<WriteOutcome[]> {
     const requests = ops.map((op, i) => requestFor(op, String(i + 1), this.root));
+    // Request ids are the op's index + 1.
+    const indexOf = (id: string) => Number(id) - 1;
+    const outcomes: WriteOutcome[] = [];
+    const settle = (a: WriteResult) => (outcomes[indexOf(a.id)] = outcomeOf(ops[indexOf(a.id)]!, a));
     const budget = this.o.budget;
     try {
       const answers = await writeInLanes(requests, {
@@ -270,8 +275,10 @@ export class GraphCalendar implements RemoteCalendar {
           if (etaMs > 0) this.o.progress?.({ pending, etaMs });
         },
         onRetry: (a, wait) => this.o.log.debug(`graph $batch: item ${a.id} answered ${a.status}, sent again in ${wait} ms`),
+        ...(hooks.beforeSend ? { beforeFirstSend: (chunk: WriteRequest[]) => hooks.beforeSend!(chunk.map((r) => indexOf(r.id))) } : {}),
+        ...(hooks.settled ? { onFinal: (answers: WriteResult[]) => hooks.settled!(answers.map((a) => ({ index: indexOf(a.id), outcome: settle(a) }))) } : {}),
       });
-      return requests.map((r, i) => outcomeOf(ops[i]!, answers.get(r.id)!));
+      return requests.map((r, i) => outcomes[i] ?? settle(answers.get(r.id)!));
     } finally {
       budget?.flush();
     }

@@ -7,9 +7,12 @@
 // and never above 20 items. Near the end, the lanes of one round split what is left evenly: a lane
 // freed with 45 items left while the three others are still finishing that round takes 12, the
 // next 11 of the 33 left, and so on, so the last round ends together instead of trailing off in
-// batches of one (each batch costs a round trip on top of its items). An item answered 429/503/504 waits its own Retry-After (or backoff)
-// and goes out again in a later batch, up to the retry bound; the items after it in its chain,
-// answered 424 without having run, go out again at once. Answers come back by request id.
+// batches of one (each batch costs a round trip on top of its items). An item answered
+// 429/503/504 waits its own Retry-After (or backoff) and goes out again in a later batch, up to
+// the retry bound; the items after it in its chain, answered 424 without having run, go out again
+// at once. Answers come back by request id. The caller records each batch's items just before
+// they first go out and each final answer as it comes, so that work overlaps the batches in
+// flight instead of coming before the first or after the last.
 
 import { delayFor, parseRetryAfter, RETRYABLE_STATUS, systemClock, type GraphClock, type RetryPolicy } from './retry.js';
 
@@ -40,6 +43,17 @@ export interface LaneOptions<R extends LaneRequest> {
   onBatch?(pending: number): void;
   /** Each item that goes out again, and when. */
   onRetry?(answer: LaneAnswer, waitMs: number): void;
+  /**
+   * Just before items go out for the first time, what must be recorded before they are sent
+   * (crash-safe creates). Throwing fails the write before they are sent.
+   */
+  beforeFirstSend?(requests: R[]): void;
+  /**
+   * Final answers as they come, each item's once: called after the lanes freed by them have their
+   * next batches on the way, so what the caller does with them overlaps the writes in flight.
+   * Throwing fails the write, as a batch failing outright does.
+   */
+  onFinal?(answers: LaneAnswer[]): void;
 }
 
 interface Queued<R> {
@@ -47,18 +61,22 @@ interface Queued<R> {
   index: number;
   attempts: number;
   notBefore: number;
+  /** Gone out at least once (an item not run, 424, goes out again without an attempt counted). */
+  sent: boolean;
 }
 
 /** Every request's final answer, by id. A batch that fails outright fails the whole write, after the others in flight end. */
 export async function writeInLanes<R extends LaneRequest>(requests: R[], o: LaneOptions<R>): Promise<Map<string, LaneAnswer>> {
   const results = new Map<string, LaneAnswer>();
-  let queue: Queued<R>[] = requests.map((request, index) => ({ request, index, attempts: 0, notBefore: 0 }));
+  let queue: Queued<R>[] = requests.map((request, index) => ({ request, index, attempts: 0, notBefore: 0, sent: false }));
   // Each batch in flight, with its round; each free lane, with the round of the batch it ran last
   // (0: none yet). A batch started on a lane is of the lane's next round.
   const running = new Map<Promise<void>, number>();
   const freeLanes: number[] = Array.from({ length: Math.max(1, o.lanes) }, () => 0);
   let inFlightItems = 0;
   let failure: { error: unknown } | null = null;
+  let finals: LaneAnswer[] = [];
+  let handOverFailed = false;
   const maxBatch = Math.max(1, o.maxBatch);
   const clock = o.clock ?? systemClock;
 
@@ -73,11 +91,13 @@ export async function writeInLanes<R extends LaneRequest>(requests: R[], o: Lane
       earlierFailed ||= a.status >= 400;
       if (!RETRYABLE_STATUS.has(a.status) && a.status !== 424) {
         results.set(a.id, a);
+        finals.push(a);
         continue;
       }
       if (!unrun) q.attempts += 1;
       if (q.attempts >= o.retry.maxAttempts) {
         results.set(a.id, a);
+        finals.push(a);
         continue;
       }
       const wait = unrun ? 0 : delayFor(q.attempts - 1, parseRetryAfter(a.headers['retry-after'], now), o.retry, o.random);
@@ -89,6 +109,16 @@ export async function writeInLanes<R extends LaneRequest>(requests: R[], o: Lane
   };
 
   const start = (chunk: Queued<R>[], round: number) => {
+    const first = chunk.filter((q) => !q.sent);
+    if (first.length > 0 && o.beforeFirstSend) {
+      try {
+        o.beforeFirstSend(first.map((q) => q.request));
+      } catch (error) {
+        failure ??= { error };
+        return;
+      }
+    }
+    for (const q of chunk) q.sent = true;
     inFlightItems += chunk.length;
     o.onBatch?.(queue.length + inFlightItems);
     const p: Promise<void> = o
@@ -109,6 +139,7 @@ export async function writeInLanes<R extends LaneRequest>(requests: R[], o: Lane
 
   for (;;) {
     const now = clock.now();
+    const lanesFree = freeLanes.length;
     while (!failure && freeLanes.length > 0) {
       const ready = queue.filter((q) => q.notBefore <= now);
       if (ready.length === 0) break;
@@ -122,6 +153,24 @@ export async function writeInLanes<R extends LaneRequest>(requests: R[], o: Lane
       const taken = new Set(chunk);
       queue = queue.filter((q) => !taken.has(q));
       start(chunk, round + 1);
+    }
+    // Answers that come after the write failed (a batch failed outright, or could not be recorded)
+    // are handed over still, so what they wrote is recorded; unless handing them over is what failed.
+    if (finals.length > 0 && !handOverFailed) {
+      // A batch started just now is still on its way through the client's middleware (promises,
+      // a turn of the event loop or more): let it reach the socket before the store work, which
+      // would otherwise hold it back by as long as that work takes.
+      if (freeLanes.length < lanesFree) await new Promise<void>((resolve) => setImmediate(resolve));
+      const done = finals;
+      finals = [];
+      try {
+        o.onFinal?.(done);
+      } catch (error) {
+        failure ??= { error };
+        handOverFailed = true;
+      }
+      // A lane freed meanwhile takes its next batch now.
+      if (!failure && freeLanes.length > 0 && queue.some((q) => q.notBefore <= clock.now())) continue;
     }
     if (running.size === 0) {
       if (failure) throw (failure as { error: unknown }).error;

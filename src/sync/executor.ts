@@ -1,8 +1,10 @@
 // Carries out a plan. Order matters for "no duplicates, no lost edits":
-//  1. links of items about to be created are written first as `creating` (their transactionId
-//     is derived from the link), so a crash after Graph's write is found again by the next run;
-//  2. Outlook writes go out through $batch;
-//  3. their results and every CaseFlow-side change are committed in one transaction.
+//  1. links of items about to be created are written as `creating` (their transactionId is
+//     derived from the link) just before their batch goes out, so a crash after Graph's write is
+//     found again by the next run;
+//  2. Outlook writes go out through $batch; each answer is committed as it comes (what Outlook
+//     now holds is known, whatever happens to the rest of the run);
+//  3. the rest of the results and every CaseFlow-side change are committed in one transaction.
 // The caller saves the delta link only after step 3.
 
 import { Disconnected } from './errors.js';
@@ -86,56 +88,67 @@ function editedDuringRun(action: Action, o: ExecuteOptions): boolean {
   return now === null || localHash({ content: now, confidential: planned.confidential }) !== localHash(planned);
 }
 
-/** Sends the Outlook writes; returns the store updates to commit with the rest of the run. */
+/**
+ * Sends the Outlook writes. Each batch's items are recorded just before they go out (a create's
+ * link as `creating`, an update's hashes), and each answer is recorded as it comes, in small
+ * transactions while the other batches are in flight. An answer that needs another look (a create
+ * refused as a repeat, an update refused as stale) is looked at once the writes are done; returns
+ * the store updates those give, to commit with the rest of the run.
+ */
 async function pushRemote(actions: RemoteAction[], o: ExecuteOptions, result: ExecutionResult): Promise<(() => void)[]> {
   // A disconnect stops a run in flight before its next write.
-  if (!o.store.stillConnected()) throw new Disconnected();
-  const linkIds = new Map<RemoteAction, number>();
-  o.store.transaction(() => {
-    for (const a of actions) {
-      // An update records what it sends first: if Outlook stores it but its answer is lost, the
-      // next round shows the copy changed, and the link knows that change as its own.
-      if (a.type === 'remote.update') o.store.updateLink(a.linkId, { sentLocalHash: a.localHash, sentRemoteHash: sentHash(a) });
-      if (a.type !== 'remote.create') {
-        linkIds.set(a, a.linkId);
-        continue;
+  const connected = () => {
+    if (!o.store.stillConnected()) throw new Disconnected();
+  };
+  connected();
+  const linkIds: number[] = [];
+  const later: { index: number; outcome: WriteOutcome }[] = [];
+  let settled = 0;
+  await o.calendar.write(actions.map(opFor), {
+    beforeSend: (indices) =>
+      o.store.transaction(() => {
+        connected();
+        for (const i of indices) linkIds[i] = claim(actions[i]!, o);
+      }),
+    settled: (done) => {
+      settled += done.length;
+      const applies: (() => void)[] = [];
+      for (const { index, outcome } of done) {
+        const a = actions[index]!;
+        if ((a.type === 'remote.create' && outcome.status === 'duplicate') || (a.type === 'remote.update' && outcome.status === 'preconditionFailed')) later.push({ index, outcome });
+        else settle(a, linkIds[index]!, outcome, false, o, result, applies);
       }
-      // remoteHash: what the copy holds if nobody touches it, so a copy found again later (its
-      // answer lost, a crash) shows any Outlook edit made to it meanwhile as a change.
-      const fields = { state: 'creating' as const, outlookId: null, transactionId: a.transactionId, tag: a.tag, generation: a.generation, confidential: a.confidential, titleMask: a.titleMask, localHash: a.localHash, remoteHash: sentHash(a), changeKey: null };
-      if (a.linkId === null) {
-        linkIds.set(a, o.store.insertLink({ ...fields, kind: a.kind, localId: a.localId, role: 'owner', iCalUId: null }));
-      } else {
-        o.store.updateLink(a.linkId, fields);
-        linkIds.set(a, a.linkId);
-      }
-    }
+      if (applies.length > 0)
+        o.store.transaction(() => {
+          connected();
+          for (const apply of applies) apply();
+        });
+    },
   });
+  // Every write is recorded through the hooks; a calendar that skipped them would leave links unknown.
+  if (settled !== actions.length) throw new Error(`the calendar reported ${settled} of ${actions.length} writes as done`);
 
-  const outcomes = await o.calendar.write(actions.map(opFor));
   const applies: (() => void)[] = [];
-  for (const [i, a] of actions.entries()) {
-    let outcome: WriteOutcome = outcomes[i]!;
+  for (const { index, outcome: first } of later) {
+    const a = actions[index]!;
+    const linkId = linkIds[index]!;
+    let outcome = first;
     let foundAgain = false;
-    const linkId = linkIds.get(a)!;
-    const failure = (status: Failure['outcome']) => ({ linkId, kind: a.kind, localId: a.localId, outcome: status });
-    const title = a.type === 'remote.delete' ? '' : a.content.title;
-    if (a.type === 'remote.create' && outcome.status === 'duplicate') {
+    if (a.type === 'remote.create') {
       try {
         ({ outcome, foundAgain } = await afterDuplicate(a, linkId, o));
       } catch (error) {
         if (!(error instanceof InvalidItemError)) throw error;
-        fail(applies, o, result, failure('failed'), `create of ${a.kind} ${a.localId} in Outlook: its copy could not be read (${error.item.problem})`);
+        fail(applies, o, result, failureOf(a, linkId, 'failed'), `create of ${a.kind} ${a.localId} in Outlook: its copy could not be read (${error.item.problem})`);
         continue;
       }
       if (outcome.status === 'duplicate') {
         applies.push(() => o.store.updateLink(linkId, { state: 'unlinked', outlookId: null, changeKey: null, remoteHash: null }));
         result.errors.push(`create of ${a.kind} ${a.localId} in Outlook: Outlook refused it as already made and no copy of it was found; it is created again on the next run`);
-        result.failures.push(failure('duplicate'));
+        result.failures.push(failureOf(a, linkId, 'duplicate'));
         continue;
       }
-    }
-    if (a.type === 'remote.update' && outcome.status === 'preconditionFailed') {
+    } else if (a.type === 'remote.update') {
       try {
         const stored = await storedUpdate(a, o);
         if (stored) ({ outcome, foundAgain } = { outcome: stored, foundAgain: true });
@@ -145,52 +158,74 @@ async function pushRemote(actions: RemoteAction[], o: ExecuteOptions, result: Ex
         if (!(error instanceof InvalidItemError)) throw error;
       }
     }
-    if (a.type === 'remote.delete') {
-      // Not found: already gone, which is what was asked.
-      if (outcome.status === 'ok' || outcome.status === 'notFound') {
-        applies.push(() => {
-          o.store.deleteLink(linkId);
-          o.store.audit({ trigger: o.trigger, direction: 'outlook', action: 'delete', kind: a.kind, eventId: a.localId, outlookId: a.outlookId, summary: `deleted in Outlook (deleted in CaseFlow)` });
-        });
-        result.pushed.deleted += 1;
-      } else {
-        fail(applies, o, result, failure(outcome.status), `delete of ${a.kind} ${a.localId} in Outlook failed: ${why(outcome)}`, a.ifMatch);
-      }
-      continue;
-    }
-    if (outcome.status !== 'ok' || outcome.event === null) {
-      const verb = a.type === 'remote.create' ? 'create' : 'update';
-      fail(applies, o, result, failure(outcome.status === 'ok' ? 'failed' : outcome.status), `${verb} of ${a.kind} ${a.localId} in Outlook failed: ${why(outcome)}`, a.type === 'remote.update' ? a.ifMatch : null);
-      continue;
-    }
-    const event = fromGraphEvent(outcome.event, { inWindow: true });
-    // A copy found again rather than made now may have been edited in Outlook since it was made:
-    // keep what was sent as the last synced version and read the round again, so the next run
-    // compares the two instead of taking Outlook's copy as ours.
-    if (foundAgain) result.replayRound = true;
-    applies.push(() => {
-      o.store.updateLink(linkId, {
-        state: 'linked',
-        outlookId: event.id,
-        changeKey: foundAgain ? null : event.changeKey,
-        remoteHash: foundAgain ? sentHash(a) : remoteHash(event),
-        localHash: a.localHash,
-        confidential: a.confidential,
-        titleMask: a.titleMask,
-        iCalUId: event.iCalUId,
-        ...SETTLED,
-        failCount: 0,
-        lastError: null,
-        syncedAt: new Date().toISOString(),
-      });
-      if (a.kind === 'event') o.store.setEventRemoteFacts(a.localId, { iCalUId: event.iCalUId, ...(event.joinUrl ? { joinUrl: event.joinUrl } : {}) });
-      const verb = a.type === 'remote.create' ? 'create' : 'update';
-      o.store.audit({ trigger: o.trigger, direction: 'outlook', action: verb, kind: a.kind, eventId: a.localId, outlookId: event.id, summary: `${verb === 'create' ? 'created' : 'updated'} in Outlook: ${title}${a.confidential ? ` (confidential${a.titleMask !== null ? `, titled "${a.titleMask}" there` : ''})` : ''}` });
-    });
-    if (a.type === 'remote.create') result.pushed.created += 1;
-    else result.pushed.updated += 1;
+    settle(a, linkId, outcome, foundAgain, o, result, applies);
   }
   return applies;
+}
+
+/** Records, before it is sent, what a write must leave behind if its answer never comes; returns its link. */
+function claim(a: RemoteAction, o: ExecuteOptions): number {
+  // An update records what it sends first: if Outlook stores it but its answer is lost, the next
+  // round shows the copy changed, and the link knows that change as its own.
+  if (a.type === 'remote.update') o.store.updateLink(a.linkId, { sentLocalHash: a.localHash, sentRemoteHash: sentHash(a) });
+  if (a.type !== 'remote.create') return a.linkId;
+  // remoteHash: what the copy holds if nobody touches it, so a copy found again later (its answer
+  // lost, a crash) shows any Outlook edit made to it meanwhile as a change.
+  const fields = { state: 'creating' as const, outlookId: null, transactionId: a.transactionId, tag: a.tag, generation: a.generation, confidential: a.confidential, titleMask: a.titleMask, localHash: a.localHash, remoteHash: sentHash(a), changeKey: null };
+  if (a.linkId === null) return o.store.insertLink({ ...fields, kind: a.kind, localId: a.localId, role: 'owner', iCalUId: null });
+  o.store.updateLink(a.linkId, fields);
+  return a.linkId;
+}
+
+const failureOf = (a: RemoteAction, linkId: number, outcome: Failure['outcome']): Failure => ({ linkId, kind: a.kind, localId: a.localId, outcome });
+
+/** What a write's final outcome leaves in the store (pushed onto `applies`) and in the run's result. */
+function settle(a: RemoteAction, linkId: number, outcome: WriteOutcome, foundAgain: boolean, o: ExecuteOptions, result: ExecutionResult, applies: (() => void)[]): void {
+  if (a.type === 'remote.delete') {
+    // Not found: already gone, which is what was asked.
+    if (outcome.status === 'ok' || outcome.status === 'notFound') {
+      applies.push(() => {
+        o.store.deleteLink(linkId);
+        o.store.audit({ trigger: o.trigger, direction: 'outlook', action: 'delete', kind: a.kind, eventId: a.localId, outlookId: a.outlookId, summary: `deleted in Outlook (deleted in CaseFlow)` });
+      });
+      result.pushed.deleted += 1;
+    } else {
+      fail(applies, o, result, failureOf(a, linkId, outcome.status), `delete of ${a.kind} ${a.localId} in Outlook failed: ${why(outcome)}`, a.ifMatch);
+    }
+    return;
+  }
+  if (outcome.status !== 'ok' || outcome.event === null) {
+    const verb = a.type === 'remote.create' ? 'create' : 'update';
+    fail(applies, o, result, failureOf(a, linkId, outcome.status === 'ok' ? 'failed' : outcome.status), `${verb} of ${a.kind} ${a.localId} in Outlook failed: ${why(outcome)}`, a.type === 'remote.update' ? a.ifMatch : null);
+    return;
+  }
+  const event = fromGraphEvent(outcome.event, { inWindow: true });
+  // A copy found again rather than made now may have been edited in Outlook since it was made:
+  // keep what was sent as the last synced version and read the round again, so the next run
+  // compares the two instead of taking Outlook's copy as ours.
+  if (foundAgain) result.replayRound = true;
+  const title = a.content.title;
+  applies.push(() => {
+    o.store.updateLink(linkId, {
+      state: 'linked',
+      outlookId: event.id,
+      changeKey: foundAgain ? null : event.changeKey,
+      remoteHash: foundAgain ? sentHash(a) : remoteHash(event),
+      localHash: a.localHash,
+      confidential: a.confidential,
+      titleMask: a.titleMask,
+      iCalUId: event.iCalUId,
+      ...SETTLED,
+      failCount: 0,
+      lastError: null,
+      syncedAt: new Date().toISOString(),
+    });
+    if (a.kind === 'event') o.store.setEventRemoteFacts(a.localId, { iCalUId: event.iCalUId, ...(event.joinUrl ? { joinUrl: event.joinUrl } : {}) });
+    const verb = a.type === 'remote.create' ? 'create' : 'update';
+    o.store.audit({ trigger: o.trigger, direction: 'outlook', action: verb, kind: a.kind, eventId: a.localId, outlookId: event.id, summary: `${verb === 'create' ? 'created' : 'updated'} in Outlook: ${title}${a.confidential ? ` (confidential${a.titleMask !== null ? `, titled "${a.titleMask}" there` : ''})` : ''}` });
+  });
+  if (a.type === 'remote.create') result.pushed.created += 1;
+  else result.pushed.updated += 1;
 }
 
 /** Outlook's version of the copy is known again: no update of it is waiting for its answer. */

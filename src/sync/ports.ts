@@ -49,6 +49,18 @@ export type WriteOutcome =
   | { status: 'throttled'; detail: string }
   | { status: 'failed'; detail: string };
 
+/**
+ * What a write tells its caller while it runs. `beforeSend`: these ops (by index) are about to go
+ * out for the first time; what must be recorded before Outlook may act on them is written here,
+ * and throwing stops them going out (the write then fails). `settled`: these ops have their final
+ * outcome (the one `write` returns). Each op passes through each hook exactly once, `beforeSend`
+ * first, before `write` resolves; a `settled` that throws fails the write.
+ */
+export interface WriteHooks {
+  beforeSend?(indices: number[]): void;
+  settled?(done: { index: number; outcome: WriteOutcome }[]): void;
+}
+
 export interface RemoteCalendar {
   /** First page of a delta round over a window (ISO instants). */
   deltaStart(startUtc: string, endUtc: string, pageSize: number): Promise<DeltaPage>;
@@ -59,7 +71,7 @@ export interface RemoteCalendar {
   /** The event created for a CaseFlow item, found by our extended property (docs/graph.md#tagging-our-events); InvalidItemError as getEvent. */
   findByTag(value: string): Promise<GraphEventJson | null>;
   /** Carries out writes (several at once, within Outlook's limits); one outcome per op, in order. */
-  write(ops: WriteOp[]): Promise<WriteOutcome[]>;
+  write(ops: WriteOp[], hooks?: WriteHooks): Promise<WriteOutcome[]>;
   /** calendarView over a window (imports), all pages. */
   calendarView(startUtc: string, endUtc: string): Promise<GraphEventJson[]>;
   /**

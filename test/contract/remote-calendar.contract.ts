@@ -5,7 +5,7 @@
 import { describe, expect, it, beforeEach, afterEach } from 'vitest';
 import { fromGraphEvent, type GraphEventJson } from '../../src/sync/mapping.js';
 import type { GraphEventPayload } from '../../src/sync/model.js';
-import { DeltaExpiredError, type RemoteCalendar, type SyncWindow } from '../../src/sync/ports.js';
+import { DeltaExpiredError, type RemoteCalendar, type SyncWindow, type WriteOp, type WriteOutcome } from '../../src/sync/ports.js';
 
 export interface CalendarUnderTest {
   calendar: RemoteCalendar;
@@ -45,6 +45,7 @@ export function payload(subject: string, day: number, over: Partial<GraphEventPa
 }
 
 const tx = (n: number) => `0000000${n}-aaaa-4bbb-8ccc-${String(n).padStart(12, '0')}`;
+const txid = (n: number) => `${String(n).padStart(8, '0')}-aaaa-4bbb-8ccc-${String(n).padStart(12, '0')}`;
 const tag = (n: number) => `cfo1:${'a'.repeat(32)}:event:${String(n).padStart(32, '0')}`;
 
 /** A whole delta round from its start or a saved link: every entry, and the link to keep. */
@@ -102,6 +103,35 @@ export function remoteCalendarContract(name: string, make: () => Promise<Calenda
       await t.user.edit(ev.id, 'B (Outlook)');
       expect(await t.calendar.write([{ op: 'update', id: ev.id, payload: payload('B mine', 7), ifMatch: after.changeKey }])).toEqual([{ status: 'preconditionFailed' }]);
       expect((await t.calendar.getEvent(ev.id))?.subject).toBe('B (Outlook)');
+    });
+
+    it('a write names each op to its caller once before it goes out, then once with its outcome, the one it returns', async () => {
+      const ops: WriteOp[] = Array.from({ length: 6 }, (_, i) => ({ op: 'create', payload: payload(`H${i}`, 1 + i), transactionId: txid(30 + i), tag: tag(30 + i) }));
+      const seen: string[] = [];
+      const told = new Map<number, WriteOutcome>();
+      const outcomes = await t.calendar.write(ops, {
+        beforeSend: (indices) => seen.push(...indices.map((i) => `send ${i}`)),
+        settled: (done) => {
+          for (const { index, outcome } of done) {
+            seen.push(`done ${index}`);
+            told.set(index, outcome);
+          }
+        },
+      });
+      expect(outcomes.map((o) => o.status)).toEqual(ops.map(() => 'ok'));
+      for (const i of ops.keys()) {
+        expect(seen.filter((x) => x === `send ${i}`)).toHaveLength(1);
+        expect(seen.filter((x) => x === `done ${i}`)).toHaveLength(1);
+        expect(seen.indexOf(`send ${i}`)).toBeLessThan(seen.indexOf(`done ${i}`));
+      }
+      expect([...told].sort((a, b) => a[0] - b[0]).map(([, o]) => o)).toEqual(outcomes);
+    });
+
+    it('ops whose beforeSend throws never reach Outlook, and the write fails with its error', async () => {
+      const ops: WriteOp[] = [0, 1].map((i) => ({ op: 'create', payload: payload(`R${i}`, 3 + i), transactionId: txid(40 + i), tag: tag(40 + i) }));
+      const refused = new Error('the store could not record them');
+      await expect(t.calendar.write(ops, { beforeSend: (indices) => { if (indices.includes(1)) throw refused; } })).rejects.toBe(refused);
+      expect(await t.calendar.findByTag(tag(41))).toBeNull();
     });
 
     it('a missing event: read is null, update and delete are not found; outcomes come in the order of the ops', async () => {

@@ -2,10 +2,14 @@
 // conflicts and concurrent runs: the built CLI against the simulator with faults injected.
 
 import Database from 'better-sqlite3';
+import type { ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { world, type World } from '../helpers/world.js';
+import { insertEvent } from '../../src/store/events.js';
+import { inTransaction, openStore } from '../../src/store/open.js';
+import { findStaff } from '../../src/store/staff.js';
+import { world, WORLD_NOW, type World } from '../helpers/world.js';
 
 const ALICE = 'alice@firm.example';
 const BOB = 'bob@firm.example';
@@ -40,6 +44,60 @@ describe('resilience', () => {
     const events = await w.ok<{ outlookId: string }[]>(['events', 'list']);
     expect(new Set(events.map((e) => e.outlookId)).size).toBe(3);
     expect(events).toHaveLength(3);
+  });
+
+  it('a run killed in its second round of writes has kept the first round linked: the next run looks for the second only', async () => {
+    w = await world();
+    // 100 events, added in one transaction (100 `events add` would take seconds), so 100 writes:
+    // a first round of four batches of 20, then four of 5.
+    const store = openStore(w.sb.db);
+    const staffId = findStaff(store, ALICE)!.id;
+    inTransaction(store, () => {
+      for (let i = 0; i < 100; i += 1) {
+        const day = String(1 + (i % 28)).padStart(2, '0');
+        const input = { staffId, title: `Item ${i}`, description: 'notes', allDay: false, start: `2026-12-${day}T09:00:00.000Z`, end: `2026-12-${day}T10:00:00.000Z`, timeZone: 'UTC', location: '' };
+        insertEvent(store, { ...input, categoryId: null, matterId: null, teamsMeeting: false, recurrence: null, attendees: [] }, WORLD_NOW);
+      }
+    });
+    store.close();
+    w.sim.control.setFaults({ batchShuffle: false, batchItemLatencyMs: 3 });
+    let child: ChildProcess | undefined;
+    const killed = w.sb.run(['daemon', '--once', '--staff', ALICE], { onSpawn: (c) => (child = c) });
+    // The simulator has no event for it: sample the mailbox each millisecond until the first round is in.
+    let poll: NodeJS.Timeout | undefined;
+    const firstRound = new Promise<void>((resolve) => {
+      poll = setInterval(() => mailbox().length >= 80 && resolve(), 1);
+    });
+    await Promise.race([firstRound, killed]);
+    clearInterval(poll);
+    // Hold the second round at the server, then kill the run while it waits for it.
+    w.sim.control.pause(ALICE);
+    await w.sim.control.waitForInFlight(ALICE, 4);
+    child!.kill('SIGKILL');
+    expect((await killed).code).toBe(128);
+    const landing = new Promise<void>((resolve) => {
+      poll = setInterval(() => mailbox().length === 100 && resolve(), 1);
+    });
+    w.sim.control.resume();
+    await landing;
+    clearInterval(poll);
+
+    const db = new Database(w.sb.db, { readonly: true });
+    const states = Object.fromEntries((db.prepare('SELECT state, count(*) AS n FROM links GROUP BY state').all() as { state: string; n: number }[]).map((r) => [r.state, r.n]));
+    db.close();
+    // Each batch's answers were recorded as they came: the first round's 80 are linked.
+    expect(states.linked).toBeGreaterThanOrEqual(80);
+    expect(states.creating).toBe(100 - states.linked);
+
+    w.sim.control.resetMetrics();
+    await w.ok(['daemon', '--once', '--staff', ALICE]);
+    const m = w.sim.control.metrics();
+    expect(m.byKind['event.create'] ?? 0).toBe(0);
+    expect(m.byKind['event.list'] ?? 0).toBeLessThanOrEqual(20);
+    expect(new Set(mailbox().map((e) => e.subject)).size).toBe(100);
+    expect(mailbox()).toHaveLength(100);
+    const status = await w.ok<{ staff: { pending: number }[] }>(['status', '--staff', ALICE]);
+    expect(JSON.stringify(status)).not.toContain('"creating"');
   });
 
   it('a delta answer that is not JSON fails the run with one line saying so', async () => {

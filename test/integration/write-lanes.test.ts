@@ -111,6 +111,53 @@ describe('writes in lanes', () => {
     expect(subjects()).toHaveLength(125);
   });
 
+  it('each batch is recorded just before it goes out and its answers as they come, while later batches are still on the way', async () => {
+    const calendar = await setup();
+    sim.control.setFaults({ batchShuffle: false, batchItemLatencyMs: 2 });
+    const ops = creates(125);
+    const steps: { step: 'send' | 'done'; indices: number[]; inOutlook: Set<string> }[] = [];
+    const held = () => new Set(subjects());
+    await calendar.write(ops, {
+      beforeSend: (indices) => steps.push({ step: 'send', indices, inOutlook: held() }),
+      settled: (done) => steps.push({ step: 'done', indices: done.map((d) => d.index), inOutlook: held() }),
+    });
+    const sends = steps.filter((s) => s.step === 'send');
+    const dones = steps.filter((s) => s.step === 'done');
+    // Recorded before Outlook has it; told once Outlook has it.
+    for (const s of sends) for (const i of s.indices) expect(s.inOutlook.has(`E${i}`)).toBe(false);
+    for (const s of dones) for (const i of s.indices) expect(s.inOutlook.has(`E${i}`)).toBe(true);
+    expect(sends.flatMap((s) => s.indices).sort((a, b) => a - b)).toEqual([...ops.keys()]);
+    expect(dones.flatMap((s) => s.indices).sort((a, b) => a - b)).toEqual([...ops.keys()]);
+    // One call a batch: the 4 of the first round, then each later batch sent as a lane frees.
+    expect(sends.map((s) => s.indices.length).slice(0, 4)).toEqual([20, 20, 20, 20]);
+    expect(sends).toHaveLength(8);
+    // The answers of the first round are handed over before the last batches go out.
+    expect(steps.findIndex((s) => s.step === 'done')).toBeLessThan(steps.findLastIndex((s) => s.step === 'send'));
+  });
+
+  it('a batch whose recording fails is not sent; the batches in flight land and are handed over, and the write fails', async () => {
+    const calendar = await setup();
+    sim.control.setFaults({ batchShuffle: false, batchItemLatencyMs: 2 });
+    const refused = new Error('disk full');
+    let batches = 0;
+    const told: number[] = [];
+    await expect(
+      calendar.write(creates(125), {
+        beforeSend: () => {
+          batches += 1;
+          if (batches === 6) throw refused;
+        },
+        settled: (done) => told.push(...done.map((d) => d.index)),
+      }),
+    ).rejects.toBe(refused);
+    // Five batches went out, landed and were handed over; the sixth never left, nor did any after it.
+    expect(batches).toBe(6);
+    expect(new Set(told).size).toBe(told.length);
+    expect(told.length).toBeGreaterThan(80);
+    expect(told.length).toBeLessThan(125);
+    expect(subjects().sort()).toEqual(told.map((i) => `E${i}`).sort());
+  });
+
   it('reads of the same mailbox beside a push share its four slots: still no 429', async () => {
     const calendar = await setup();
     sim.control.setFaults({ batchShuffle: false, batchItemLatencyMs: 2, latencyMs: 1 });

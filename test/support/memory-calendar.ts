@@ -11,7 +11,7 @@
 
 import { fromGraphEvent, type GraphEventJson } from '../../src/sync/mapping.js';
 import type { GraphEventPayload } from '../../src/sync/model.js';
-import { DeltaExpiredError, type DeltaPage, type RemoteCalendar, type WriteOp, type WriteOutcome } from '../../src/sync/ports.js';
+import { DeltaExpiredError, type DeltaPage, type RemoteCalendar, type WriteHooks, type WriteOp, type WriteOutcome } from '../../src/sync/ports.js';
 import { graphJson } from '../unit/sync/fixtures.js';
 
 interface Stored {
@@ -311,11 +311,13 @@ export class MemoryCalendar implements RemoteCalendar {
       .sort((a, b) => (start(a) < start(b) ? -1 : start(a) > start(b) ? 1 : 0));
   }
 
-  async write(ops: WriteOp[]): Promise<WriteOutcome[]> {
+  /** One op at a time: each is recorded just before it is sent and settled as soon as it is done. */
+  async write(ops: WriteOp[], hooks: WriteHooks = {}): Promise<WriteOutcome[]> {
     this.calls.push('write');
     this.clock.tick();
     const out: WriteOutcome[] = [];
     for (const [i, op] of ops.entries()) {
+      hooks.beforeSend?.([i]);
       const fault = this.faults.write?.(op, i);
       if (fault === 'fail') out.push({ status: 'failed', detail: '500 InjectedFailure' });
       else if (fault === 'throttle') out.push({ status: 'throttled', detail: '429 ApplicationThrottled' });
@@ -324,6 +326,7 @@ export class MemoryCalendar implements RemoteCalendar {
         out.push(fault === 'lose' ? { status: 'failed', detail: '504 GatewayTimeout' } : outcome);
       }
       this.writes.push({ op: structuredClone(op), outcome: out[out.length - 1]! });
+      hooks.settled?.([{ index: i, outcome: out[i]! }]);
     }
     return out;
   }

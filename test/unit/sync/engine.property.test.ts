@@ -152,10 +152,10 @@ async function run(w: MemoryWorld, f?: Faults): Promise<void> {
     // An Outlook edit landing between reading the delta and writing: our If-Match meets it.
     const concurrent = f.concurrent;
     const write = w.calendar.write.bind(w.calendar);
-    w.calendar.write = async (ops) => {
+    w.calendar.write = async (ops, hooks) => {
       w.calendar.write = write;
       editRemote(w, concurrent.pick, concurrent.edit);
-      return write(ops);
+      return write(ops, hooks);
     };
   }
   if (f?.localConcurrent) {
