@@ -102,8 +102,8 @@ export async function run(argv: string[], options: RunOptions = {}): Promise<num
     if (result.exitCode !== undefined) exitCode = result.exitCode;
   };
 
-  program = buildProgram(runner, io);
   try {
+    program = await buildProgram(runner, io, args);
     await program.parseAsync(argv);
     if (output) {
       const { render } = await import('./render.js');

@@ -21,6 +21,8 @@ export interface ActionOptions {
 export interface Helpers {
   /** A command (or group) under `parent` whose help and errors go where ours go. */
   sub(parent: Command, name: string, description: string): Command;
+  /** A command of the program itself, described as the program's list of commands says. */
+  top(program: Command, name: string): Command;
   /**
    * The action of a command: imports `load()` when it runs and calls `call` with the module, the
    * context, the command's arguments and its options. `call` returns the output, or the output
@@ -43,14 +45,16 @@ export const collect = (value: string, previous: string[] = []) => [...previous,
 
 const isOutput = (r: Output | HandlerResult): r is Output => 'kind' in r;
 
-export function createHelpers(runner: Runner, io: Io): Helpers {
+export function createHelpers(runner: Runner, io: Io, describe: (name: string) => string): Helpers {
+  const sub: Helpers['sub'] = (parent, name, description) =>
+    parent
+      .command(name)
+      .description(description)
+      .exitOverride()
+      .configureOutput({ writeOut: (t) => io.stdout(t), writeErr: () => {}, outputError: () => {} });
   return {
-    sub: (parent, name, description) =>
-      parent
-        .command(name)
-        .description(description)
-        .exitOverride()
-        .configureOutput({ writeOut: (t) => io.stdout(t), writeErr: () => {}, outputError: () => {} }),
+    sub,
+    top: (program, name) => sub(program, name, describe(name)),
     action:
       (load, call, options = {}) =>
       async (...raw: unknown[]) => {

@@ -25,15 +25,15 @@ async function inProcess(args: string[]): Promise<{ code: number; stdout: string
   return { code, stdout, stderr };
 }
 
-function commandPaths(): string[][] {
+async function commandPaths(): Promise<string[][]> {
   const io: Io = { stdout: () => {}, stderr: () => {}, stdoutIsTTY: false, stderrIsTTY: false, env: {} };
   const walk = (cmd: Command, path: string[]): string[][] => [path, ...cmd.commands.flatMap((c) => walk(c, [...path, c.name()]))];
-  return walk(buildProgram(async () => {}, io), []);
+  return walk(await buildProgram(async () => {}, io), []);
 }
 
 describe('words for users', () => {
   it('no --help text of any command cites SPEC, GRAPH.md, STYLE.md or the shared docs', async () => {
-    const paths = commandPaths();
+    const paths = await commandPaths();
     expect(paths.length).toBeGreaterThan(40);
     for (const path of paths) {
       const help = await inProcess([...path, '--help']);

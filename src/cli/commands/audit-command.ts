@@ -3,8 +3,8 @@
 import type { Command } from 'commander';
 import { examples, type Helpers } from '../register.js';
 
-export function register(program: Command, { sub, action }: Helpers): void {
-  sub(program, 'audit', 'the audit log, newest first: every change made on either side, and every connect, disconnect, prefs change, conflict and resolution')
+export function register(program: Command, { top, action }: Helpers): void {
+  top(program, 'audit')
     .option('--staff <email>', 'only this staff member')
     .option('--event <id>', 'only this event')
     .option('--action <action>', 'only rows of this action, e.g. delete, create, update, conflict, resolve, import')

@@ -6,8 +6,8 @@ import { examples, type Helpers } from '../register.js';
 
 const load = () => import('./categories.js');
 
-export function register(program: Command, { sub, action }: Helpers): void {
-  const categories = sub(program, 'categories', 'event categories; protected ones make events confidential').addHelpText('after', examples('categories list', 'categories protect Mediation'));
+export function register(program: Command, { sub, top, action }: Helpers): void {
+  const categories = top(program, 'categories').addHelpText('after', examples('categories list', 'categories protect Mediation'));
   sub(categories, 'list', 'list categories and whether each is protected')
     .addHelpText('after', examples('categories list'))
     .action(action(load, (m, ctx) => m.list(ctx)));

@@ -6,8 +6,8 @@ import { examples, type Helpers } from '../register.js';
 
 const load = () => import('./conflicts.js');
 
-export function register(program: Command, { sub, action }: Helpers): void {
-  const conflicts = sub(program, 'conflicts', 'events in a protected category changed on both sides, waiting for a person to choose (elsewhere Outlook wins)').addHelpText(
+export function register(program: Command, { sub, top, action }: Helpers): void {
+  const conflicts = top(program, 'conflicts').addHelpText(
     'after',
     examples('conflicts list', 'conflicts resolve 3 --keep outlook'),
   );

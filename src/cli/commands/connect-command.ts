@@ -15,8 +15,8 @@ Three ways in:
                                RBAC for Applications scope; a staff member's own sign-in wins for them
 `;
 
-export function register(program: Command, { sub, action }: Helpers): void {
-  sub(program, 'connect', 'sign a staff member in to Microsoft 365 (device code or browser), or connect the whole firm app-only; only calendar access (Calendars.ReadWrite) is asked for')
+export function register(program: Command, { top, action }: Helpers): void {
+  top(program, 'connect')
     .option('--staff <email>', 'the staff member to sign in')
     .option('--browser', 'with --staff: sign in with a browser on this machine instead of a device code')
     .option('--app', "connect the whole firm app-only with the app registration's certificate")
@@ -40,7 +40,7 @@ export function register(program: Command, { sub, action }: Helpers): void {
         }),
       }),
     );
-  sub(program, 'disconnect', "remove a staff member's stored sign-in, or the firm's app-only connection, and stop syncing; events stay where they are")
+  top(program, 'disconnect')
     .option('--staff <email>', 'the staff member')
     .option('--app', "the firm's app-only connection")
     .addHelpText('after', examples('disconnect --staff alice@firm.example', 'disconnect --app'))

@@ -5,8 +5,8 @@ import { collect, examples, type Helpers } from '../register.js';
 
 const load = () => import('./contacts.js');
 
-export function register(program: Command, { sub, action }: Helpers): void {
-  const contacts = sub(program, 'contacts', 'people outside the firm, for attendee matching').addHelpText(
+export function register(program: Command, { sub, top, action }: Helpers): void {
+  const contacts = top(program, 'contacts').addHelpText(
     'after',
     examples('contacts list', 'contacts add --name "Dana Reyes" --email dana@client.example'),
   );

@@ -11,8 +11,8 @@ runs in flight stop safely and exits 0. SIGHUP: it reads the config file again. 
 the same store exits 5, naming the first one's pid.
 `;
 
-export function register(program: Command, { sub, action }: Helpers): void {
-  sub(program, 'daemon', "scheduled sync for every connected staff member: reads Outlook's changes, plans both sides, pushes CaseFlow's changes, then applies Outlook's")
+export function register(program: Command, { top, action }: Helpers): void {
+  top(program, 'daemon')
     .option('--once', 'run one cycle and exit (cron, a systemd timer)')
     .option('--staff <email>', 'with --once: only this staff member')
     .option('--interval <seconds>', 'seconds between cycles, at least 30 (config sync.intervalSeconds, default 300)')

@@ -5,8 +5,8 @@ import { examples, type Helpers } from '../register.js';
 
 const load = () => import('./deadlines.js');
 
-export function register(program: Command, { sub, action }: Helpers): void {
-  const deadlines = sub(program, 'deadlines', 'key deadlines on matters (one-way to Outlook, always confidential)').addHelpText('after', examples('deadlines list --matter 1', 'deadlines update 3 --due 2027-01-20'));
+export function register(program: Command, { sub, top, action }: Helpers): void {
+  const deadlines = top(program, 'deadlines').addHelpText('after', examples('deadlines list --matter 1', 'deadlines update 3 --due 2027-01-20'));
   sub(deadlines, 'add', 'add a deadline to a matter')
     .requiredOption('--matter <id>', 'matter id')
     .requiredOption('--title <text>', 'title')

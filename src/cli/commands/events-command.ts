@@ -26,8 +26,8 @@ function eventFlags(c: Command, adding: boolean): Command {
     .option('--push-now', "sync the owner's calendar at once, so invitations go out without waiting for the schedule");
 }
 
-export function register(program: Command, { sub, action }: Helpers): void {
-  const events = sub(program, 'events', 'CaseFlow events').addHelpText('after', examples('events list --staff alice@firm.example', 'events show 12'));
+export function register(program: Command, { sub, top, action }: Helpers): void {
+  const events = top(program, 'events').addHelpText('after', examples('events list --staff alice@firm.example', 'events show 12'));
   eventFlags(sub(events, 'add', 'add an event'), true)
     .addHelpText(
       'after',

@@ -5,8 +5,8 @@ import { examples, type Helpers } from '../register.js';
 
 const load = () => import('./firm.js');
 
-export function register(program: Command, { sub, action }: Helpers): void {
-  const firm = sub(program, 'firm', 'firm settings; Outlook sync needs the Multi-Practice plan with the Outlook beta switched on').addHelpText(
+export function register(program: Command, { sub, top, action }: Helpers): void {
+  const firm = top(program, 'firm').addHelpText(
     'after',
     examples('firm show', 'firm set --plan multi-practice --outlook-beta on'),
   );

@@ -3,8 +3,8 @@
 import type { Command } from 'commander';
 import { examples, type Helpers } from '../register.js';
 
-export function register(program: Command, { sub, action }: Helpers): void {
-  sub(program, 'import', "bring past Outlook events (the last 30 or 90 days) into CaseFlow: the staff member's sync window starts that much earlier from now on")
+export function register(program: Command, { top, action }: Helpers): void {
+  top(program, 'import')
     .option('--staff <email>', 'the staff member')
     .option('--all', 'every connected staff member whose sync is on')
     .option('--days <n>', 'how far back: 30 or 90 (90 is the most; contact support for older events)')

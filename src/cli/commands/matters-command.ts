@@ -5,8 +5,8 @@ import { examples, type Helpers } from '../register.js';
 
 const load = () => import('./matters.js');
 
-export function register(program: Command, { sub, action }: Helpers): void {
-  const matters = sub(program, 'matters', 'matters and who is assigned').addHelpText('after', examples('matters list', 'matters add --name "Reyes v. Acme" --assign alice@firm.example'));
+export function register(program: Command, { sub, top, action }: Helpers): void {
+  const matters = top(program, 'matters').addHelpText('after', examples('matters list', 'matters add --name "Reyes v. Acme" --assign alice@firm.example'));
   sub(matters, 'add', 'add a matter')
     .requiredOption('--name <name>', 'the matter name')
     .option('--assign <emails>', 'staff emails, comma-separated')

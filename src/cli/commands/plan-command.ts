@@ -4,12 +4,12 @@
 import type { Command } from 'commander';
 import { examples, type Helpers } from '../register.js';
 
-export function register(program: Command, { sub, action }: Helpers): void {
-  sub(program, 'plan', 'what the next scheduled run would do on each side, without doing it (reads Outlook, writes nothing anywhere)')
+export function register(program: Command, { top, action }: Helpers): void {
+  top(program, 'plan')
     .requiredOption('--staff <email>', 'the staff member')
     .addHelpText('after', examples('plan --staff alice@firm.example', 'plan --staff alice@firm.example --json'))
     .action(action(() => import('./plan.js'), (m, ctx, _a, o) => m.plan(ctx, o as { staff: string })));
-  sub(program, 'explain', "one item's sync: where it goes, why it is or is not confidential, whether it syncs and why not, its history")
+  top(program, 'explain')
     .argument('[event-id]', 'the event')
     .option('--task <id>', 'a task instead of an event')
     .option('--deadline <id>', 'a deadline instead of an event')

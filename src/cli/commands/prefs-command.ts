@@ -7,8 +7,8 @@ const load = () => import('./prefs.js');
 
 const onOff = (flag: string, what: string) => new Option(`--${flag} <on|off>`, what).choices(['on', 'off']);
 
-export function register(program: Command, { sub, action }: Helpers): void {
-  const prefs = sub(program, 'prefs', 'what syncs for a staff member: a master switch, events (both ways), tasks and deadlines (to Outlook only)').addHelpText(
+export function register(program: Command, { sub, top, action }: Helpers): void {
+  const prefs = top(program, 'prefs').addHelpText(
     'after',
     examples('prefs show --staff alice@firm.example', 'prefs set --staff alice@firm.example --tasks off'),
   );

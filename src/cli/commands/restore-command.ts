@@ -4,8 +4,8 @@
 import type { Command } from 'commander';
 import { examples, type Helpers } from '../register.js';
 
-export function register(program: Command, { sub, action }: Helpers): void {
-  sub(program, 'restore', 'undo a deletion the tool made on either side in the last 30 days (see audit --action delete)')
+export function register(program: Command, { top, action }: Helpers): void {
+  top(program, 'restore')
     .argument('[audit-id]', 'the audit row of the deletion')
     .option('--run <run-id>', "every deletion of one run (the run id is in the run's summary and on each audit row)")
     .option('--yes', 'go ahead even though attendees of a meeting created again in Outlook get a new invitation')

@@ -3,8 +3,8 @@
 import type { Command } from 'commander';
 import { examples, type Helpers } from '../register.js';
 
-export function register(program: Command, { sub, action }: Helpers): void {
-  sub(program, 'simulator', 'a local Microsoft 365 stand-in (sign-in + Graph calendar) on 127.0.0.1, for trying and testing without a tenant')
+export function register(program: Command, { top, action }: Helpers): void {
+  top(program, 'simulator')
     .option('--port <n>', 'port to listen on (default 8443; 0 picks a free one)')
     .option('--state <file>', 'keep mailboxes and sign-ins in this JSON file across restarts')
     .option('--auto-approve <email>', 'approve every device-code sign-in as this user')

@@ -5,8 +5,8 @@ import { examples, type Helpers } from '../register.js';
 
 const load = () => import('./staff.js');
 
-export function register(program: Command, { sub, action }: Helpers): void {
-  const staff = sub(program, 'staff', 'staff members').addHelpText('after', examples('staff list', 'staff add --email alice@firm.example --name "Alice Moss"'));
+export function register(program: Command, { sub, top, action }: Helpers): void {
+  const staff = top(program, 'staff').addHelpText('after', examples('staff list', 'staff add --email alice@firm.example --name "Alice Moss"'));
   sub(staff, 'add', 'add a staff member')
     .requiredOption('--email <email>', 'their work email')
     .requiredOption('--name <name>', 'their name')

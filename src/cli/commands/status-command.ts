@@ -3,8 +3,8 @@
 import type { Command } from 'commander';
 import { examples, type Helpers } from '../register.js';
 
-export function register(program: Command, { sub, action }: Helpers): void {
-  sub(program, 'status', 'connection, toggles, last sync, last error, pending and conflicts')
+export function register(program: Command, { top, action }: Helpers): void {
+  top(program, 'status')
     .option('--staff <email>', 'one staff member in detail')
     .addHelpText('after', examples('status', 'status --staff alice@firm.example --json'))
     .action(action(() => import('./status.js'), (m, ctx, _a, o) => m.status(ctx, o)));

@@ -3,8 +3,8 @@
 import type { Command } from 'commander';
 import { examples, type Helpers } from '../register.js';
 
-export function register(program: Command, { sub, action }: Helpers): void {
-  sub(program, 'sync', 'Sync now: pull Outlook changes for one staff member (CaseFlow changes go out on the next scheduled run)')
+export function register(program: Command, { top, action }: Helpers): void {
+  top(program, 'sync')
     .requiredOption('--staff <email>', 'the staff member')
     .option('--allow-deletes', 'let the deletions held by the mass-deletion breaker go through (this run and the next scheduled one)')
     .addHelpText('after', examples('sync --staff alice@firm.example', 'sync --staff alice@firm.example --allow-deletes --json'))

@@ -13,8 +13,8 @@ function typed(cmd: Command, names: string[]): Set<string> {
   return seen;
 }
 
-export function register(program: Command, { sub, action }: Helpers): void {
-  const tasks = sub(program, 'tasks', 'tasks with due dates (one-way to Outlook)').addHelpText('after', examples('tasks list', 'tasks update 4 --due 2026-12-05', 'tasks complete 4'));
+export function register(program: Command, { sub, top, action }: Helpers): void {
+  const tasks = top(program, 'tasks').addHelpText('after', examples('tasks list', 'tasks update 4 --due 2026-12-05', 'tasks complete 4'));
   sub(tasks, 'add', 'add a task')
     .requiredOption('--staff <email>', 'assigned staff member')
     .requiredOption('--title <text>', 'title')
