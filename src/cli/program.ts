@@ -64,7 +64,8 @@ const COMMANDS: TopCommand[] = [
 
 /**
  * The command a command line names: its first word that is not an option (nor the value of
- * --db or --config); after `help`, the word after it. undefined: none, or one we do not know.
+ * --db or --config); after `help`, the word after it. undefined: none, or one we do not know
+ * (the root then says so); a usage error for `help` and a word that names no command.
  */
 function namedCommand(args: string[]): TopCommand | undefined {
   const words: string[] = [];
@@ -74,8 +75,17 @@ function namedCommand(args: string[]): TopCommand | undefined {
     if (word === '--db' || word === '--config') i += 1;
     else if (!word.startsWith('-')) words.push(word);
   }
-  const name = words[0] === 'help' ? words[1] : words[0];
-  return COMMANDS.find((c) => c.name === name);
+  const help = words[0] === 'help';
+  const name = help ? words[1] : words[0];
+  const command = COMMANDS.find((c) => c.name === name);
+  // `help evnts`: commander would print the root's help on stderr and exit 0, which tells a
+  // script nothing and leaves --json without its document.
+  if (help && name !== undefined && !command) {
+    const names = COMMANDS.map((c) => c.name);
+    const near = closest(name, names, 2);
+    throw new UsageError(`no help for unknown command '${name}'${near ? ` (did you mean ${near}?)` : ''}; allowed: ${names.join(', ')}`, { hint: 'see: caseflow-outlook --help' });
+  }
+  return command;
 }
 
 /**

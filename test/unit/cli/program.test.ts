@@ -32,6 +32,14 @@ describe('the program for a command line', () => {
     expect(explain.commands.map((c) => c.name())).toEqual(['plan', 'explain']);
   });
 
+  it('`help` and a word that names no command is a usage error with a suggestion, not the root help', async () => {
+    await expect(buildProgram(runner, io, ['--json', 'help', 'evnts'])).rejects.toMatchObject({
+      exitCode: 2,
+      message: expect.stringMatching(/^no help for unknown command 'evnts' \(did you mean events\?\); allowed: firm, staff, /),
+      hint: 'see: caseflow-outlook --help',
+    });
+  });
+
   it('an unknown command gets the whole list to suggest from', async () => {
     const typo = await buildProgram(runner, io, ['evnts']);
     expect(typo.commands.map((c) => c.name())).toContain('events');
