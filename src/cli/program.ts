@@ -9,7 +9,7 @@
 // protect, unprotect; `remove` for delete (a reserved word); a command without subcommands is
 // named for itself (sync, daemon, status, audit, connect, disconnect, simulator).
 
-import { Command } from './commander.js';
+import { Command, Help } from './commander.js';
 import { UsageError } from '../errors.js';
 import type { Io } from './context.js';
 import type { Runner } from './handler.js';
@@ -63,17 +63,18 @@ const COMMANDS: TopCommand[] = [
 ];
 
 /**
- * The command a command line names: its first word that is not an option (nor the value of
- * --db or --config); after `help`, the word after it. undefined: none, or one we do not know
- * (the root then says so); a usage error for `help` and a word that names no command.
+ * The command a command line names: its first word that is not an option (nor the value of one
+ * of the root's options that take one); after `help`, the word after it. undefined: none, or one
+ * we do not know (the root then says so); a usage error for `help` and a word that names no
+ * command.
  */
-function namedCommand(args: string[]): TopCommand | undefined {
+function namedCommand(root: Command, args: string[]): TopCommand | undefined {
   const words: string[] = [];
   for (let i = 0; i < args.length && words.length < 2; i += 1) {
     const word = args[i]!;
     if (word === '--') break;
-    if (word === '--db' || word === '--config') i += 1;
-    else if (!word.startsWith('-')) words.push(word);
+    if (!word.startsWith('-')) words.push(word);
+    else if (root.options.find((o) => o.long === word || o.short === word)?.required) i += 1;
   }
   const help = words[0] === 'help';
   const name = help ? words[1] : words[0];
@@ -113,7 +114,7 @@ export async function buildProgram(runner: Runner, io: Io, args?: string[]): Pro
     .addHelpText('after', `${examples('firm set --plan multi-practice --outlook-beta on', 'staff add --email alice@firm.example --name "Alice Moss"', 'events list --staff alice@firm.example --from 2026-12-01', 'status --json')}${EXIT_CODES}\n`);
 
   const helpers = createHelpers(runner, io, (name) => COMMANDS.find((c) => c.name === name)!.description);
-  const named = args === undefined ? undefined : namedCommand(args);
+  const named = args === undefined ? undefined : namedCommand(program, args);
   if (args === undefined || named) {
     const wanted = args === undefined ? COMMANDS : [named!];
     // A module that registers two commands is one module: its register runs once.
@@ -121,7 +122,14 @@ export async function buildProgram(runner: Runner, io: Io, args?: string[]): Pro
     for (const register of registers) register(program, helpers);
   } else {
     for (const c of COMMANDS) program.command(c.name).description(c.description);
-    program.configureHelp({ subcommandTerm: (c) => (c.name() === 'help' ? 'help [command]' : [c.name(), COMMANDS.find((t) => t.name === c.name())?.args].filter(Boolean).join(' ')) });
+    // A listed command's usage as the table has it; commander's own for its `help` command.
+    const commanderTerm = new Help();
+    program.configureHelp({
+      subcommandTerm: (c) => {
+        const listed = COMMANDS.find((t) => t.name === c.name());
+        return listed ? [listed.name, listed.args].filter(Boolean).join(' ') : commanderTerm.subcommandTerm(c);
+      },
+    });
   }
 
   for (const group of [program, ...program.commands]) if (group.commands.length) needsSubcommand(group, io);

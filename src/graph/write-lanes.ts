@@ -139,7 +139,7 @@ export async function writeInLanes<R extends LaneRequest>(requests: R[], o: Lane
 
   for (;;) {
     const now = clock.now();
-    const lanesFree = freeLanes.length;
+    let started = false;
     while (!failure && freeLanes.length > 0) {
       const ready = queue.filter((q) => q.notBefore <= now);
       if (ready.length === 0) break;
@@ -153,6 +153,7 @@ export async function writeInLanes<R extends LaneRequest>(requests: R[], o: Lane
       const taken = new Set(chunk);
       queue = queue.filter((q) => !taken.has(q));
       start(chunk, round + 1);
+      started = true;
     }
     // Answers that come after the write failed (a batch failed outright, or could not be recorded)
     // are handed over still, so what they wrote is recorded; unless handing them over is what failed.
@@ -160,7 +161,7 @@ export async function writeInLanes<R extends LaneRequest>(requests: R[], o: Lane
       // A batch started just now is still on its way through the client's middleware (promises,
       // a turn of the event loop or more): let it reach the socket before the store work, which
       // would otherwise hold it back by as long as that work takes.
-      if (freeLanes.length < lanesFree) await new Promise<void>((resolve) => setImmediate(resolve));
+      if (started) await new Promise<void>((resolve) => setImmediate(resolve));
       const done = finals;
       finals = [];
       try {
