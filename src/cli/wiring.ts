@@ -147,7 +147,7 @@ export async function runHostFor(ctx: Context, db: Db, staff: Staff, signal: Abo
     staffId: staff.id,
     storeId: storeInstanceId(db),
     log: ctx.log,
-    window: syncWindow(db, staff, ctx.now(), ctx.settings['sync.horizonDays']),
+    window: syncWindow(db, staff, ctx.now(), ctx.settings['sync.horizonDays'], { remember: true }),
     readState: () => {
       const state = getSyncState(db, staff.id);
       return {

@@ -3,7 +3,12 @@
 // concurrency limit or its request budget (docs/graph.md#the-graph-javascript-client). Chain:
 // limit+pace+retry -> auth -> log -> fetch.
 
-import { Client, GraphClientError, HTTPMessageHandler, type Context as GraphContext, type Middleware, type MiddlewareOptions } from '@microsoft/microsoft-graph-client';
+import type { Context as GraphContext, Middleware, MiddlewareOptions } from '@microsoft/microsoft-graph-client';
+// The three parts used, each from its own file: the package's index loads every upload task and
+// middleware it has (about 40 modules), a cost each run paid before its first request.
+import { Client } from '@microsoft/microsoft-graph-client/lib/src/Client.js';
+import { GraphClientError } from '@microsoft/microsoft-graph-client/lib/src/GraphClientError.js';
+import { HTTPMessageHandler } from '@microsoft/microsoft-graph-client/lib/src/middleware/HTTPMessageHandler.js';
 import { CliError, networkFailure, unreachable } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { RequestBudget } from './budget.js';

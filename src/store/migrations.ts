@@ -646,6 +646,19 @@ export const MIGRATIONS: Migration[] = [
       `);
     },
   },
+  {
+    version: 14,
+    name: 'the sync window worked out for today',
+    up(db) {
+      db.exec(`
+        -- JSON: the window a run worked out, the day in the firm's zone it holds for (its first
+        -- instant and the next day's), and what it was worked out from (zone, horizon, syncFrom,
+        -- the runtime's time-zone data). A run on the same day under the same takes it without
+        -- starting the runtime's time-zone support. NULL: none kept.
+        ALTER TABLE sync_state ADD COLUMN window_cache TEXT;
+      `);
+    },
+  },
 ];
 
 /** The triggers of migration 11: each write names the item it touched in sync_changes. */

@@ -28,6 +28,8 @@ export interface SyncState {
    */
   changeSeq: number | null;
   changeScope: string | null;
+  /** The window worked out for a day (see `syncWindow`), as JSON; null: none kept. */
+  windowCache: string | null;
 }
 
 export function getSyncState(db: Db, staffId: number): SyncState {
@@ -47,6 +49,7 @@ export function getSyncState(db: Db, staffId: number): SyncState {
     seriesCheckedAt: (r?.series_checked_at as string | null) ?? null,
     changeSeq: (r?.change_seq as number | null) ?? null,
     changeScope: (r?.change_scope as string | null) ?? null,
+    windowCache: (r?.window_cache as string | null) ?? null,
   };
 }
 
@@ -64,6 +67,7 @@ const COLUMNS: Record<keyof Omit<SyncState, 'staffId'>, string> = {
   seriesCheckedAt: 'series_checked_at',
   changeSeq: 'change_seq',
   changeScope: 'change_scope',
+  windowCache: 'window_cache',
 };
 
 export function updateSyncState(db: Db, staffId: number, changes: Partial<Omit<SyncState, 'staffId'>>): void {
@@ -94,21 +98,73 @@ export function openConflictCount(db: Db, staffId: number): number {
  * The windows worked out today, by syncFrom: a daemon cycle asks for every staff member's, and
  * the zone arithmetic behind one costs more than the rest of the lookup.
  */
-let windowsOf: { day: string; bySyncFrom: Map<string, SyncWindow> } = { day: '', bySyncFrom: new Map() };
+let windowsOf: { day: string; today: Day | null; bySyncFrom: Map<string, SyncWindow> } = { day: '', today: null, bySyncFrom: new Map() };
+
+/** A day in the firm's zone: its first instant and the next day's (UTC, ISO). */
+interface Day {
+  from: string;
+  until: string;
+}
+
+/** What `syncWindow` keeps in sync_state.window_cache. */
+interface WindowCache extends Day {
+  key: string;
+  window: SyncWindow;
+}
+
+/**
+ * What a kept window was worked out from. The runtime's time-zone data is part of it: an update
+ * can move a zone's offsets (https://nodejs.org/api/process.html#processversions).
+ */
+const cacheKey = (zone: string, horizonDays: number, syncFrom: string | null): string =>
+  JSON.stringify([zone, horizonDays, syncFrom, process.versions.tz ?? '']);
 
 /**
  * The sync window: [syncFrom, today + horizonDays] in the firm's zone, syncFrom being the start of
  * the day of first connect. It rolls forward; an event leaving it is never deleted for that.
+ *
+ * The first date in a zone costs the runtime its time-zone support (about 20 ms, more than a quiet
+ * run's own work), so the window is kept with the day it holds for: a later call on that day,
+ * under the same zone, horizon and syncFrom, takes it from the store. `remember` writes it there
+ * (the sync run; `status` and `explain` only read it).
  */
-export function syncWindow(db: Db, staff: Staff, now: Date, horizonDays: number): SyncWindow {
+export function syncWindow(db: Db, staff: Staff, now: Date, horizonDays: number, o: { remember?: boolean } = {}): SyncWindow {
   const zone = getFirm(db).timeZone;
-  const today = dateInZone(now.getTime(), zone);
-  const syncFrom = getSyncState(db, staff.id).syncFrom;
+  const state = getSyncState(db, staff.id);
+  const key = cacheKey(zone, horizonDays, state.syncFrom);
+  const nowMs = now.getTime();
+  const kept = readCache(state.windowCache);
+  if (kept && kept.key === key && Date.parse(kept.from) <= nowMs && nowMs < Date.parse(kept.until)) return { ...kept.window };
+  const today = dateInZone(nowMs, zone);
   const day = `${zone} ${today} ${horizonDays}`;
-  if (windowsOf.day !== day) windowsOf = { day, bySyncFrom: new Map() };
-  let window = windowsOf.bySyncFrom.get(syncFrom ?? '');
-  if (!window) windowsOf.bySyncFrom.set(syncFrom ?? '', (window = windowOn(today, zone, syncFrom, horizonDays)));
+  if (windowsOf.day !== day) windowsOf = { day, today: null, bySyncFrom: new Map() };
+  let window = windowsOf.bySyncFrom.get(state.syncFrom ?? '');
+  if (!window) windowsOf.bySyncFrom.set(state.syncFrom ?? '', (window = windowOn(today, zone, state.syncFrom, horizonDays)));
+  if (o.remember) {
+    const bounds = (windowsOf.today ??= { from: startOfDayUtc(today, zone), until: startOfDayUtc(addDays(today, 1), zone) });
+    const cache: WindowCache = { key, ...bounds, window };
+    updateSyncState(db, staff.id, { windowCache: JSON.stringify(cache) });
+  }
   return { ...window };
+}
+
+/** A kept window, or null when there is none or it does not read as one (worked out again). */
+function readCache(text: string | null): WindowCache | null {
+  if (!text) return null;
+  let v: unknown;
+  try {
+    v = JSON.parse(text);
+  } catch {
+    return null;
+  }
+  if (typeof v !== 'object' || v === null) return null;
+  const c = v as Record<string, unknown>;
+  const w = c.window as Record<string, unknown> | null | undefined;
+  const instant = (x: unknown): x is string => typeof x === 'string' && Number.isFinite(Date.parse(x));
+  const date = (x: unknown): x is string => typeof x === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(x);
+  if (typeof c.key !== 'string' || !instant(c.from) || !instant(c.until) || typeof w !== 'object' || w === null) return null;
+  if (!instant(w.startUtc) || !instant(w.endUtc) || !date(w.startDate) || !date(w.endDate)) return null;
+  return { key: c.key, from: c.from, until: c.until, window: { startUtc: w.startUtc, endUtc: w.endUtc, startDate: w.startDate, endDate: w.endDate } };
 }
 
 function windowOn(today: string, zone: string, storedSyncFrom: string | null, horizonDays: number): SyncWindow {

@@ -11,7 +11,7 @@ import { addMatter } from '../../src/store/matters.js';
 import { migrate, MIGRATIONS } from '../../src/store/migrations.js';
 import { openStore, type Db } from '../../src/store/open.js';
 import { addStaff } from '../../src/store/staff.js';
-import { syncWindow, updateSyncState } from '../../src/store/sync-state.js';
+import { getSyncState, syncWindow, updateSyncState } from '../../src/store/sync-state.js';
 
 let dir: string;
 let db: Db;
@@ -157,5 +157,54 @@ describe('sync window', () => {
     expect(syncWindow(db, alice, now, 365)).toMatchObject({ startUtc: '2026-11-01T00:00:00.000Z', startDate: '2026-11-01' });
     setFirm(db, { timeZone: 'America/New_York' }, NOW);
     expect(syncWindow(db, alice, now, 365)).toMatchObject({ startUtc: '2026-11-01T00:00:00.000Z', startDate: '2026-10-31', endUtc: '2027-11-28T05:00:00.000Z' });
+  });
+
+  describe('kept for the day it was worked out on', () => {
+    const kept = (id: number) => JSON.parse(getSyncState(db, id).windowCache ?? 'null') as { key: string; from: string; until: string; window: Record<string, string> } | null;
+    /** A kept window no computation gives, so a call that returns it read the store. */
+    const planted = { startUtc: '2020-01-01T00:00:00.000Z', endUtc: '2020-02-01T00:00:00.000Z', startDate: '2020-01-01', endDate: '2020-02-01' };
+    const plant = (id: number) => updateSyncState(db, id, { windowCache: JSON.stringify({ ...kept(id)!, window: planted }) });
+
+    it('is written with the bounds of that day in the firm zone (a 25-hour day at the end of summer time)', () => {
+      setFirm(db, { timeZone: 'America/New_York' }, NOW);
+      const alice = addStaff(db, 'alice@firm.example', 'Alice', NOW);
+      updateSyncState(db, alice.id, { syncFrom: '2026-10-01T04:00:00.000Z' });
+      syncWindow(db, alice, new Date('2026-11-21T10:00:00.000Z'), 365);
+      expect(kept(alice.id)).toBeNull(); // only a run remembers it
+      const w = syncWindow(db, alice, new Date('2026-11-01T12:00:00.000Z'), 365, { remember: true });
+      expect(kept(alice.id)).toMatchObject({ from: '2026-11-01T04:00:00.000Z', until: '2026-11-02T05:00:00.000Z', window: w });
+    });
+
+    it('is taken within that day, and worked out again from its next day, or under another zone, horizon or syncFrom', () => {
+      const alice = addStaff(db, 'alice@firm.example', 'Alice', NOW);
+      updateSyncState(db, alice.id, { syncFrom: '2026-11-21T00:00:00.000Z' });
+      const now = new Date(NOW);
+      const real = syncWindow(db, alice, now, 365, { remember: true });
+      plant(alice.id);
+      expect(syncWindow(db, alice, new Date('2026-11-21T00:00:00.000Z'), 365)).toEqual(planted);
+      expect(syncWindow(db, alice, new Date('2026-11-21T23:59:59.999Z'), 365)).toEqual(planted);
+      expect(syncWindow(db, alice, new Date('2026-11-22T00:00:00.000Z'), 365)).toMatchObject({ startUtc: real.startUtc });
+      expect(syncWindow(db, alice, new Date('2026-11-20T23:59:59.999Z'), 365)).toMatchObject({ startUtc: real.startUtc });
+      expect(syncWindow(db, alice, now, 366)).toMatchObject({ startUtc: real.startUtc });
+      setFirm(db, { timeZone: 'Europe/London' }, NOW);
+      expect(syncWindow(db, alice, now, 365)).toMatchObject({ startUtc: real.startUtc });
+      setFirm(db, { timeZone: 'UTC' }, NOW);
+      expect(syncWindow(db, alice, now, 365)).toEqual(planted);
+      updateSyncState(db, alice.id, { syncFrom: '2026-11-01T00:00:00.000Z' });
+      expect(syncWindow(db, alice, now, 365)).toMatchObject({ startUtc: '2026-11-01T00:00:00.000Z' });
+    });
+
+    it('one that does not read as a window is worked out again, and replaced by a run', () => {
+      const alice = addStaff(db, 'alice@firm.example', 'Alice', NOW);
+      const now = new Date(NOW);
+      const real = syncWindow(db, alice, now, 365, { remember: true });
+      const good = kept(alice.id)!;
+      for (const bad of ['{', '[]', 'null', JSON.stringify({ ...good, until: 'soon' }), JSON.stringify({ ...good, window: { ...planted, endDate: 7 } }), JSON.stringify({ ...good, window: null })]) {
+        updateSyncState(db, alice.id, { windowCache: bad });
+        expect(syncWindow(db, alice, now, 365), bad).toEqual(real);
+      }
+      syncWindow(db, alice, now, 365, { remember: true });
+      expect(kept(alice.id)).toEqual(good);
+    });
   });
 });
