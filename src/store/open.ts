@@ -3,11 +3,16 @@
 
 import { chmodSync, closeSync, existsSync, mkdirSync, openSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import Database from 'better-sqlite3';
+import { createRequire } from 'node:module';
+import type BetterSqlite3 from 'better-sqlite3';
 import { CliError, ExitCode } from '../errors.js';
 import { migrate } from './migrations.js';
 
-export type Db = Database.Database;
+// Loaded through `require`, as commander is (src/cli/commander.ts): Node then does not parse the
+// CommonJS entry again for its named exports on every start.
+const Database = createRequire(import.meta.url)('better-sqlite3') as typeof BetterSqlite3;
+
+export type Db = BetterSqlite3.Database;
 
 export interface OpenOptions {
   /** Clock for timestamps written by migrations (seeding). */
@@ -64,7 +69,7 @@ export function openStore(path: string, options: OpenOptions = {}): Db {
  */
 function reuseStatements(db: Db): void {
   const compile = db.prepare.bind(db);
-  const kept = new Map<string, Database.Statement>();
+  const kept = new Map<string, BetterSqlite3.Statement>();
   db.prepare = ((sql: string) => {
     let statement = kept.get(sql);
     if (!statement) {
