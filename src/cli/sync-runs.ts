@@ -59,7 +59,7 @@ export async function runOne(ctx: Context, staff: Staff, o: RunOneOptions): Prom
   assertCanSync(ctx, staff);
   const allowDeletes = Boolean(o.allowDeletes);
   if (allowDeletes) updateSyncState(db, staff.id, { allowDeletes: true });
-  const host = await runHostFor(ctx, db, staff, ctx.signal, o.progress ?? new PaceReport(ctx).for(staff));
+  const host = await runHostFor(ctx, db, staff, ctx.signal, { progress: o.progress ?? new PaceReport(ctx).for(staff), rememberWindow: true });
   return runSync(host, { trigger: o.trigger ?? (o.push ? 'scheduled' : 'manual'), push: o.push, policy: runPolicy(ctx, prefs), allowDeletes });
 }
 

@@ -132,9 +132,13 @@ export function startSyncFrom(db: Db, staff: Staff, now: Date): void {
   updateSyncState(db, staff.id, { syncFrom: startOfDayUtc(dateInZone(now.getTime(), zone), zone) });
 }
 
-export async function runHostFor(ctx: Context, db: Db, staff: Staff, signal: AbortSignal, progress?: (p: WriteProgress) => void): Promise<RunHost> {
+/**
+ * What a run against Outlook needs. `rememberWindow`: keep the sync window worked out today in the
+ * store for the next run (a sync run; not `plan`, which leaves the store as it is).
+ */
+export async function runHostFor(ctx: Context, db: Db, staff: Staff, signal: AbortSignal, o: { progress?: (p: WriteProgress) => void; rememberWindow?: boolean } = {}): Promise<RunHost> {
   const connection = requireConnection(db, staff);
-  const calendar = await calendarThrough(ctx, db, staff, connection, signal, progress);
+  const calendar = await calendarThrough(ctx, db, staff, connection, signal, o.progress);
   const via = connection.via;
   // Through the firm's connection syncing starts at their first run, as at a connect of their own.
   if (via === 'app') startSyncFrom(db, staff, ctx.now());
@@ -147,7 +151,7 @@ export async function runHostFor(ctx: Context, db: Db, staff: Staff, signal: Abo
     staffId: staff.id,
     storeId: storeInstanceId(db),
     log: ctx.log,
-    window: syncWindow(db, staff, ctx.now(), ctx.settings['sync.horizonDays'], { remember: true }),
+    window: syncWindow(db, staff, ctx.now(), ctx.settings['sync.horizonDays'], { remember: o.rememberWindow === true }),
     readState: () => {
       const state = getSyncState(db, staff.id);
       return {

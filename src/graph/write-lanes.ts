@@ -8,13 +8,14 @@
 // end together instead of trailing off in batches of one (each batch costs a round trip on top of
 // its items): lanes that end a round at the same time share it evenly (45 items left go out as
 // batches of 11, 11, 12 and 11), and a lane freed earlier than the others are expected to be takes
-// more, by the time it is ahead over the time an item has taken so far. Lanes drift apart over a long push (each
-// answer is read in turn), by 100 ms over 12 rounds of 20 measured on the simulator. An item answered
-// 429/503/504 waits its own Retry-After (or backoff) and goes out again in a later batch, up to
-// the retry bound; the items after it in its chain, answered 424 without having run, go out again
-// at once. Answers come back by request id. The caller records each batch's items just before
-// they first go out and each final answer as it comes, so that work overlaps the batches in
-// flight instead of coming before the first or after the last.
+// more, by the time it is ahead over the time an item has taken so far. Lanes drift apart over a
+// long push, as answers are read in turn: by 100 ms over 12 rounds of 20 on the simulator
+// (docs/graph.md#writes-in-lanes). An item answered 429/503/504 waits its own Retry-After (or
+// backoff) and goes out again in a later batch, up to the retry bound; the items after it in its
+// chain, answered 424 without having run, go out again at once. Answers come back by request id.
+// The caller records each batch's items just before they first go out and each final answer as it
+// comes, so that work overlaps the batches in flight instead of coming before the first or after
+// the last.
 
 import { delayFor, parseRetryAfter, RETRYABLE_STATUS, systemClock, type GraphClock, type RetryPolicy } from './retry.js';
 
@@ -154,8 +155,7 @@ export async function writeInLanes<R extends LaneRequest>(requests: R[], o: Lane
    * an item as the batches answered so far). Its batch then ends about when theirs do.
    */
   const share = (ready: number, round: number, now: number): number => {
-    const free = [now];
-    for (let i = 0; i < freeLanes.length; i += 1) free.push(now);
+    const free: number[] = new Array<number>(1 + freeLanes.length).fill(now);
     const perItemMs = answeredItems > 0 ? answeredMs / answeredItems : 0;
     for (const r of running.values()) if (r.round <= round) free.push(Math.max(now, r.startedAt + r.size * perItemMs));
     const even = ready / free.length;

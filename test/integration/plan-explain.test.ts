@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
+import { openStore } from '../../src/store/open.js';
 import { world, type World } from '../helpers/world.js';
 
 const ALICE = 'alice@firm.example';
@@ -22,6 +23,10 @@ describe('plan', () => {
     await w.ok(['events', 'add', '--staff', ALICE, '--title', 'Settlement', '--start', '2026-12-03T09:00', '--end', '2026-12-03T10:00', '--attendee', 'dana@client.example']);
     await w.ok(['events', 'update', '1', '--location', 'Cafe']);
     w.sim.control.createEvent(ALICE, { subject: 'Dentist', start: { dateTime: '2026-12-04T08:00:00', timeZone: 'UTC' }, end: { dateTime: '2026-12-04T09:00:00', timeZone: 'UTC' } });
+    // No window kept from the run (as on a new day): plan works it out, and keeps nothing of it.
+    const db = openStore(w.sb.db);
+    db.prepare('UPDATE sync_state SET window_cache = NULL').run();
+    db.close();
     const bytes = storeBytes();
     const writes = graphWrites();
     const state = await w.ok(['status', '--staff', ALICE]);
