@@ -1,7 +1,7 @@
 // The Graph client: @microsoft/microsoft-graph-client with our own middleware chain, because its
 // RetryHandler sleeps up to 180 s, never retries batch items, and knows nothing of the mailbox
 // concurrency limit or its request budget (docs/graph.md#the-graph-javascript-client). Chain:
-// limit+pace+retry -> auth -> log -> fetch.
+// limit+pace+retry -> auth -> log -> send (node:https, src/graph/transport.ts).
 
 import { createRequire } from 'node:module';
 import type * as GraphClientPackage from '@microsoft/microsoft-graph-client';
@@ -11,15 +11,15 @@ import type { Logger } from '../log.js';
 import type { RequestBudget } from './budget.js';
 import { mailboxLimiter } from './limiter.js';
 import { delayFor, parseRetryAfter, RETRYABLE_STATUS, systemClock, type GraphClock, type RetryPolicy } from './retry.js';
+import { send } from './transport.js';
 
-// The three parts used, each from its own file: the package's index loads every upload task and
+// The two parts used, each from its own file: the package's index loads every upload task and
 // middleware it has (44 modules against 28), a cost each run paid before its first request. Through
 // `require`, as commander is (src/cli/commander.ts): Node does not parse each file again for its
 // named exports on every start.
 const required = createRequire(import.meta.url);
 const { Client } = required('@microsoft/microsoft-graph-client/lib/src/Client.js') as Pick<typeof GraphClientPackage, 'Client'>;
 const { GraphClientError } = required('@microsoft/microsoft-graph-client/lib/src/GraphClientError.js') as Pick<typeof GraphClientPackage, 'GraphClientError'>;
-const { HTTPMessageHandler } = required('@microsoft/microsoft-graph-client/lib/src/middleware/HTTPMessageHandler.js') as Pick<typeof GraphClientPackage, 'HTTPMessageHandler'>;
 
 export interface GraphClientOptions {
   /** e.g. https://graph.microsoft.com (the version is appended). */
@@ -67,7 +67,7 @@ abstract class Link implements Middleware {
 }
 
 function pathOf(request: unknown): string {
-  const url = typeof request === 'string' ? request : String((request as { url?: string }).url ?? '');
+  const url = requestUrl(request);
   try {
     return new URL(url).pathname; // never the query: it may be long, and it is nobody's business
   } catch {
@@ -168,13 +168,11 @@ class Auth extends Link {
 
   private async send(context: GraphContext, forceRefresh: boolean): Promise<void> {
     const options = (context.options ??= {});
-    const headers = new Headers(options.headers as ConstructorParameters<typeof Headers>[0]);
     // The bearer token goes only to the configured Graph origin, never to a host a link names.
-    const url = typeof context.request === 'string' ? context.request : String((context.request as { url?: string }).url ?? '');
+    const url = requestUrl(context.request);
     if (new URL(url).origin !== this.origin) throw new GraphHostError(new URL(url).host);
     const token = await this.getAccessToken({ forceRefresh });
-    headers.set('Authorization', `Bearer ${token}`);
-    options.headers = Object.fromEntries(headers.entries());
+    options.headers = { ...headerRecord(options.headers), authorization: `Bearer ${token}` };
     await this.next.execute(context);
   }
 
@@ -208,30 +206,55 @@ class Log extends Link {
   }
 }
 
-class Fetch extends Link {
-  private readonly handler = new HTTPMessageHandler();
+/** The request's URL: the Graph client passes a string. */
+function requestUrl(request: unknown): string {
+  return typeof request === 'string' ? request : String((request as { url?: string }).url ?? '');
+}
+
+/** Request headers as one lower-case name each: the Graph client's object, or any Headers-like value. */
+function headerRecord(headers: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (!headers) return out;
+  const pairs = typeof (headers as { entries?: unknown }).entries === 'function' && !Array.isArray(headers)
+    ? [...(headers as { entries(): Iterable<[string, string]> }).entries()]
+    : Array.isArray(headers) ? (headers as [string, string][]) : Object.entries(headers as Record<string, unknown>);
+  for (const [name, value] of pairs) if (value !== undefined && value !== null) out[name.toLowerCase()] = String(value);
+  return out;
+}
+
+class Send extends Link {
   constructor(private readonly signal?: AbortSignal) {
     super();
   }
 
   /**
-   * Each request gets its own signal that follows the run's. fetch ties a request to the signal
-   * it is given with a listener it removes only when the request is collected, so on the one
-   * signal a daemon cycle shares those piled up by the thousand; this one is removed when the
-   * answer has come (its body is read to the end regardless, as a request already answered).
+   * Each request gets its own signal that follows the run's, removed from the run's when the
+   * answer has come: on the one signal a daemon cycle shares, listeners would otherwise pile up
+   * by the thousand (its body is read to the end regardless, as a request already answered).
    */
   async execute(context: GraphContext): Promise<void> {
     const shared = this.signal;
-    if (!shared) return this.handler.execute(context);
-    const own = new AbortController();
-    const follow = () => own.abort(shared.reason);
-    if (shared.aborted) follow();
-    else shared.addEventListener('abort', follow, { once: true });
-    (context.options ??= {}).signal = own.signal as never;
+    const own = shared ? new AbortController() : null;
+    const follow = () => own?.abort(shared?.reason);
+    if (shared?.aborted) follow();
+    else shared?.addEventListener('abort', follow, { once: true });
+    const options = context.options ?? {};
+    const body = options.body;
+    if (body !== undefined && body !== null && typeof body !== 'string' && !(body instanceof Uint8Array)) {
+      throw new TypeError('a Graph request body must be text or bytes');
+    }
     try {
-      await this.handler.execute(context);
+      const response = await send({
+        url: requestUrl(context.request),
+        method: options.method ?? 'GET',
+        headers: headerRecord(options.headers),
+        ...(body === undefined || body === null ? {} : { body }),
+        ...(own ? { signal: own.signal } : {}),
+      });
+      // What the Graph client reads of fetch's Response, and all of it that we do.
+      context.response = response as unknown as Response;
     } finally {
-      shared.removeEventListener('abort', follow);
+      shared?.removeEventListener('abort', follow);
     }
   }
 }
@@ -240,6 +263,6 @@ export function createGraphClient(o: GraphClientOptions): GraphClientPackage.Cli
   return Client.initWithMiddleware({
     baseUrl: `${o.baseUrl.replace(/\/+$/, '')}/`,
     defaultVersion: 'v1.0',
-    middleware: [new LimitAndRetry(o), new Auth(o.getAccessToken, new URL(o.baseUrl).origin), new Log(o.log), new Fetch(o.signal)],
+    middleware: [new LimitAndRetry(o), new Auth(o.getAccessToken, new URL(o.baseUrl).origin), new Log(o.log), new Send(o.signal)],
   });
 }
