@@ -26,8 +26,14 @@ export interface TransportRequest {
 const DEFAULT_TIMEOUT_MS = 300_000;
 
 // One pool per process, as fetch keeps one: every client (a daemon cycle makes one per staff
-// member) reuses the connections to Graph.
-const agents = { 'https:': new HttpsAgent({ keepAlive: true }), 'http:': new HttpAgent({ keepAlive: true }) } as const;
+// member) reuses the connections to Graph. A connection idle for a minute is closed, or a second
+// before the server's Keep-Alive hint says it will close it (Node applies the hint only below the
+// agent's own timeout: https://nodejs.org/api/http.html#agentkeepsocketalivesocket).
+const IDLE_MS = 60_000;
+const agents = {
+  'https:': new HttpsAgent({ keepAlive: true, timeout: IDLE_MS }),
+  'http:': new HttpAgent({ keepAlive: true, timeout: IDLE_MS }),
+} as const;
 
 /** The answer's headers: read by name, in any case, as fetch's Headers are. */
 export class TransportHeaders {
