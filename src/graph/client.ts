@@ -211,14 +211,15 @@ function requestUrl(request: unknown): string {
   return typeof request === 'string' ? request : String((request as { url?: string }).url ?? '');
 }
 
-/** Request headers as one lower-case name each: the Graph client's object, or any Headers-like value. */
+/**
+ * The request's headers, one lower-case name each. The Graph client keeps them in a plain object
+ * (GraphRequest copies its own and the call's into one).
+ */
 function headerRecord(headers: unknown): Record<string, string> {
   const out: Record<string, string> = {};
-  if (!headers) return out;
-  const pairs = typeof (headers as { entries?: unknown }).entries === 'function' && !Array.isArray(headers)
-    ? [...(headers as { entries(): Iterable<[string, string]> }).entries()]
-    : Array.isArray(headers) ? (headers as [string, string][]) : Object.entries(headers as Record<string, unknown>);
-  for (const [name, value] of pairs) if (value !== undefined && value !== null) out[name.toLowerCase()] = String(value);
+  for (const [name, value] of Object.entries((headers ?? {}) as Record<string, unknown>)) {
+    if (value !== undefined && value !== null) out[name.toLowerCase()] = String(value);
+  }
   return out;
 }
 
@@ -227,35 +228,19 @@ class Send extends Link {
     super();
   }
 
-  /**
-   * Each request gets its own signal that follows the run's, removed from the run's when the
-   * answer has come: on the one signal a daemon cycle shares, listeners would otherwise pile up
-   * by the thousand (its body is read to the end regardless, as a request already answered).
-   */
+  /** The request follows the run's signal: an interruption stops it in flight. */
   async execute(context: GraphContext): Promise<void> {
-    const shared = this.signal;
-    const own = shared ? new AbortController() : null;
-    const follow = () => own?.abort(shared?.reason);
-    if (shared?.aborted) follow();
-    else shared?.addEventListener('abort', follow, { once: true });
     const options = context.options ?? {};
-    const body = options.body;
-    if (body !== undefined && body !== null && typeof body !== 'string' && !(body instanceof Uint8Array)) {
-      throw new TypeError('a Graph request body must be text or bytes');
-    }
-    try {
-      const response = await send({
-        url: requestUrl(context.request),
-        method: options.method ?? 'GET',
-        headers: headerRecord(options.headers),
-        ...(body === undefined || body === null ? {} : { body }),
-        ...(own ? { signal: own.signal } : {}),
-      });
-      // What the Graph client reads of fetch's Response, and all of it that we do.
-      context.response = response as unknown as Response;
-    } finally {
-      shared?.removeEventListener('abort', follow);
-    }
+    const response = await send({
+      url: requestUrl(context.request),
+      method: options.method ?? 'GET',
+      headers: headerRecord(options.headers),
+      // The Graph client sends JSON as text.
+      ...(options.body === undefined || options.body === null ? {} : { body: options.body as string | Uint8Array }),
+      ...(this.signal ? { signal: this.signal } : {}),
+    });
+    // What the Graph client reads of fetch's Response, and all of it that we do.
+    context.response = response as unknown as Response;
   }
 }
 

@@ -46,35 +46,19 @@ export class TransportHeaders {
   get(name: string): string | null {
     return this.map.get(name.toLowerCase()) ?? null;
   }
-  has(name: string): boolean {
-    return this.map.has(name.toLowerCase());
-  }
-  forEach(fn: (value: string, name: string) => void): void {
-    for (const [name, value] of this.map) fn(value, name);
-  }
-  entries(): IterableIterator<[string, string]> {
-    return this.map.entries();
-  }
-  [Symbol.iterator](): IterableIterator<[string, string]> {
-    return this.map.entries();
-  }
 }
 
 /** An answer whose status and headers have come; its body is read to the end in the background. */
 export class TransportResponse {
   readonly ok: boolean;
   readonly status: number;
-  readonly statusText: string;
   readonly headers: TransportHeaders;
-  readonly redirected = false;
 
   constructor(
-    readonly url: string,
     message: IncomingMessage,
     private readonly content: Promise<Buffer>,
   ) {
     this.status = message.statusCode ?? 0;
-    this.statusText = message.statusMessage ?? '';
     this.ok = this.status >= 200 && this.status < 300;
     this.headers = new TransportHeaders(message.headers);
   }
@@ -195,7 +179,7 @@ function sendOnce(r: TransportRequest): Promise<TransportResponse> {
       answered = true;
       const content = readBody(message);
       content.catch(() => undefined); // read or not, a body cut short is not an unhandled rejection
-      resolve(new TransportResponse(r.url, message, content));
+      resolve(new TransportResponse(message, content));
     });
     req.end(body);
   });
