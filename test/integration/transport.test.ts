@@ -7,7 +7,11 @@ import type { AddressInfo, Socket } from 'node:net';
 import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { networkFailure } from '../../src/errors.js';
+import { RequestBudget } from '../../src/graph/budget.js';
+import { createGraphClient } from '../../src/graph/client.js';
+import { DEFAULT_RETRY } from '../../src/graph/retry.js';
 import { send } from '../../src/graph/transport.js';
+import { createLogger } from '../../src/log.js';
 import { signedInUser, startTestSimulator, type Simulator } from '../helpers/sim.js';
 
 let sim: Simulator | undefined;
@@ -154,6 +158,22 @@ describe('the Graph transport', () => {
     const error = await send({ url: `${s.url}/c`, method: 'GET' }).then(() => null, (e: unknown) => e);
     expect(networkFailure(error)).toMatchObject({ kind: 'reset' });
     expect(s.seen.map((x) => x.url)).toEqual(['/a', '/b', '/b', '/c']);
+  });
+
+  it("a request sent again after a stale kept connection takes room in the mailbox's budget once", async () => {
+    let n = 0;
+    const s = await serve((_req, res, seen) => {
+      n += 1;
+      if (n === 2) seen.socket.destroy(); // the second request, on the kept connection
+      else res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify({ id: `calendar-${n}` }));
+    });
+    const budget = new RequestBudget(10, 60_000);
+    const log = createLogger({ verbose: false, json: false, write: () => undefined });
+    const client = createGraphClient({ baseUrl: s.url, getAccessToken: async () => 'token', mailbox: 'alice@firm.example', maxInFlight: 4, retry: DEFAULT_RETRY, log, budget });
+    expect(await client.api('/me/calendar').get()).toEqual({ id: 'calendar-1' });
+    expect(await client.api('/me/calendar').get()).toEqual({ id: 'calendar-3' });
+    expect(s.seen).toHaveLength(3);
+    expect(budget.spent()).toBe(2);
   });
 
   it('does not follow a redirect: the answer is the 302 itself, and nothing is sent to where it points', async () => {
