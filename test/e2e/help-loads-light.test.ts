@@ -1,6 +1,7 @@
 // `--help` stays fast: building the command tree loads commander and the registration of the
 // command named only (none for the root's help). The store (better-sqlite3), MSAL and the Graph
-// client load when a command runs, never for help.
+// client load when a command runs, never for help; the error report's modules when a command
+// fails or runs.
 // Only a fresh process shows which modules it loaded, so this spawns the built binary.
 
 import { spawnSync } from 'node:child_process';
@@ -30,7 +31,7 @@ function loaded(args: string[]): string[] {
   }
 }
 
-const HEAVY = /\/dist\/(store|auth|graph|sync\/(?!errors\.js)|simulator)\/|better-sqlite3|@azure\/msal|microsoft-graph-client|\/dist\/cli\/commands\/(?![\w-]+-command\.js)/;
+const HEAVY = /\/dist\/(store|auth|graph|sync|simulator)\/|\/dist\/cli\/(report|errors)\.js|\/dist\/(log|safe-text)\.js|better-sqlite3|@azure\/msal|microsoft-graph-client|\/dist\/cli\/commands\/(?![\w-]+-command\.js)/;
 
 describe('--help loads no handler', () => {
   it.each([

@@ -4,7 +4,7 @@
 import { CommanderError } from 'commander';
 import { describe, expect, it } from 'vitest';
 import { toCliError } from '../../../src/cli/errors.js';
-import { typedCommand } from '../../../src/cli/main.js';
+import { typedCommand } from '../../../src/cli/report.js';
 import { ActionRequiredError, CliError, InterruptedError, TransientError, UsageError } from '../../../src/errors.js';
 import {
   ConflictChanged,
