@@ -1,5 +1,6 @@
 // Builds the program, runs one command, renders its result and hands every error to report.ts
-// (loaded only then). The one place that knows about signals and a closed stdout.
+// (loaded once a command starts, or when one fails; never for help). The one place that knows
+// about signals and a closed stdout.
 
 import { isatty } from 'node:tty';
 import { Command, CommanderError } from './commander.js';
@@ -74,14 +75,15 @@ export async function run(argv: string[], options: RunOptions = {}): Promise<num
   // SIGINT and SIGTERM alike: the first asks the command to stop cleanly (it rolls back, exits
   // 130; the daemon prints what finished); a second one stops at once.
   let signals = 0;
-  // Help reads none of the error modules (a few ms of a start); every other command has them at
-  // hand from the start, so that a second signal reports and exits at once, with nothing after.
-  let reporter: typeof import('./report.js') | null = asksForHelp(args) ? null : await import('./report.js');
+  // The error report's modules: not read for help (a few ms of a start); loaded before a command
+  // starts, so that a second signal reports and exits at once, synchronously, with nothing after.
+  let reporter: typeof import('./report.js') | null = null;
+  const loadReporter = async () => (reporter ??= await import('./report.js'));
   const onSignal = () => {
     signals += 1;
     if (signals === 1) {
       controller.abort(new InterruptedError());
-      if (!reporter) void import('./report.js').then((m) => (reporter ??= m));
+      loadReporter().catch(() => undefined);
       return;
     }
     const again = new InterruptedError('interrupted again: stopped at once');
@@ -94,6 +96,7 @@ export async function run(argv: string[], options: RunOptions = {}): Promise<num
   let exitCode: number = ExitCode.ok;
 
   const runner: Runner = async (load, globals, extraFlags) => {
+    await loadReporter();
     const { createContext, openContextStore } = await import('./context.js');
     ctx = createContext(globals as GlobalOptions, io, signal, extraFlags);
     const { handler, needsStore = true } = await load();
@@ -121,8 +124,7 @@ export async function run(argv: string[], options: RunOptions = {}): Promise<num
     // Whatever a command was doing when the signal came (a fetch, a sleep), the signal is why it stopped.
     const e = signal.aborted && !(error instanceof CliError) ? new InterruptedError() : error;
     if (isHelpShown(e)) return ExitCode.ok;
-    reporter ??= await import('./report.js');
-    return reporter.reportError(e, io, wantsJson, verbose, program, args);
+    return (await loadReporter()).reportError(e, io, wantsJson, verbose, program, args);
   } finally {
     (ctx as Context | null)?.close();
     if (!options.signal) for (const s of SIGNALS) process.removeListener(s, onSignal);
@@ -131,17 +133,7 @@ export async function run(argv: string[], options: RunOptions = {}): Promise<num
 
 const SIGNALS = ['SIGINT', 'SIGTERM'] as const;
 
-/** Help (and commander's version) end through commander's error: not an error to report. */
+/** Help ends through commander's error: not an error to report. */
 function isHelpShown(error: unknown): boolean {
-  return error instanceof CommanderError && ['commander.helpDisplayed', 'commander.help', 'commander.version'].includes(error.code);
-}
-
-/** No words at all, `help ...`, or `--help`/`-h` anywhere before a `--`: the run only prints help. */
-function asksForHelp(args: string[]): boolean {
-  if (args.length === 0 || args[0] === 'help') return true;
-  for (const word of args) {
-    if (word === '--') return false;
-    if (word === '--help' || word === '-h') return true;
-  }
-  return false;
+  return error instanceof CommanderError && ['commander.helpDisplayed', 'commander.help'].includes(error.code);
 }

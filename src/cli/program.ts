@@ -107,7 +107,7 @@ export async function buildProgram(runner: Runner, io: Io, args?: string[]): Pro
     .exitOverride()
     .configureOutput({
       writeOut: (t) => io.stdout(t),
-      // Commander's own error text is replaced by ours (main.ts), one line + hint.
+      // Commander's own error text is replaced by ours (report.ts), one line + hint.
       writeErr: () => {},
       outputError: () => {},
     })

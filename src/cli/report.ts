@@ -1,6 +1,6 @@
 // Reports one error: errors.ts maps it (exit code, message, hint naming the command typed), this
-// prints it, in the one error format there is. Loaded only when a command fails, so that a start
-// that succeeds (`--help` above all) reads none of the error modules.
+// prints it, in the one error format there is. main.ts loads it when a command starts or fails,
+// so that a start that only prints help reads none of the error modules.
 
 import type { Command } from './commander.js';
 import type { Io } from './context.js';

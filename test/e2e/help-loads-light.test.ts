@@ -36,7 +36,9 @@ const HEAVY = /\/dist\/(store|auth|graph|sync|simulator)\/|\/dist\/cli\/(report|
 describe('--help loads no handler', () => {
   it.each([
     [['--help'], []],
+    [['-h'], []],
     [['help'], []],
+    [['events', 'add', '-h'], ['events-command.js']],
     [['events', 'add', '--help'], ['events-command.js']],
     [['--json', 'conflicts', '--help'], ['conflicts-command.js']],
     [['help', 'disconnect'], ['connect-command.js']],

@@ -28,14 +28,17 @@ async function interruptedTwice(args: string[]) {
   }) as typeof process.exit);
   const io = { stdout: (t: string) => (stdout += t), stderr: (t: string) => (stderr += t), stdoutIsTTY: false, stderrIsTTY: false, env: { ...process.env, NO_COLOR: '1', ...w.sb.env } };
   const done = run(['node', 'caseflow-outlook', ...args], { io });
-  await w.sim.control.waitForInFlight(ALICE, 1);
-  process.emit('SIGINT');
-  process.emit('SIGTERM');
-  // What the second signal printed, synchronously, before the process would have ended.
-  const atExit = { exits: [...exits], stdout, stderr };
-  w.sim.control.resume();
-  await done;
-  return atExit;
+  try {
+    await w.sim.control.waitForInFlight(ALICE, 1);
+    process.emit('SIGINT');
+    process.emit('SIGTERM');
+    // What the second signal printed, synchronously, before the process would have ended.
+    return { exits: [...exits], stdout, stderr };
+  } finally {
+    // The run ends (and takes its signal listeners away) once Graph answers.
+    w.sim.control.resume();
+    await done;
+  }
 }
 
 describe('a second signal', () => {
