@@ -96,8 +96,7 @@ export async function run(argv: string[], options: RunOptions = {}): Promise<num
   let exitCode: number = ExitCode.ok;
 
   const runner: Runner = async (load, globals, extraFlags) => {
-    await loadReporter();
-    const { createContext, openContextStore } = await import('./context.js');
+    const [, { createContext, openContextStore }] = await Promise.all([loadReporter(), import('./context.js')]);
     ctx = createContext(globals as GlobalOptions, io, signal, extraFlags);
     const { handler, needsStore = true } = await load();
     if (needsStore) await openContextStore(ctx);
