@@ -11,8 +11,9 @@ export default defineConfig({
     maxWorkers: 3,
     // A worker keeps the modules it loaded from one test file to the next, instead of loading
     // (and transforming) the whole tree again for each of the ~90 files: about 65 s of the
-    // suite's import time. Sound here because no test mocks a module, stubs a global, or
-    // changes process.env; each keeps its state in its own temp dir and simulator.
+    // suite's import time. Sound here because no test mocks a module or changes process.env, the
+    // one spy on a global (process.exit, in second-signal.test.ts) is restored after each of its
+    // tests, and each test keeps its state in its own temp dir and simulator.
     isolate: false,
     testTimeout: 30_000,
     hookTimeout: 30_000,
