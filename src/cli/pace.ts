@@ -1,9 +1,10 @@
-// How long pending writes take when Outlook's request budget is what holds them back, in the words
-// `status` and the progress line of a run use: "1,240 writes pending: about 4 min at Graph's pace".
+// How long pending writes take when Outlook's request budget is what holds them back, or how long a
+// read waits for it, in the words `status` and the progress line of a run use: "1,240 writes
+// pending: about 4 min at Graph's pace".
 // Runs on the real clock (the budget's window is real time, whatever CASEFLOW_NOW says).
 
 import { budgetWindowFromEnv, RequestBudget, writeRequests } from '../graph/budget.js';
-import type { WriteProgress } from '../graph/calendar.js';
+import type { RunProgress } from '../graph/calendar.js';
 import { getAccount } from '../store/accounts.js';
 import { spentOn } from '../store/graph-budget.js';
 import type { Db } from '../store/open.js';
@@ -25,6 +26,11 @@ export function paceText(pending: number, etaMs: number): string {
   return `${pending.toLocaleString('en-US')} write${pending === 1 ? '' : 's'} pending: about ${duration(etaMs)} at Graph's pace`;
 }
 
+/** A read held back by the budget (another run or process spent it): "about 8 min". */
+export function waitText(ms: number): string {
+  return `Graph's request budget for this mailbox is spent: the next request goes out in about ${duration(ms)}`;
+}
+
 /**
  * Milliseconds the staff member's pending writes take at the budget's pace, from what the store
  * says was spent on their mailbox; 0 when the budget has room for them all now.
@@ -41,7 +47,7 @@ export function pendingEstimateMs(ctx: Pick<Context, 'settings' | 'env'>, db: Db
 const LOG_EVERY_MS = 60_000;
 
 /**
- * Where a run's progress goes while its writes wait on the budget: the spinner line of a command
+ * Where a run's progress goes while the budget holds it back: the spinner line of a command
  * on a terminal (`daemon --once`: one part per staff member), otherwise an info line at most once
  * a minute per staff member (the daemon's log, a pipe).
  */
@@ -60,9 +66,9 @@ export class PaceReport {
   }
 
   /** The progress callback for one staff member's run. */
-  for(staff: Staff): (p: WriteProgress) => void {
+  for(staff: Staff): (p: RunProgress) => void {
     return (p) => {
-      const text = paceText(p.pending, p.etaMs);
+      const text = 'waitingMs' in p ? waitText(p.waitingMs) : paceText(p.pending, p.etaMs);
       if (this.spinner) {
         this.parts.set(staff.email, `${staff.email}: ${text}`);
         this.spinner.start([...this.parts.values()].join('; '));

@@ -12,7 +12,7 @@ import type { Staff } from '../store/staff.js';
 import { updateSyncState } from '../store/sync-state.js';
 import { runSync, type RunSummary } from '../sync/run.js';
 import type { Context } from './context.js';
-import type { WriteProgress } from '../graph/calendar.js';
+import type { RunProgress } from '../graph/calendar.js';
 import { PaceReport } from './pace.js';
 import { runPolicy } from './run-policy.js';
 import { runHostFor } from './wiring.js';
@@ -44,7 +44,7 @@ export interface RunOneOptions {
   /** `import`: what the run brings in is audited as imported. */
   trigger?: 'manual' | 'scheduled' | 'import';
   /** Where the run says how long its writes take when the request budget holds them back (default: the log). */
-  progress?: (p: WriteProgress) => void;
+  progress?: (p: RunProgress) => void;
 }
 
 /** One run for one staff member; a paused one is not run, and the summary says how to resume. */

@@ -7,7 +7,7 @@ import { appTokenSource } from '../auth/app-tokens.js';
 import { dateInZone, startOfDayUtc } from '../dates.js';
 import { notConnected, tokenSourceFor, type TokenSource } from '../auth/tokens.js';
 import { budgetWindowFromEnv, mailboxBudget, type RequestBudget } from '../graph/budget.js';
-import { GraphCalendar, type WriteProgress } from '../graph/calendar.js';
+import { GraphCalendar, type RunProgress } from '../graph/calendar.js';
 import { createGraphClient } from '../graph/client.js';
 import { retryPolicyFromEnv } from '../graph/retry.js';
 import { budgetPersistence } from '../store/graph-budget.js';
@@ -46,7 +46,7 @@ export function calendarRoot(via: 'sign-in' | 'app', staff: Staff): string {
   return via === 'app' ? `/users/${encodeURIComponent(staff.email)}` : '/me';
 }
 
-export async function remoteCalendarFor(ctx: Context, db: Db, staff: Staff, signal: AbortSignal, progress?: (p: WriteProgress) => void): Promise<RemoteCalendar> {
+export async function remoteCalendarFor(ctx: Context, db: Db, staff: Staff, signal: AbortSignal, progress?: (p: RunProgress) => void): Promise<RemoteCalendar> {
   return calendarThrough(ctx, db, staff, requireConnection(db, staff), signal, progress);
 }
 
@@ -56,7 +56,7 @@ function requireConnection(db: Db, staff: Staff): Connection {
   return connection;
 }
 
-async function calendarThrough(ctx: Context, db: Db, staff: Staff, connection: Connection, signal: AbortSignal, progress?: (p: WriteProgress) => void): Promise<RemoteCalendar> {
+async function calendarThrough(ctx: Context, db: Db, staff: Staff, connection: Connection, signal: AbortSignal, progress?: (p: RunProgress) => void): Promise<RemoteCalendar> {
   let tokens: TokenSource;
   if (connection.via === 'app') {
     tokens = await appTokenSource({ app: connection.app, authorityHost: ctx.settings['auth.authorityHost'], graphBaseUrl: ctx.settings['graph.baseUrl'], env: ctx.env, log: ctx.log });
@@ -88,6 +88,7 @@ async function calendarThrough(ctx: Context, db: Db, staff: Staff, connection: C
     mailbox,
     maxInFlight: ctx.settings['sync.maxRequestsInFlightPerMailbox'],
     budget,
+    ...(progress ? { onBudgetWait: (ms: number) => progress({ waitingMs: ms }) } : {}),
     retry,
     log: ctx.log,
     signal,
@@ -136,7 +137,7 @@ export function startSyncFrom(db: Db, staff: Staff, now: Date): void {
  * What a run against Outlook needs. `rememberWindow`: keep the sync window worked out today in the
  * store for the next run (a sync run; not `plan`, which leaves the store as it is).
  */
-export async function runHostFor(ctx: Context, db: Db, staff: Staff, signal: AbortSignal, o: { progress?: (p: WriteProgress) => void; rememberWindow?: boolean } = {}): Promise<RunHost> {
+export async function runHostFor(ctx: Context, db: Db, staff: Staff, signal: AbortSignal, o: { progress?: (p: RunProgress) => void; rememberWindow?: boolean } = {}): Promise<RunHost> {
   const connection = requireConnection(db, staff);
   const calendar = await calendarThrough(ctx, db, staff, connection, signal, o.progress);
   const via = connection.via;

@@ -117,6 +117,14 @@ export interface WriteProgress {
   etaMs: number;
 }
 
+/** A request other than a write waits for room in the mailbox's budget, about this long. */
+export interface BudgetWait {
+  waitingMs: number;
+}
+
+/** What a run says while Outlook's request budget holds it back. */
+export type RunProgress = WriteProgress | BudgetWait;
+
 function isGraphError(e: unknown): e is GraphError {
   return typeof e === 'object' && e !== null && 'statusCode' in e;
 }

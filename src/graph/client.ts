@@ -33,6 +33,11 @@ export interface GraphClientOptions {
    * one nothing is paced (tests of other things); the CLI always passes the process's.
    */
   budget?: RequestBudget;
+  /**
+   * A request other than a $batch waits for room in the budget: about how long (once per
+   * request). Writes say their own pace, batch by batch (GraphCalendar's `progress`).
+   */
+  onBudgetWait?: (ms: number) => void;
   retry: RetryPolicy;
   log: Logger;
   signal?: AbortSignal;
@@ -97,7 +102,8 @@ class LimitAndRetry extends Link {
 
   async execute(context: GraphContext): Promise<void> {
     const limiter = mailboxLimiter(this.o.mailbox, this.o.maxInFlight);
-    const cost = (context.middlewareControl?.getMiddlewareOptions(RequestCost) as RequestCost | undefined)?.requests ?? 1;
+    const costed = context.middlewareControl?.getMiddlewareOptions(RequestCost) as RequestCost | undefined;
+    const cost = costed?.requests ?? 1;
     const what = () => `graph ${context.options?.method ?? 'GET'} ${pathOf(context.request)}`;
     const clock = this.o.clock ?? systemClock;
     for (let attempt = 0; ; attempt += 1) {
@@ -109,7 +115,11 @@ class LimitAndRetry extends Link {
         if (budget) {
           spent = await budget.take(cost, {
             signal: this.o.signal,
-            onWait: (ms) => this.o.log.debug(`${what()}: the mailbox's request budget is spent (${budget.spent()} of ${budget.limit} in ${seconds(budget.windowMs)}); waiting about ${seconds(ms)}`),
+            onWait: (ms) => {
+              this.o.log.debug(`${what()}: the mailbox's request budget is spent (${budget.spent()} of ${budget.limit} in ${seconds(budget.windowMs)}); waiting about ${seconds(ms)}`);
+              // Only a $batch carries its cost.
+              if (!costed) this.o.onBudgetWait?.(ms);
+            },
           });
         }
         context.response = undefined;

@@ -25,6 +25,7 @@ afterEach(() => sim?.stop());
 interface Setup {
   budget?: RequestBudget;
   progress?: (p: WriteProgress) => void;
+  onBudgetWait?: (ms: number) => void;
   /** The time of the simulator and of the tool's waits (the system's by default). */
   clock?: GraphClock;
   retry?: RetryPolicy;
@@ -38,8 +39,8 @@ async function setup(o: Setup = {}): Promise<GraphCalendar> {
   logLines = [];
   const log = createLogger({ verbose: true, json: true, write: (line) => logLines.push(line) });
   // A mailbox of its own per test: the in-flight limiter is per process and per mailbox.
-  const { budget, progress, clock, retry = RETRY, maxInFlight = 4 } = o;
-  const client = createGraphClient({ baseUrl: sim.url, getAccessToken: async () => token, mailbox: ALICE, maxInFlight, retry, log, ...(budget ? { budget } : {}), ...(clock ? { clock } : {}) });
+  const { budget, progress, onBudgetWait, clock, retry = RETRY, maxInFlight = 4 } = o;
+  const client = createGraphClient({ baseUrl: sim.url, getAccessToken: async () => token, mailbox: ALICE, maxInFlight, retry, log, ...(budget ? { budget } : {}), ...(onBudgetWait ? { onBudgetWait } : {}), ...(clock ? { clock } : {}) });
   return new GraphCalendar({ client, retry, maxInFlight, log, fatal: () => null, ...(budget ? { budget } : {}), ...(progress ? { progress } : {}), ...(clock ? { clock } : {}) });
 }
 
@@ -222,6 +223,24 @@ describe('writes in lanes', () => {
     expect(progress[0]!.pending).toBeGreaterThan(0);
     expect(progress[0]!.etaMs).toBeGreaterThan(0);
     expect(progress[0]!.etaMs).toBeLessThanOrEqual(2_000);
+  });
+
+  it('a read held back by a spent budget says about how long; a write says its pace instead', async () => {
+    const start = Date.parse('2026-12-01T09:00:00Z');
+    const clock = virtualClock(start);
+    const budget = new RequestBudget(4, 60_000, clock);
+    const waits: number[] = [];
+    const progress: WriteProgress[] = [];
+    const calendar = await setup({ clock, retry: DEFAULT_RETRY, maxInFlight: 1, budget, onBudgetWait: (ms) => waits.push(ms), progress: (p) => progress.push(p) });
+    (await budget.take(4)).settle(); // another run in this process spent the window
+    expect(await calendar.getEvent('no-such-event')).toBeNull();
+    expect(waits).toEqual([60_000]);
+    expect(clock.now() - start).toBeGreaterThanOrEqual(60_000); // sent only once the window had room
+    (await budget.take(4)).settle();
+    const outcomes = await calendar.write(creates(1));
+    expect(outcomes.map((o) => o.status)).toEqual(['ok']);
+    expect(waits).toEqual([60_000]);
+    expect(progress).toEqual([{ pending: 1, etaMs: 60_000 }]);
   });
 
   it('a budget spent by another app: each 429 is waited out as its Retry-After says, and every item is written once', async () => {

@@ -4,7 +4,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { createContext, type Io } from '../../../src/cli/context.js';
-import { duration, PaceReport, paceText } from '../../../src/cli/pace.js';
+import { duration, PaceReport, paceText, waitText } from '../../../src/cli/pace.js';
 import type { Staff } from '../../../src/store/staff.js';
 
 function context(tty: boolean) {
@@ -31,6 +31,19 @@ describe('pace', () => {
     pace.done(staff('alice@firm.example'));
     pace.done(staff('bob@firm.example'));
     expect(out.stderr.endsWith('\x1b[?25h')).toBe(true);
+    pace.stop();
+  });
+
+  it('a read waiting on the budget says so on the same line, until the writes say their pace', async () => {
+    expect(waitText(480_500)).toBe("Graph's request budget for this mailbox is spent: the next request goes out in about 8 min");
+    const { ctx, out } = context(true);
+    const pace = await PaceReport.onTerminal(ctx);
+    const alice = pace.for(staff('alice@firm.example'));
+    alice({ waitingMs: 480_500 });
+    expect(out.stderr).toContain("alice@firm.example: Graph's request budget for this mailbox is spent: the next request goes out in about 8 min");
+    alice({ pending: 30, etaMs: 20_000 });
+    expect(out.stderr).toContain("alice@firm.example: 30 writes pending: about 20 s at Graph's pace");
+    pace.done(staff('alice@firm.example'));
     pace.stop();
   });
 
