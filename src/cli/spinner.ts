@@ -34,7 +34,10 @@ export async function createSpinner(ctx: Pick<Context, 'io' | 'json' | 'color' |
   if (!spinnerWanted(ctx)) return OFF;
   const [{ default: ora }, { Chalk }] = await Promise.all([import('ora'), import('chalk')]);
   const chalk = new Chalk({ level: ctx.color ? 1 : 0 });
-  const spinner = ora({ stream: stderrStream(ctx.io), isEnabled: true, color: ctx.color ? 'cyan' : false });
+  // discardStdin off: ora would put the terminal in raw mode, so that Ctrl-C arrives as a byte on
+  // stdin instead of as SIGINT, and read it only from a stdin already flowing; a command here does
+  // not open stdin, so Ctrl-C went unheard while a spinner turned. The terminal keeps Ctrl-C.
+  const spinner = ora({ stream: stderrStream(ctx.io), isEnabled: true, discardStdin: false, color: ctx.color ? 'cyan' : false });
   const onAbort = () => spinner.stop();
   const stop = () => {
     ctx.signal.removeEventListener('abort', onAbort);
