@@ -16,27 +16,45 @@ afterEach(async () => {
   w = undefined;
 });
 
-/** Runs the built CLI under script(1); resolves once `ready` matches the screen, then types Ctrl-C. */
-async function ctrlCAt(args: string[], extraEnv: Record<string, string>, ready: (screen: string) => boolean) {
+/**
+ * The built CLI under script(1), on a pseudo-terminal of its own. script runs the command through
+ * $SHELL; `exec` makes that shell become the CLI, so the terminal's SIGINT reaches the CLI alone
+ * (a dash that stays in between dies of it at once, and script reports 130 whatever the CLI does).
+ */
+function onTerminal(args: string[], extraEnv: Record<string, string> = {}) {
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries({ ...process.env, NO_COLOR: '1', ...w!.sb.env, ...extraEnv })) if (v !== undefined) env[k] = v;
-  const command = [process.execPath, BIN, ...args].map((a) => `'${a}'`).join(' ');
+  const command = `exec ${[process.execPath, BIN, ...args].map((a) => `'${a}'`).join(' ')}`;
   const child = spawn('script', ['-qec', command, '/dev/null'], { env, stdio: ['pipe', 'pipe', 'pipe'] });
-  let screen = '';
-  const shown = new Promise<void>((resolve) => {
-    child.stdout.setEncoding('utf8').on('data', (c: string) => {
-      screen += c;
-      if (ready(screen)) resolve();
-    });
-  });
-  // Killed (code null) when Ctrl-C is not heard within 10 s.
   const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
-  await Promise.race([shown, new Promise((_, reject) => setTimeout(() => reject(new Error(`not shown:\n${screen}`)), 15_000))]);
-  child.stdin.write('\x03');
-  const unheard = setTimeout(() => child.kill('SIGKILL'), 10_000);
-  const code = await exited;
+  let screen = '';
+  let look = () => {};
+  child.stdout.setEncoding('utf8').on('data', (c: string) => {
+    screen += c;
+    look();
+  });
+  const shown = (ready: (screen: string) => boolean) =>
+    new Promise<void>((resolve, reject) => {
+      const late = setTimeout(() => reject(new Error(`not shown within 15 s:\n${screen}`)), 15_000);
+      look = () => {
+        if (!ready(screen)) return;
+        clearTimeout(late);
+        resolve();
+      };
+      look();
+    });
+  return { child, exited, shown, screen: () => screen };
+}
+
+/** Resolves once `ready` matches the screen, then types Ctrl-C; the run is killed (code null) when it is not heard within 10 s. */
+async function ctrlCAt(args: string[], extraEnv: Record<string, string>, ready: (screen: string) => boolean) {
+  const t = onTerminal(args, extraEnv);
+  await t.shown(ready);
+  t.child.stdin.write('\x03');
+  const unheard = setTimeout(() => t.child.kill('SIGKILL'), 10_000);
+  const code = await t.exited;
   clearTimeout(unheard);
-  return { code, screen };
+  return { code, screen: t.screen() };
 }
 
 describe('Ctrl-C at a terminal', () => {
@@ -46,7 +64,7 @@ describe('Ctrl-C at a terminal', () => {
     const config = join(w.sb.dir, 'budget.json');
     writeFileSync(config, JSON.stringify({ graph: { requestsPer10Minutes: 10 } }));
     const r = await ctrlCAt(['daemon', '--once'], { CASEFLOW_CONFIG: config }, (screen) => screen.includes("at Graph's pace"));
-    expect(r.code).toBe(0);
+    expect(r.code, r.screen).toBe(0);
     expect(r.screen).toMatch(/interrupted: 1 run\(s\) in flight stopped/);
   });
 
@@ -54,24 +72,10 @@ describe('Ctrl-C at a terminal', () => {
     w = await world([]);
     w.sim.control.addUser({ email: ALICE, name: 'alice' });
     await w.ok(['staff', 'add', '--email', ALICE, '--name', 'alice']);
-    const env: Record<string, string> = {};
-    for (const [k, v] of Object.entries({ ...process.env, NO_COLOR: '1', ...w.sb.env })) if (v !== undefined) env[k] = v;
-    const command = [process.execPath, BIN, 'connect', '--staff', ALICE].map((a) => `'${a}'`).join(' ');
-    const child = spawn('script', ['-qec', command, '/dev/null'], { env, stdio: ['pipe', 'pipe', 'pipe'] });
-    let screen = '';
-    const spinning = new Promise<void>((resolve) => {
-      child.stdout.setEncoding('utf8').on('data', (c: string) => {
-        screen += c;
-        // The device code is shown, then the spinner hides the cursor.
-        if (/devicelogin/.test(screen) && screen.includes('\x1b[?25l')) resolve();
-      });
-    });
-    // Killed (code null) when Ctrl-C is not heard within 10 s.
-  const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
-    await spinning;
-    child.stdin.write('\x03');
-    expect(await exited).toBe(130);
-    expect(screen).toMatch(/error: interrupted/);
+    // The device code is shown, then the spinner hides the cursor.
+    const r = await ctrlCAt(['connect', '--staff', ALICE], {}, (screen) => /devicelogin/.test(screen) && screen.includes('\x1b[?25l'));
+    expect(r.code, r.screen).toBe(130);
+    expect(r.screen).toMatch(/error: interrupted/);
     const status = await w.sb.json(['status', '--staff', ALICE]);
     expect(status.body).toMatchObject({ staff: ALICE, connected: false, account: null });
   });
