@@ -1,11 +1,13 @@
 // `npm run test:faults`: the fault suite (test/faults), kept out of `npm test` for its length:
 // the built CLI killed at random points, flaky networks, malformed Graph answers. Seeded; each
-// file prints its seed (replay: CASEFLOW_FAULT_SEED=N npm run test:faults).
+// file prints its seed (replay: CASEFLOW_FAULT_SEED=N npm run test:faults). It also runs the
+// engine's property test at ten times the histories `npm test` gives it.
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['test/faults/**/*.test.ts'],
+    include: ['test/faults/**/*.test.ts', 'test/unit/sync/engine.property.test.ts'],
+    env: { CASEFLOW_PROPERTY_RUNS_ENGINE: '3000' },
     globalSetup: ['test/global-setup.ts'],
     pool: 'forks',
     maxWorkers: 3,
