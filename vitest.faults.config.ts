@@ -7,7 +7,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/faults/**/*.test.ts', 'test/unit/sync/engine.property.test.ts'],
-    env: { CASEFLOW_PROPERTY_RUNS_ENGINE: '3000' },
+    // vitest's env overrides the shell's: a number given on the command line still wins.
+    env: { CASEFLOW_PROPERTY_RUNS_ENGINE: process.env.CASEFLOW_PROPERTY_RUNS_ENGINE ?? '3000' },
     globalSetup: ['test/global-setup.ts'],
     pool: 'forks',
     maxWorkers: 3,
