@@ -86,11 +86,13 @@ const zero = (): Counts => ({ created: 0, updated: 0, deleted: 0 });
 /**
  * Creates whose outcome is unknown (crash, lost answer): look for them by our tag first. A create
  * the planner will not retry (the item is gone, or no longer pushable) is looked up once: if
- * Outlook has no copy, the link is dropped, so the lookup does not repeat on every run.
+ * Outlook has no copy, the link is dropped, so the lookup does not repeat on every run. A copy
+ * found is reported as created by this run, and audited: the run that made it never read the answer.
  */
-async function recoverCreates(host: RunHost, o: RunOptions): Promise<void> {
+async function recoverCreates(host: RunHost, o: RunOptions): Promise<number> {
   const links = host.store.openLinks().filter((l) => l.state === 'creating' && l.outlookId === null);
-  if (links.length === 0) return;
+  if (links.length === 0) return 0;
+  let recovered = 0;
   const items = new Map(readItems(host.store, host.window, refsOf(links)).local.map((i) => [`${i.kind}:${i.id}`, i]));
   const toggles = { event: o.policy.events, task: o.policy.tasks, deadline: o.policy.deadlines };
   for (const link of links) {
@@ -120,8 +122,12 @@ async function recoverCreates(host: RunHost, o: RunOptions): Promise<void> {
       // edit made to it meanwhile is seen as one.
       host.store.updateLink(link.id, { state: 'linked', outlookId: event.id, changeKey: null, iCalUId: event.iCalUId });
       if (link.kind === 'event' && item) host.store.setEventRemoteFacts(link.localId, { iCalUId: event.iCalUId, ...(event.joinUrl ? { joinUrl: event.joinUrl } : {}) });
+      const title = item?.content.title ?? event.content.title;
+      host.store.audit({ trigger: o.trigger, direction: 'outlook', action: 'create', kind: link.kind, eventId: link.localId, outlookId: event.id, summary: `created in Outlook: ${title}${link.confidential ? ' (confidential)' : ''}; made by an earlier run that never read the answer, found again by its CaseFlow tag` });
     });
+    recovered += 1;
   }
+  return recovered;
 }
 
 /** The flows a delta link was read under: one read while a flow was off misses that flow's changes. */
@@ -225,13 +231,13 @@ export async function runSync(host: RunHost, o: RunOptions): Promise<RunSummary>
   const lock = host.lock();
   if ('heldBy' in lock) throw new LockHeld(host.staffEmail);
   try {
-    await recoverCreates(host, o);
+    const recovered = await recoverCreates(host, o);
     const { state, localByKey, flows, round, result, allowDeletes, series, changes, setAside } = await readAndPlan(host, o, 'write');
     summary.skipped = result.skipped.length;
     for (const s of result.skipped) host.log.debug(`skipped ${s.kind ?? 'event'} ${s.localId ?? s.outlookId ?? ''}: ${SKIP_REASON_TEXT[s.reason]}`);
     lock.renew(); // the delta round may have taken a while; the writes come next
     const done = await execute(result, { store: host.store, calendar: host.calendar, trigger: o.trigger, staffId: host.staffId, storeId: host.storeId, local: localByKey, log: host.log });
-    Object.assign(summary, { pulled: done.pulled, pushed: done.pushed, conflicts: done.conflicts, errors: [...done.errors, ...invalidText(round.invalid)] });
+    Object.assign(summary, { pulled: done.pulled, pushed: { ...done.pushed, created: done.pushed.created + recovered }, conflicts: done.conflicts, errors: [...done.errors, ...invalidText(round.invalid)] });
     if (result.breaker) {
       summary.breaker = result.breaker;
       summary.errors.push(breakerText(result.breaker));

@@ -188,6 +188,7 @@ export async function firm(staff: string[], seed: number, opts: Parameters<typeo
     async check(where) {
       const ctx = `${where} (seed ${seed})`;
       const events = await w.ok<{ id: number; staff: string; title: string; location: string; description: string; outlookId: string | null }[]>(['events', 'list']);
+      const made = (await w.ok<{ direction: string; outlookId: string | null }[]>(['audit', '--action', 'create', '--limit', '100000'])).filter((r) => r.direction === 'outlook');
       for (const email of staff) {
         const expected = [...items.values()].filter((i) => i.staff === email).map((i) => `${i.title} @ ${i.location}`).sort();
         const inCaseflow = events.filter((e) => e.staff === email).map((e) => `${e.title} @ ${e.location}`).sort();
@@ -203,6 +204,9 @@ export async function firm(staff: string[], seed: number, opts: Parameters<typeo
         expect(count(box.map((e) => e.extendedProperties.find((p) => p.id.toLowerCase() === CASEFLOW_TAG.toLowerCase())?.value)), `${ctx}: ${email}: duplicate CaseFlow tags in Outlook`).toEqual([]);
         expect(count(box.map((e) => keyOf(String(e.subject)))), `${ctx}: ${email}: the same item twice in Outlook`).toEqual([]);
         expect(count(events.filter((e) => e.staff === email).map((e) => keyOf(e.title))), `${ctx}: ${email}: the same item twice in CaseFlow`).toEqual([]);
+        // Every copy the tool made is audited once as made, even one whose answer a killed run never read.
+        const unaudited = box.filter((e) => e.extendedProperties.some((p) => p.id.toLowerCase() === CASEFLOW_TAG.toLowerCase()) && made.filter((r) => r.outlookId === e.immutableId).length !== 1);
+        expect(unaudited.map((e) => String(e.subject)), `${ctx}: ${email}: copies the tool made, not audited once as made`).toEqual([]);
         expect(inCaseflow, `${ctx}: ${email}: CaseFlow holds what was made on either side`).toEqual(expected);
         expect(inOutlook, `${ctx}: ${email}: Outlook holds what was made on either side`).toEqual(expected);
       }

@@ -46,6 +46,34 @@ describe('resilience', () => {
     expect(events).toHaveLength(3);
   });
 
+  it('creates that landed after their run was killed are found by their tag, linked, counted and audited once', async () => {
+    w = await world();
+    await addEvents(3);
+    // The three creates wait in Graph; the process is killed meanwhile, and Graph stores them after.
+    w.sim.control.setFaults({ batchItemLatencyMs: 400 });
+    let child: ChildProcess | undefined;
+    const killed = w.sb.run(['daemon', '--once', '--staff', ALICE], { onSpawn: (c) => (child = c) });
+    await Promise.race([w.sim.control.waitForInFlight(ALICE, 3, 20_000), killed.then((r) => Promise.reject(new Error(`the run ended (${r.code}) before it was killed: ${r.stderr}`)))]);
+    child!.kill('SIGKILL');
+    expect((await killed).code).toBe(128);
+    await w.sim.control.waitForIdle(ALICE);
+    expect(mailbox()).toHaveLength(3);
+    w.sim.control.clearFaults();
+    w.sim.control.resetMetrics();
+
+    const next = await w.ok<{ pushed: { created: number } }>(['daemon', '--once', '--staff', ALICE]);
+    expect(next.pushed.created).toBe(3);
+    expect(w.sim.control.metrics().byKind['event.create'] ?? 0).toBe(0);
+    const made = (await w.ok<{ direction: string; eventId: number; outlookId: string; summary: string }[]>(['audit', '--action', 'create'])).filter((r) => r.direction === 'outlook');
+    expect(made.map((r) => r.eventId).sort()).toEqual([1, 2, 3]);
+    expect(new Set(made.map((r) => r.outlookId))).toEqual(new Set(mailbox().map((e) => e.immutableId)));
+    expect(made[0]!.summary).toMatch(/^created in Outlook: Item \d; made by an earlier run that never read the answer, found again by its CaseFlow tag$/);
+    // Nothing twice: the run after finds nothing to make or to audit.
+    expect((await w.ok<{ pushed: { created: number } }>(['daemon', '--once', '--staff', ALICE])).pushed.created).toBe(0);
+    expect((await w.ok<unknown[]>(['audit', '--action', 'create'])).length).toBe(6);
+    expect(mailbox()).toHaveLength(3);
+  });
+
   it('a run killed in its second round of writes has kept the first round linked: the next run looks for the second only', async () => {
     w = await world();
     // 160 events, added in one transaction (160 `events add` would take seconds), so 160 writes:

@@ -100,6 +100,8 @@ export interface SimulatorControl {
   resume(): void;
   inFlight(email: string): number;
   waitForInFlight(email: string, count: number, timeoutMs?: number): Promise<void>;
+  /** Resolves once no request of the mailbox is in flight (what was admitted has been answered). */
+  waitForIdle(email: string, timeoutMs?: number): Promise<void>;
   /** Per-mailbox limits now in force: in flight, and the request budget's size and window. */
   limits(): Limits;
   /** Changes some of them (the rest stay); RangeError for a value out of range. */
@@ -257,6 +259,7 @@ export function createControl(d: ControlDeps): SimulatorControl {
     resume: () => d.gate.resume(),
     inFlight: (email) => d.limiter.current(email),
     waitForInFlight: (email, count, timeoutMs) => d.limiter.waitForInFlight(email, count, timeoutMs),
+    waitForIdle: (email, timeoutMs) => d.limiter.waitForIdle(email, timeoutMs),
     limits: () => ({ ...d.limiter.limits }),
     setLimits: (limits) => d.limiter.setLimits(limits),
     budgetSpent: (email) => d.limiter.spentInWindow(email),

@@ -126,16 +126,25 @@ export class Limiter {
 
   /** Resolves once `count` requests of the mailbox are in flight (or rejects after timeoutMs). */
   waitForInFlight(mailbox: string, count: number, timeoutMs = 10_000): Promise<void> {
+    return this.waitUntil(() => this.current(mailbox) >= count, `${count} requests in flight for ${mailbox}`, timeoutMs);
+  }
+
+  /** Resolves once no request of the mailbox is in flight: what was admitted has been answered. */
+  waitForIdle(mailbox: string, timeoutMs = 10_000): Promise<void> {
+    return this.waitUntil(() => this.current(mailbox) === 0, `no request in flight for ${mailbox}`, timeoutMs);
+  }
+
+  private waitUntil(done: () => boolean, what: string, timeoutMs: number): Promise<void> {
     return new Promise((resolve, reject) => {
       const check = () => {
-        if (this.current(mailbox) >= count) {
+        if (done()) {
           cleanup();
           resolve();
         }
       };
       const timer = setTimeout(() => {
         cleanup();
-        reject(new Error(`timed out waiting for ${count} requests in flight for ${mailbox}`));
+        reject(new Error(`timed out waiting for ${what}`));
       }, timeoutMs);
       const cleanup = () => {
         clearTimeout(timer);

@@ -317,6 +317,13 @@ function assertInStep(w: MemoryWorld): void {
   expect(w.calendar.writes.filter((x) => x.op.op !== 'create' && invitations.has(x.op.id)), 'writes to a meeting organised elsewhere').toEqual([]);
   const tags = w.calendar.live().map((e) => w.calendar.events.get(e.id)!.tag).filter((t): t is string => t !== null);
   expect(tags.length).toBe(new Set(tags).size);
+  // Every copy the tool made is in the audit log once as made, its answer read or lost (a crash,
+  // an interrupted run: the copy found again by its tag).
+  const made = w.store.auditRows().filter((r) => r.direction === 'outlook' && r.action === 'create');
+  for (const e of w.calendar.live()) {
+    if (w.calendar.events.get(e.id)!.tag === null) continue;
+    expect(made.filter((r) => r.outlookId === e.id), `audit rows for the making of Outlook ${e.id}`).toHaveLength(1);
+  }
   // Protected conflicts are held for a person: one open conflict per paused link.
   for (const l of links.filter((x) => x.state === 'paused')) expect(w.store.conflicts().filter((c) => c.record.linkId === l.id && c.status === 'open')).toHaveLength(1);
   // No lost CaseFlow edit: a version with unsynced edits is overwritten only when Outlook's won a
