@@ -222,10 +222,16 @@ function settle(a: RemoteAction, linkId: number, outcome: WriteOutcome, foundAga
     });
     if (a.kind === 'event') o.store.setEventRemoteFacts(a.localId, { iCalUId: event.iCalUId, ...(event.joinUrl ? { joinUrl: event.joinUrl } : {}) });
     const verb = a.type === 'remote.create' ? 'create' : 'update';
-    o.store.audit({ trigger: o.trigger, direction: 'outlook', action: verb, kind: a.kind, eventId: a.localId, outlookId: event.id, summary: `${verb === 'create' ? 'created' : 'updated'} in Outlook: ${title}${a.confidential ? ` (confidential${a.titleMask !== null ? `, titled "${a.titleMask}" there` : ''})` : ''}` });
+    o.store.audit({ trigger: o.trigger, direction: 'outlook', action: verb, kind: a.kind, eventId: a.localId, outlookId: event.id, summary: writtenSummary(verb, title, a) });
   });
   if (a.type === 'remote.create') result.pushed.created += 1;
   else result.pushed.updated += 1;
+}
+
+/** The audit summary of a copy made or updated in Outlook: `created in Outlook: Hearing (confidential, titled "Busy" there)`. */
+export function writtenSummary(verb: 'create' | 'update', title: string, copy: { confidential: boolean; titleMask?: string | null }): string {
+  const mask = copy.titleMask ? `, titled "${copy.titleMask}" there` : '';
+  return `${verb === 'create' ? 'created' : 'updated'} in Outlook: ${title}${copy.confidential ? ` (confidential${mask})` : ''}`;
 }
 
 /** Outlook's version of the copy is known again: no update of it is waiting for its answer. */

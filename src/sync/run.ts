@@ -8,7 +8,7 @@
 import { LockHeld } from './errors.js';
 import type { Logger } from '../log.js';
 import { localHash, remoteHash } from './content.js';
-import { execute, type Counts } from './executor.js';
+import { execute, writtenSummary, type Counts } from './executor.js';
 import { claimedLink, claimOwnCreates, findOwnCreates } from './claim.js';
 import { fromGraphEvent, parseCaseflowIdValue, type GraphEventJson } from './mapping.js';
 import type { Breaker, Link, LocalItem, PlanResult, Policy } from './model.js';
@@ -123,7 +123,7 @@ async function recoverCreates(host: RunHost, o: RunOptions): Promise<number> {
       host.store.updateLink(link.id, { state: 'linked', outlookId: event.id, changeKey: null, iCalUId: event.iCalUId });
       if (link.kind === 'event' && item) host.store.setEventRemoteFacts(link.localId, { iCalUId: event.iCalUId, ...(event.joinUrl ? { joinUrl: event.joinUrl } : {}) });
       const title = item?.content.title ?? event.content.title;
-      host.store.audit({ trigger: o.trigger, direction: 'outlook', action: 'create', kind: link.kind, eventId: link.localId, outlookId: event.id, summary: `created in Outlook: ${title}${link.confidential ? ' (confidential)' : ''}; made by an earlier run that never read the answer, found again by its CaseFlow tag` });
+      host.store.audit({ trigger: o.trigger, direction: 'outlook', action: 'create', kind: link.kind, eventId: link.localId, outlookId: event.id, summary: `${writtenSummary('create', title, link)}; made by an earlier run that never read the answer, found again by its CaseFlow tag` });
     });
     recovered += 1;
   }
