@@ -39,9 +39,11 @@ export async function createSpinner(ctx: Pick<Context, 'io' | 'json' | 'color' |
   // not open stdin, so Ctrl-C went unheard while a spinner turned. The terminal keeps Ctrl-C.
   const spinner = ora({ stream: stderrStream(ctx.io), isEnabled: true, discardStdin: false, color: ctx.color ? 'cyan' : false });
   const onAbort = () => spinner.stop();
+  // ora's stop clears the line and shows the cursor even when it never drew: a run that never
+  // waited would leave those codes behind.
   const stop = () => {
     ctx.signal.removeEventListener('abort', onAbort);
-    spinner.stop();
+    if (spinner.isSpinning) spinner.stop();
   };
   return {
     start(text) {

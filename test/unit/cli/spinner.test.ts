@@ -41,6 +41,14 @@ describe('spinner', () => {
     }
   });
 
+  it('on a terminal, one that never started writes nothing when stopped (a run that never waited)', async () => {
+    const { ctx, out } = context({ tty: true });
+    const s = await createSpinner(ctx);
+    s.stop();
+    s.stop();
+    expect(out).toEqual({ stderr: '', stdout: '' });
+  });
+
   it('stops by itself when the command is interrupted, cursor shown again, and does not start after', async () => {
     const controller = new AbortController();
     const { ctx, out } = context({ tty: true }, controller.signal);
